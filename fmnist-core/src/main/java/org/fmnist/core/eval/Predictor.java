@@ -1,0 +1,52 @@
+package org.fmnist.core.eval;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.data.FashionClass;
+import org.fmnist.core.data.IdxFile;
+import org.fmnist.core.data.Split;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Runs a network over a split in inference mode (no dropout), in batches. */
+public final class Predictor {
+    /** Large enough to amortise per-call overhead, small enough to keep memory flat. */
+    public static final int BATCH = 1_000;
+
+    private Predictor() {}
+
+    public static Predictions predict(MultiLayerNetwork net, Split split) {
+        return predict(net, split, 0, split.size());
+    }
+
+    /** Predictions for images {@code from} (inclusive) to {@code to} (exclusive). */
+    public static Predictions predict(MultiLayerNetwork net, Split split, int from, int to) {
+        int n = to - from;
+        float[] probabilities = new float[n * FashionClass.COUNT];
+        int[] predicted = new int[n];
+        int[] labels = new int[n];
+        for (int start = from; start < to; start += BATCH) {
+            int size = Math.min(BATCH, to - start);
+            float[] pixels = new float[size * IdxFile.PIXELS];
+            System.arraycopy(split.pixels(), start * IdxFile.PIXELS, pixels, 0, pixels.length);
+            try (INDArray features = Nd4j.create(pixels, new long[] {size, IdxFile.PIXELS}, DataType.FLOAT);
+                 INDArray output = net.output(features, false)) {
+                float[][] rows = output.toFloatMatrix();
+                for (int r = 0; r < size; r++) {
+                    System.arraycopy(rows[r], 0, probabilities, (start - from + r) * FashionClass.COUNT, FashionClass.COUNT);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = split.labels()[from + i];
+            int best = 0;
+            for (int c = 1; c < FashionClass.COUNT; c++) {
+                if (probabilities[i * FashionClass.COUNT + c] > probabilities[i * FashionClass.COUNT + best]) {
+                    best = c;
+                }
+            }
+            predicted[i] = best;
+        }
+        return new Predictions(probabilities, predicted, labels);
+    }
+}

@@ -1,0 +1,32 @@
+package org.fmnist.core.model;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Builds one kind of model. Implementations are registered in a Guice {@code MapBinder} under the
+ * name a spec gives as {@code model.type}; adding a model is one such class plus that one line.
+ *
+ * <p>Networks take flat input: a batch is {@code [batch, 784]} floats in [0, 1] and the output is a
+ * softmax over the ten classes.
+ *
+ * @param <P> the model's parameters: a record whose components are the keys allowed beside
+ *     {@code model.type}, snake_cased, each described with {@code @JsonPropertyDescription}. The
+ *     record fills in defaults for keys a spec leaves out (they arrive as null).
+ */
+public interface ModelFactory<P extends Record> {
+
+    /** One line saying what the model is. */
+    String description();
+
+    /** The parameter record type. */
+    Class<P> parametersType();
+
+    /** A new, initialised network. */
+    MultiLayerNetwork create(P parameters, ModelContext context);
+
+    /**
+     * Native threads this model trains fastest with on the project's 2-core machines, used when the
+     * spec says {@code training.threads: 0}.
+     */
+    int preferredThreads();
+}

@@ -1,0 +1,25 @@
+package org.fmnist.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.fmnist.core.spec.ModelSpec;
+import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecMapper;
+
+/** Binds the {@code model} section of a spec to a factory's parameter record, with spec-style errors. */
+public final class ModelParameters {
+    private ModelParameters() {}
+
+    /** The parameters of {@code spec.model()} for {@code factory}, defaults filled in. */
+    public static <P extends Record> P bind(ModelFactory<P> factory, ResolvedSpec spec, SpecMapper mapper) {
+        ModelSpec model = spec.spec().model();
+        JsonNode tree = mapper.yaml().valueToTree(model.params());
+        return mapper.bind(tree, factory.parametersType(), "model", spec::sourceOf);
+    }
+
+    /** The model section with every parameter resolved, as saved in the run's resolved spec. */
+    @SuppressWarnings("unchecked")
+    public static ModelSpec resolved(String type, Record parameters, SpecMapper mapper) {
+        return new ModelSpec(type, mapper.yaml().convertValue(parameters, Map.class));
+    }
+}

@@ -1,0 +1,22 @@
+package org.fmnist.core.spec;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One experiment, as written in a YAML spec and completed by the built-in defaults. */
+public record ExperimentSpec(
+        @JsonPropertyDescription("Name of the experiment: letters, digits, '.', '_' and '-'. Names the run folder.")
+        String name,
+        @JsonPropertyDescription("Free text saying what the experiment is for.")
+        String description,
+        @JsonPropertyDescription("Seed for weight initialisation, shuffling and every other random choice.")
+        long seed,
+        @JsonPropertyDescription("Where the Fashion-MNIST files come from and how much of them to use.")
+        DataSpec data,
+        @JsonPropertyDescription("The model: 'type' picks a registered model; its other keys are that model's parameters.")
+        ModelSpec model,
+        @JsonPropertyDescription("How the model is trained.")
+        TrainingSpec training,
+        @JsonPropertyDescription("Where the run is recorded besides its run folder.")
+        TrackingSpec tracking,
+        @JsonPropertyDescription("What the run writes and where.")
+        OutputSpec output) {}

@@ -1,0 +1,24 @@
+package org.fmnist.core.spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A spec after layering and validation, with what went into it, so that a run can save exactly
+ * how its configuration came about.
+ *
+ * @param spec the resolved spec
+ * @param file the spec file it was read from
+ * @param overrides the {@code key=value} arguments, as given
+ * @param environment the {@code FMNIST_*} environment variables that set keys, by name
+ * @param sources for every dotted key, the layer its value came from
+ */
+public record ResolvedSpec(ExperimentSpec spec, Path file, List<String> overrides, Map<String, String> environment,
+                           Map<String, String> sources) {
+
+    /** The layer {@code key} came from; the spec file for keys no layer set. */
+    public String sourceOf(String key) {
+        return sources.getOrDefault(key, file.toString());
+    }
+}

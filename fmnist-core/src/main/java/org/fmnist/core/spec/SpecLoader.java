@@ -1,0 +1,251 @@
+package org.fmnist.core.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.commons.configuration2.CombinedConfiguration;
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.YAMLConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.apache.commons.configuration2.tree.OverrideCombiner;
+
+/**
+ * Reads a spec file and layers it, lowest first: built-in defaults ({@code defaults.yaml} beside this
+ * class) &lt; the spec file &lt; {@code FMNIST_SECTION__KEY} environment variables &lt; {@code key=value}
+ * command-line overrides. The layers are combined with Apache Commons Configuration, then bound to
+ * {@link ExperimentSpec} with Jackson and validated; every problem names its source and key.
+ */
+public final class SpecLoader {
+
+    /** Environment variables that set spec keys start with this; {@code __} separates key parts. */
+    public static final String ENV_PREFIX = "FMNIST_";
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+    private static final String DEFAULTS = "built-in defaults";
+
+    private final SpecMapper mapper = new SpecMapper();
+
+    public SpecMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * Loads {@code file} with the given overrides and environment.
+     *
+     * @throws SpecException listing every problem found
+     */
+    public ResolvedSpec load(Path file, List<String> overrides, Map<String, String> environment) {
+        Layer defaults = new Layer(DEFAULTS, readDefaults());
+        Layer spec = new Layer(file.toString(), readFile(file));
+        Map<String, String> envKeys = specKeysIn(environment);
+        Layer env = new Layer("environment", fromEnvironment(envKeys));
+        Layer cli = new Layer("command line", fromOverrides(overrides));
+
+        CombinedConfiguration combined = new CombinedConfiguration(new OverrideCombiner());
+        combined.addConfiguration(cli.config());
+        combined.addConfiguration(env.config());
+        combined.addConfiguration(spec.config());
+        combined.addConfiguration(defaults.config());
+        List<Layer> precedence = List.of(cli, env, spec, defaults);
+
+        JsonNode tree = toJson(combined.getNodeModel().getNodeHandler().getRootNode());
+        ExperimentSpec resolved = mapper.bind(tree, ExperimentSpec.class, "", key -> sourceOf(key, precedence, envKeys));
+        List<SpecProblem> problems = SpecValidator.check(resolved, key -> sourceOf(key, precedence, envKeys));
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        Map<String, String> sources = new TreeMap<>();
+        leafKeys(tree, "", sources, key -> sourceOf(key, precedence, envKeys));
+        return new ResolvedSpec(resolved, file, List.copyOf(overrides), envKeys, sources);
+    }
+
+    /** A configuration layer and how to name it in errors. */
+    private record Layer(String name, HierarchicalConfiguration<ImmutableNode> config) {}
+
+    private static String sourceOf(String key, List<Layer> precedence, Map<String, String> envKeys) {
+        String plain = key.replaceAll("\\[\\d+]", "");
+        for (Layer layer : precedence) {
+            if (layer.config().containsKey(plain) || !layer.config().configurationsAt(plain).isEmpty()) {
+                if (layer.name().equals("environment")) {
+                    return "environment variable " + ENV_PREFIX + plain.toUpperCase(Locale.ROOT).replace(".", "__");
+                }
+                return layer.name().equals("command line") ? "command-line override " + plain : layer.name();
+            }
+        }
+        // A key no layer has (a required one left out) is the spec file's to add.
+        return precedence.get(2).name();
+    }
+
+    private static void leafKeys(JsonNode node, String prefix, Map<String, String> out, Function<String, String> sourceOf) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> leafKeys(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out, sourceOf));
+        } else {
+            out.put(prefix, sourceOf.apply(prefix));
+        }
+    }
+
+    private static YAMLConfiguration readDefaults() {
+        try (InputStream in = SpecLoader.class.getResourceAsStream("defaults.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("defaults.yaml is missing from the fmnist-core jar");
+            }
+            YAMLConfiguration config = new YAMLConfiguration();
+            config.read(new InputStreamReader(in, StandardCharsets.UTF_8));
+            return config;
+        } catch (IOException | ConfigurationException e) {
+            throw new IllegalStateException("the built-in defaults.yaml cannot be read", e);
+        }
+    }
+
+    private static YAMLConfiguration readFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new SpecException(new SpecProblem(file.toString(), "", "the spec file does not exist",
+                    "give the path of a YAML spec, e.g. experiments/baseline.yaml"));
+        } catch (IOException e) {
+            throw new SpecException(new SpecProblem(file.toString(), "", "cannot be read: " + e.getMessage(),
+                    "check the path and its permissions"));
+        }
+        if (text.isBlank()) {
+            throw new SpecException(new SpecProblem(file.toString(), "", "the spec file is empty",
+                    "start from experiments/baseline.yaml"));
+        }
+        YAMLConfiguration config = new YAMLConfiguration();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            config.read(reader);
+        } catch (ConfigurationException | IOException | RuntimeException e) {
+            throw new SpecException(new SpecProblem(file.toString(), "", "is not valid YAML: " + rootMessage(e),
+                    "fix the YAML syntax at the line named; keys are 'key: value', nested by indenting with spaces"));
+        }
+        if (config.getNodeModel().getNodeHandler().getRootNode().getChildren().isEmpty()) {
+            throw new SpecException(new SpecProblem(file.toString(), "", "holds no keys (is it a YAML mapping?)",
+                    "start from experiments/baseline.yaml"));
+        }
+        return config;
+    }
+
+    /** {@code FMNIST_TRAINING__EPOCHS=3} sets {@code training.epochs}; variables without "__" are not spec keys. */
+    static Map<String, String> specKeysIn(Map<String, String> environment) {
+        Map<String, String> keys = new TreeMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.contains("__")) {
+                keys.put(name, value);
+            }
+        });
+        return keys;
+    }
+
+    private HierarchicalConfiguration<ImmutableNode> fromEnvironment(Map<String, String> envKeys) {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        List<SpecProblem> problems = new ArrayList<>();
+        envKeys.forEach((name, value) -> {
+            String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", ".");
+            if (!KEY.matcher(key).matches()) {
+                problems.add(new SpecProblem("environment variable " + name, key, "is not a valid key",
+                        "name variables FMNIST_SECTION__KEY, e.g. FMNIST_TRAINING__EPOCHS=3"));
+            } else {
+                config.setProperty(key, parseValue(value));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        return config;
+    }
+
+    private HierarchicalConfiguration<ImmutableNode> fromOverrides(List<String> overrides) {
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        List<SpecProblem> problems = new ArrayList<>();
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            String key = eq < 0 ? override : override.substring(0, eq).trim();
+            if (eq < 0 || !KEY.matcher(key).matches()) {
+                problems.add(new SpecProblem("command-line override '" + override + "'", "",
+                        "is not of the form key=value", "write e.g. training.epochs=3 (keys are lower-case, dotted)"));
+                continue;
+            }
+            config.setProperty(key, parseValue(override.substring(eq + 1)));
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        return config;
+    }
+
+    /** Values are YAML, so {@code 3}, {@code 0.5}, {@code true} and {@code [32, 64]} keep their types. */
+    private Object parseValue(String text) {
+        if (text.isBlank()) {
+            return "";
+        }
+        try {
+            return mapper.yaml().readValue(text, Object.class);
+        } catch (IOException e) {
+            return text;
+        }
+    }
+
+    private JsonNode toJson(ImmutableNode node) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        if (node.getChildren().isEmpty()) {
+            return valueToJson(node.getValue());
+        }
+        Map<String, List<ImmutableNode>> byName = new LinkedHashMap<>();
+        for (ImmutableNode child : node.getChildren()) {
+            byName.computeIfAbsent(child.getNodeName(), k -> new ArrayList<>()).add(child);
+        }
+        ObjectNode object = json.objectNode();
+        byName.forEach((name, children) -> {
+            if (children.size() == 1) {
+                object.set(name, toJson(children.get(0)));
+            } else {
+                ArrayNode array = object.putArray(name);
+                children.forEach(c -> array.add(toJson(c)));
+            }
+        });
+        return object;
+    }
+
+    private JsonNode valueToJson(Object value) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        if (value instanceof Collection<?> list) {
+            ArrayNode array = json.arrayNode();
+            list.forEach(v -> array.add(valueToJson(v)));
+            return array;
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode object = json.objectNode();
+            map.forEach((k, v) -> object.set(String.valueOf(k), valueToJson(v)));
+            return object;
+        }
+        return mapper.yaml().valueToTree(value);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage().replaceAll("\\s+", " ").trim();
+    }
+}

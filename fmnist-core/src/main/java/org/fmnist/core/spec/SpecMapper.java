@@ -1,0 +1,152 @@
+package org.fmnist.core.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Binds YAML trees to spec records with strict settings (unknown keys and wrong types are errors)
+ * and translates Jackson's complaints into {@link SpecProblem}s a researcher can act on.
+ */
+public final class SpecMapper {
+
+    private final ObjectMapper yaml;
+
+    public SpecMapper() {
+        this.yaml = YAMLMapper.builder(new YAMLFactory()
+                        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .build()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** The mapper itself, for writing specs and other YAML. */
+    public ObjectMapper yaml() {
+        return yaml;
+    }
+
+    /**
+     * Binds {@code tree} to {@code type}.
+     *
+     * @param prefix dotted key of {@code tree} within the whole spec ("" for the root)
+     * @param sourceOf says which layer a dotted key came from
+     */
+    public <T> T bind(JsonNode tree, Class<T> type, String prefix, Function<String, String> sourceOf) {
+        try {
+            return yaml.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(problemOf(e, prefix, sourceOf));
+        } catch (IllegalArgumentException e) {
+            String key = prefix;
+            throw new SpecException(new SpecProblem(sourceOf.apply(key), key, e.getMessage(), "see 'runner keys' for what is allowed"));
+        }
+    }
+
+    /** Writes a value (a spec or a part of one) as YAML text. */
+    public String write(Object value) {
+        try {
+            return yaml.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("spec records always serialise", e);
+        }
+    }
+
+    private static SpecProblem problemOf(JsonProcessingException e, String prefix, Function<String, String> sourceOf) {
+        String key = keyOf(e, prefix);
+        String source = sourceOf.apply(key);
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(Object::toString).collect(Collectors.toCollection(TreeSet::new)).toString();
+            String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : "the top level";
+            return new SpecProblem(source, key, "unknown key",
+                    "use one of the keys known under " + parent + ": " + known);
+        }
+        if (e instanceof InvalidFormatException f) {
+            return new SpecProblem(source, key, "'" + f.getValue() + "' is not " + describe(f.getTargetType()),
+                    "write " + describe(f.getTargetType()));
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return new SpecProblem(source, key, "wrong kind of value (" + firstLine(m.getOriginalMessage()) + ")",
+                    "write " + describe(m.getTargetType()));
+        }
+        return new SpecProblem(source, key, firstLine(e.getOriginalMessage()), "see 'runner keys' for what is allowed");
+    }
+
+    /** The dotted key Jackson was at, e.g. {@code training.batch_size}. */
+    static String keyOf(JsonProcessingException e, String prefix) {
+        if (!(e instanceof JsonMappingException m)) {
+            return prefix;
+        }
+        StringBuilder key = new StringBuilder(prefix);
+        for (JsonMappingException.Reference ref : m.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!key.isEmpty()) {
+                    key.append('.');
+                }
+                key.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                key.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return key.toString();
+    }
+
+    /** "a whole number", "true or false", "one of adam, sgd", ... */
+    static String describe(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number, e.g. 0.001";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list, e.g. [1, 2]";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a section of keys (see 'runner keys')";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "invalid value";
+        }
+        List<String> lines = text.lines().toList();
+        return lines.isEmpty() ? text : lines.get(0);
+    }
+}

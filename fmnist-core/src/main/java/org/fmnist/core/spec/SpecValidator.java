@@ -1,0 +1,61 @@
+package org.fmnist.core.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Checks of values that bind fine but cannot be run: ranges, required keys, names. */
+final class SpecValidator {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private SpecValidator() {}
+
+    static List<SpecProblem> check(ExperimentSpec spec, Function<String, String> sourceOf) {
+        List<SpecProblem> problems = new ArrayList<>();
+        Checker c = new Checker(problems, sourceOf);
+        if (spec.name() == null || spec.name().isBlank()) {
+            c.fail("name", "is required", "add e.g. 'name: baseline' at the top of the spec");
+        } else if (!NAME.matcher(spec.name()).matches()) {
+            c.fail("name", "'" + spec.name() + "' cannot name a folder", "use letters, digits, '.', '_' and '-' only");
+        }
+        if (spec.model() == null || spec.model().type() == null || spec.model().type().isBlank()) {
+            c.fail("model.type", "is required", "add a model section, e.g. 'model: {type: dense}' ('runner models' lists the types)");
+        }
+        TrainingSpec t = spec.training();
+        c.require(t.epochs() >= 1, "training.epochs", "is " + t.epochs() + "; it must be at least 1", "e.g. training.epochs: 10");
+        c.require(t.batchSize() >= 1 && t.batchSize() <= 60_000, "training.batch_size",
+                "is " + t.batchSize() + "; it must be between 1 and 60000", "e.g. training.batch_size: 32");
+        c.require(t.optimizer() != null, "training.optimizer", "is required", "e.g. training.optimizer: adam");
+        c.require(t.learningRate() > 0 && t.learningRate() <= 10, "training.learning_rate",
+                "is " + t.learningRate() + "; it must be above 0 and at most 10", "e.g. training.learning_rate: 0.001");
+        c.require(t.threads() >= 0 && t.threads() <= 256, "training.threads",
+                "is " + t.threads() + "; it must be 0 (automatic) or a thread count", "e.g. training.threads: 0");
+        c.require(t.validationSplit() >= 0 && t.validationSplit() < 1, "training.validation_split",
+                "is " + t.validationSplit() + "; it must be at least 0 and below 1", "e.g. training.validation_split: 0.1");
+        DataSpec d = spec.data();
+        c.require(d.trainLimit() >= 0, "data.train_limit", "must not be negative", "0 uses all 60,000 training images");
+        c.require(d.testLimit() >= 0, "data.test_limit", "must not be negative", "0 uses all 10,000 test images");
+        c.require(!d.download() || (d.mirror() != null && !d.mirror().isBlank()), "data.mirror",
+                "is empty while data.download is true", "give the base URL of a mirror, or set data.download: false");
+        c.require(spec.tracking().type() != null && !spec.tracking().type().isBlank(), "tracking.type",
+                "is required", "e.g. tracking.type: none");
+        OutputSpec o = spec.output();
+        c.require(o.dir() != null && !o.dir().isBlank(), "output.dir", "is required", "e.g. output.dir: runs");
+        c.require(o.samples() >= 0 && o.samples() <= 200, "output.samples",
+                "is " + o.samples() + "; it must be between 0 and 200", "e.g. output.samples: 32");
+        return problems;
+    }
+
+    private record Checker(List<SpecProblem> problems, Function<String, String> sourceOf) {
+        void require(boolean ok, String key, String problem, String fix) {
+            if (!ok) {
+                fail(key, problem, fix);
+            }
+        }
+
+        void fail(String key, String problem, String fix) {
+            problems.add(new SpecProblem(sourceOf.apply(key), key, problem, fix));
+        }
+    }
+}

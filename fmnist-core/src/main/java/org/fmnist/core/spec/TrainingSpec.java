@@ -1,0 +1,18 @@
+package org.fmnist.core.spec;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** How the model is trained. */
+public record TrainingSpec(
+        @JsonPropertyDescription("Passes over the training set.")
+        int epochs,
+        @JsonPropertyDescription("Images per gradient step.")
+        int batchSize,
+        @JsonPropertyDescription("Gradient-descent algorithm.")
+        Optimizer optimizer,
+        @JsonPropertyDescription("Step size of the optimizer.")
+        double learningRate,
+        @JsonPropertyDescription("Native threads for the maths (0: the model's measured best on this machine).")
+        int threads,
+        @JsonPropertyDescription("Fraction of the training set held out, with the seed, to validate on after each epoch (0: report the test set each epoch instead).")
+        double validationSplit) {}

@@ -1,0 +1,35 @@
+package org.fmnist.runner;
+
+import com.google.inject.AbstractModule;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.fmnist.core.spec.ResolvedSpec;
+
+/**
+ * Binds what one invocation of the runner knows: the resolved spec, the console, the environment
+ * and the command line. No work happens here; {@link ExperimentRun} does it.
+ */
+final class ExperimentModule extends AbstractModule {
+    private final RunContext context;
+
+    ExperimentModule(RunContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void configure() {
+        bind(RunContext.class).toInstance(context);
+        bind(ResolvedSpec.class).toInstance(context.spec());
+    }
+
+    /**
+     * The invocation's inputs.
+     *
+     * @param terminal whether the console is a terminal (progress bars redraw only there)
+     * @param command the arguments the runner was started with, saved in provenance
+     */
+    record RunContext(ResolvedSpec spec, PrintStream console, boolean terminal, Map<String, String> environment,
+                      List<String> command, Clock clock) {}
+}

@@ -1,0 +1,190 @@
+package org.fmnist.runner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import jakarta.inject.Inject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.FashionMnist;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.eval.Evaluation;
+import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.model.ModelContext;
+import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.ModelParameters;
+import org.fmnist.core.plot.ConfusionMatrixChart;
+import org.fmnist.core.plot.SampleGrid;
+import org.fmnist.core.plot.TrainingCurves;
+import org.fmnist.core.spec.DataSpec;
+import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecException;
+import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.core.spec.SpecProblem;
+import org.fmnist.core.spec.TrainingSpec;
+import org.fmnist.core.train.EpochMetrics;
+import org.fmnist.core.train.Trainer;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** One experiment from resolved spec to run folder: data, model, training, evaluation, outputs. */
+final class ExperimentRun {
+    private static final String NO_TRACKING = "none";
+
+    private final ExperimentModule.RunContext context;
+    private final Map<String, ModelFactory<?>> models;
+    private final SpecMapper mapper = new SpecMapper();
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Inject
+    ExperimentRun(ExperimentModule.RunContext context, Map<String, ModelFactory<?>> models) {
+        this.context = context;
+        this.models = models;
+    }
+
+    RunResult call() throws Exception {
+        long startNanos = System.nanoTime();
+        Instant started = context.clock().instant();
+        ResolvedSpec resolved = context.spec();
+        ExperimentSpec spec = resolved.spec();
+        PrintStream out = context.console();
+
+        ModelFactory<?> factory = modelFactory(spec.model().type());
+        Record parameters = ModelParameters.bind(factory, resolved, mapper);
+        checkTracking(spec);
+        int threads = spec.training().threads() > 0 ? spec.training().threads() : factory.preferredThreads();
+        useThreads(threads);
+
+        FashionMnist data = locator(spec.data()).load();
+        Split train = data.train().head(limit(spec.data().trainLimit(), data.train().size()));
+        Split test = data.test().head(limit(spec.data().testLimit(), data.test().size()));
+        Split[] trainAndEval = holdOut(train, test, spec.training().validationSplit(), spec.seed());
+
+        RunFolder folder = RunFolder.create(Path.of(spec.output().dir()), spec.name(),
+                LocalDateTime.ofInstant(started, context.clock().getZone()));
+        out.println("run folder: " + folder.dir());
+        ExperimentSpec saved = new ExperimentSpec(spec.name(), spec.description(), spec.seed(), spec.data(),
+                ModelParameters.resolved(spec.model().type(), parameters, mapper), spec.training(), spec.tracking(),
+                spec.output());
+        folder.writeText("spec.yaml", mapper.write(saved));
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put("spec_file", resolved.file().toString());
+        overrides.put("overrides", resolved.overrides());
+        overrides.put("environment", resolved.environment());
+        folder.writeText("overrides.yaml", mapper.write(overrides));
+        folder.writeText("command.txt", "./runner " + String.join(" ", context.command()) + "\n");
+        Provenance provenance = Provenance.collect(context.command(), spec.seed(), threads, data.source(), started);
+        folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
+
+        MultiLayerNetwork net = build(factory, parameters, spec);
+        out.printf("model %s: %,d parameters; %d thread%s%n", spec.model().type(), net.numParams(), threads,
+                threads == 1 ? "" : "s");
+        TrainingSpec t = spec.training();
+        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal())))
+                .fit(net, trainAndEval[0], trainAndEval[1], t.epochs(), t.batchSize(), spec.seed());
+        double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
+
+        Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, test));
+        out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%n", evaluation.accuracy(), evaluation.loss(),
+                evaluation.report().macro().f1());
+
+        writeResults(folder, spec, net, history, evaluation, test);
+        double wall = (System.nanoTime() - startNanos) / 1e9;
+        folder.writeBytes("metrics.json", json.writeValueAsBytes(RunReport.metrics(spec.name(), spec.model().type(),
+                net.numParams(), history, evaluation, trainSeconds, wall)));
+        folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
+        out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
+        return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
+    }
+
+    private void writeResults(RunFolder folder, ExperimentSpec spec, MultiLayerNetwork net, List<EpochMetrics> history,
+                              Evaluation evaluation, Split test) throws Exception {
+        String title = spec.name() + " (" + spec.model().type() + ")";
+        folder.writeText("report.md", RunReport.markdown(spec.name(), evaluation));
+        folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
+        folder.writeText("confusion-matrix.csv", RunReport.confusionCsv(evaluation.confusion()));
+        folder.writePng("confusion-matrix.png", ConfusionMatrixChart.render(evaluation.confusion(),
+                String.format("%s: test accuracy %.4f", title, evaluation.accuracy())));
+        if (spec.output().samples() > 0) {
+            List<Integer> chosen = SampleGrid.choose(evaluation.predictions(), spec.output().samples(), spec.seed());
+            folder.writePng("samples.png", SampleGrid.render(test, evaluation.predictions(), chosen,
+                    title + ": sample test predictions (green right, red wrong)"));
+        }
+        folder.writePng("training-curves.png", TrainingCurves.render(history, title));
+        if (spec.output().saveModel()) {
+            folder.write("model.zip", tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
+        }
+    }
+
+    private ModelFactory<?> modelFactory(String type) {
+        ModelFactory<?> factory = models.get(type);
+        if (factory == null) {
+            throw new SpecException(new SpecProblem(context.spec().sourceOf("model.type"), "model.type",
+                    "unknown model type '" + type + "'", "use one of the registered models: " + new TreeSet<>(models.keySet())));
+        }
+        return factory;
+    }
+
+    private void checkTracking(ExperimentSpec spec) {
+        if (!NO_TRACKING.equals(spec.tracking().type())) {
+            throw new SpecException(new SpecProblem(context.spec().sourceOf("tracking.type"), "tracking.type",
+                    "unknown tracker '" + spec.tracking().type() + "'", "use one of the available trackers: [none]"));
+        }
+    }
+
+    private static <P extends Record> MultiLayerNetwork build(ModelFactory<P> factory, Record parameters,
+                                                              ExperimentSpec spec) {
+        P typed = factory.parametersType().cast(parameters);
+        return factory.create(typed, new ModelContext(spec.seed(),
+                spec.training().optimizer().updater(spec.training().learningRate())));
+    }
+
+    private DataLocator locator(DataSpec d) {
+        Map<String, String> env = context.environment();
+        Path cache = d.cache() != null ? Path.of(d.cache()) : DataLocator.defaultCache(env);
+        Optional<java.net.URI> mirror = d.download() ? Optional.of(java.net.URI.create(d.mirror())) : Optional.empty();
+        return DataLocator.standard(d.dir() == null ? null : Path.of(d.dir()), cache, mirror, env);
+    }
+
+    /** Limits both ND4J's own threads and OpenBLAS's for this process. */
+    private static void useThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    private static int limit(int requested, int available) {
+        return requested == 0 ? available : Math.min(requested, available);
+    }
+
+    /** {train, eval}: with a validation fraction, a seeded slice of the training images; else the test set. */
+    static Split[] holdOut(Split train, Split test, double fraction, long seed) {
+        if (fraction <= 0) {
+            return new Split[] {train, test};
+        }
+        int[] order = Trainer.permutation(train.size(), new Random(seed ^ 0x5DEECE66DL));
+        int held = (int) Math.round(train.size() * fraction);
+        int[] validation = Arrays.copyOfRange(order, 0, held);
+        int[] rest = Arrays.copyOfRange(order, held, order.length);
+        Arrays.sort(validation);
+        Arrays.sort(rest);
+        return new Split[] {train.select("train", rest), train.select("validation", validation)};
+    }
+}

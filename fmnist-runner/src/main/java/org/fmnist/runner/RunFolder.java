@@ -1,0 +1,96 @@
+package org.fmnist.runner;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import javax.imageio.ImageIO;
+
+/**
+ * The folder a run writes its outputs to, {@code OUTPUT_DIR/NAME/yyyyMMdd-HHmmss}. Every file is
+ * written beside its final name and then renamed, so a crash or a full disk never leaves a half
+ * file under a real name.
+ */
+public final class RunFolder {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path dir;
+
+    private RunFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Creates a new, empty run folder; a second run in the same second gets a suffix. */
+    public static RunFolder create(Path outputDir, String name, LocalDateTime now) {
+        Path parent = outputDir.resolve(name);
+        try {
+            Files.createDirectories(parent);
+            String stamp = STAMP.format(now);
+            for (int attempt = 1; ; attempt++) {
+                Path candidate = parent.resolve(attempt == 1 ? stamp : stamp + "-" + attempt);
+                try {
+                    return new RunFolder(Files.createDirectory(candidate));
+                } catch (FileAlreadyExistsException e) {
+                    // Another run started in the same second; try the next suffix.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a run folder under " + parent + ": " + e.getMessage()
+                    + ". Fix: check that output.dir is writable and the disk has room.", e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path path(String file) {
+        return dir.resolve(file);
+    }
+
+    public void writeText(String file, String text) {
+        writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void writeBytes(String file, byte[] bytes) {
+        write(file, tmp -> Files.write(tmp, bytes));
+    }
+
+    public void writePng(String file, BufferedImage image) {
+        write(file, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available");
+            }
+        });
+    }
+
+    /** Something that fills a temporary file. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(Path tmp) throws IOException;
+    }
+
+    /** Lets {@code writer} fill a temporary file, then moves it to {@code file} in one step. */
+    public void write(String file, Writer writer) {
+        Path target = dir.resolve(file);
+        Path tmp = dir.resolve("." + file + ".tmp");
+        try {
+            writer.writeTo(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // The original failure is the one worth reporting.
+            }
+            throw new UncheckedIOException("Could not write " + target + ": " + e.getMessage()
+                    + ". Fix: free disk space or choose another output.dir; files already written are kept.", e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.fmnist.runner;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.fmnist.core.data.FashionClass;
+import org.fmnist.core.eval.ClassificationReport;
+import org.fmnist.core.eval.ConfusionMatrix;
+import org.fmnist.core.eval.Evaluation;
+import org.fmnist.core.train.EpochMetrics;
+
+/** The text forms of a run's results: metrics JSON, the classification report and the confusion matrix CSV. */
+final class RunReport {
+    private RunReport() {}
+
+    /** Everything {@code metrics.json} holds. */
+    static Map<String, Object> metrics(String runName, String modelType, long parameters, List<EpochMetrics> history,
+                                       Evaluation test, double trainSeconds, double wallSeconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", runName);
+        m.put("model", modelType);
+        m.put("parameters", parameters);
+        m.put("epochs", history);
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("images", test.report().support());
+        t.put("loss", test.loss());
+        t.put("accuracy", test.accuracy());
+        t.put("macro", test.report().macro());
+        t.put("weighted", test.report().weighted());
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        for (ClassificationReport.ClassMetrics c : test.report().perClass()) {
+            perClass.put(c.fashionClass().key(), Map.of("precision", c.precision(), "recall", c.recall(), "f1", c.f1(),
+                    "support", c.support()));
+        }
+        t.put("per_class", perClass);
+        t.put("most_confused", test.confusion().mostConfused(5).stream().map(p -> Map.of(
+                "true", p.actual().displayName(), "predicted", p.predicted().displayName(), "count", p.count())).toList());
+        m.put("test", t);
+        m.put("train_seconds", trainSeconds);
+        m.put("wall_seconds", wallSeconds);
+        return m;
+    }
+
+    /** The classification report as JSON-ready data. */
+    static Map<String, Object> report(ClassificationReport r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (ClassificationReport.ClassMetrics c : r.perClass()) {
+            out.put(c.fashionClass().displayName(), Map.of("precision", c.precision(), "recall", c.recall(),
+                    "f1", c.f1(), "support", c.support()));
+        }
+        out.put("accuracy", r.accuracy());
+        out.put("macro avg", Map.of("precision", r.macro().precision(), "recall", r.macro().recall(), "f1", r.macro().f1(),
+                "support", r.support()));
+        out.put("weighted avg", Map.of("precision", r.weighted().precision(), "recall", r.weighted().recall(),
+                "f1", r.weighted().f1(), "support", r.support()));
+        return out;
+    }
+
+    static String markdown(String runName, Evaluation test) {
+        ClassificationReport r = test.report();
+        StringBuilder md = new StringBuilder();
+        md.append("# Classification report: ").append(runName).append("\n\n");
+        md.append(String.format(Locale.ROOT, "Test accuracy **%.4f**, loss %.4f, on %,d test images.%n%n",
+                test.accuracy(), test.loss(), r.support()));
+        md.append("| class | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
+        for (ClassificationReport.ClassMetrics c : r.perClass()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %d |%n", c.fashionClass().displayName(),
+                    c.precision(), c.recall(), c.f1(), c.support()));
+        }
+        md.append(String.format(Locale.ROOT, "| **macro avg** | %.4f | %.4f | %.4f | %d |%n", r.macro().precision(),
+                r.macro().recall(), r.macro().f1(), r.support()));
+        md.append(String.format(Locale.ROOT, "| **weighted avg** | %.4f | %.4f | %.4f | %d |%n%n",
+                r.weighted().precision(), r.weighted().recall(), r.weighted().f1(), r.support()));
+        md.append("## Most confused (true → predicted)\n\n");
+        for (ConfusionMatrix.ConfusedPair p : test.confusion().mostConfused(5)) {
+            md.append(String.format(Locale.ROOT, "- %s → %s: %d%n", p.actual().displayName(), p.predicted().displayName(),
+                    p.count()));
+        }
+        return md.toString();
+    }
+
+    /** Rows are true classes, columns predicted classes, headed by class names. */
+    static String confusionCsv(ConfusionMatrix m) {
+        StringBuilder csv = new StringBuilder("true\\predicted");
+        for (FashionClass c : FashionClass.values()) {
+            csv.append(',').append(c.displayName());
+        }
+        csv.append('\n');
+        int[][] counts = m.counts();
+        for (FashionClass c : FashionClass.values()) {
+            csv.append(c.displayName());
+            for (int count : counts[c.label()]) {
+                csv.append(',').append(count);
+            }
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+}
