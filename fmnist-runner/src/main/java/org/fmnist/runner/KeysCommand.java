@@ -1,6 +1,7 @@
 package org.fmnist.runner;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.PrintWriter;
 import java.lang.reflect.RecordComponent;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ModelSpec;
+import org.fmnist.core.spec.SpecLoader;
 import picocli.CommandLine.Command;
 
 /** {@code runner keys}: every spec key with its type and description, read from the spec records. */
@@ -23,31 +25,54 @@ final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        describe(ExperimentSpec.class, "", out);
+        describe(ExperimentSpec.class, "", new SpecLoader().defaults(), out);
         out.println();
-        out.println("model.* keys besides model.type depend on the model: 'runner models' lists them.");
+        out.println("Columns: key, type, default, meaning. model.* keys besides model.type depend on the model:");
+        out.println("'runner models' lists them.");
         out.println("Defaults: fmnist-core/src/main/resources/org/fmnist/core/spec/defaults.yaml");
         return RunnerMain.OK;
     }
 
-    static void describe(Class<?> record, String prefix, PrintWriter out) {
+    /**
+     * Prints one line per key of {@code record}: key, type, default and description.
+     *
+     * @param defaults the default values under {@code prefix}, or a missing node when there are none
+     */
+    static void describe(Class<?> record, String prefix, JsonNode defaults, PrintWriter out) {
         for (RecordComponent c : record.getRecordComponents()) {
-            String key = (prefix.isEmpty() ? "" : prefix + ".") + SNAKE.translate(c.getName());
-            JsonPropertyDescription d = c.getAnnotation(JsonPropertyDescription.class);
+            String name = SNAKE.translate(c.getName());
+            String key = (prefix.isEmpty() ? "" : prefix + ".") + name;
             Class<?> type = c.getType();
+            JsonNode value = defaults.path(name);
             if (type == ModelSpec.class) {
-                out.printf("  %-28s %-10s %s%n", key + ".type", "text", "Registered model to train ('runner models' lists them).");
+                line(out, key + ".type", "text", "", "Registered model to train ('runner models' lists them).");
             } else if (type.isRecord()) {
-                describe(type, key, out);
+                describe(type, key, value, out);
             } else {
-                out.printf("  %-28s %-10s %s%n", key, typeName(type), d == null ? "" : d.value());
+                line(out, key, typeName(type), value.isMissingNode() || value.isNull() ? "" : value.asText(),
+                        description(record, c));
             }
+        }
+    }
+
+    private static void line(PrintWriter out, String key, String type, String defaultValue, String description) {
+        out.printf("  %-26s %-9s %-10s %s%n", key, type, defaultValue.isEmpty() ? "-" : defaultValue, description);
+    }
+
+    /** Jackson's annotation lands on the record's field, not on the component itself. */
+    private static String description(Class<?> record, RecordComponent c) {
+        try {
+            JsonPropertyDescription d = record.getDeclaredField(c.getName()).getAnnotation(JsonPropertyDescription.class);
+            return d == null ? "" : d.value();
+        } catch (NoSuchFieldException e) {
+            return "";
         }
     }
 
     private static String typeName(Class<?> type) {
         if (type.isEnum()) {
-            return Arrays.stream(type.getEnumConstants()).map(e -> e.toString().toLowerCase(Locale.ROOT))
+            Object[] values = type.getEnumConstants();
+            return values.length > 6 ? "name" : Arrays.stream(values).map(e -> e.toString().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining("|"));
         }
         if (type == String.class) {

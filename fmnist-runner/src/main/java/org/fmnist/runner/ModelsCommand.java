@@ -1,14 +1,15 @@
 package org.fmnist.runner;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import org.fmnist.core.spec.SpecMapper;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code runner models}: the model types a spec can name. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Lists the model types a spec can name in model.type.")
 final class ModelsCommand implements Callable<Integer> {
-    @picocli.CommandLine.ParentCommand
-    RunnerMain parent;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -16,7 +17,10 @@ final class ModelsCommand implements Callable<Integer> {
     public Integer call() {
         RunnerMain.registeredModels().forEach((name, factory) -> {
             spec.commandLine().getOut().printf("%-12s %s%n", name, factory.description());
-            KeysCommand.describe(factory.parametersType(), "model", spec.commandLine().getOut());
+            // A parameter record fills in its own defaults, so binding no keys at all yields them.
+            ObjectMapper yaml = new SpecMapper().yaml();
+            JsonNode defaults = yaml.valueToTree(yaml.convertValue(Map.of(), factory.parametersType()));
+            KeysCommand.describe(factory.parametersType(), "model", defaults, spec.commandLine().getOut());
         });
         return RunnerMain.OK;
     }

@@ -67,15 +67,25 @@ public final class SpecLoader {
         combined.addConfiguration(defaults.config());
         List<Layer> precedence = List.of(cli, env, spec, defaults);
 
-        JsonNode tree = toJson(combined.getNodeModel().getNodeHandler().getRootNode());
-        ExperimentSpec resolved = mapper.bind(tree, ExperimentSpec.class, "", key -> sourceOf(key, precedence, envKeys));
-        List<SpecProblem> problems = SpecValidator.check(resolved, key -> sourceOf(key, precedence, envKeys));
+        Function<String, String> sourceOf = key -> sourceOf(key, precedence, envKeys);
+        JsonNode tree = toJson(combined.getNodeModel().getNodeHandler().getRootNode(), "", sourceOf);
+        ExperimentSpec resolved = mapper.bind(tree, ExperimentSpec.class, "", sourceOf);
+        List<SpecProblem> problems = SpecValidator.check(resolved, sourceOf);
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
         Map<String, String> sources = new TreeMap<>();
-        leafKeys(tree, "", sources, key -> sourceOf(key, precedence, envKeys));
+        leafKeys(tree, "", sources, sourceOf);
         return new ResolvedSpec(resolved, file, List.copyOf(overrides), envKeys, sources);
+    }
+
+    /** The built-in defaults as a tree, for listing keys with their default values. */
+    public JsonNode defaults() {
+        try (InputStream in = SpecLoader.class.getResourceAsStream("defaults.yaml")) {
+            return mapper.yaml().readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("the built-in defaults.yaml cannot be read", e);
+        }
     }
 
     /** A configuration layer and how to name it in errors. */
@@ -135,8 +145,8 @@ public final class SpecLoader {
         try (Reader reader = Files.newBufferedReader(file)) {
             config.read(reader);
         } catch (ConfigurationException | IOException | RuntimeException e) {
-            throw new SpecException(new SpecProblem(file.toString(), "", "is not valid YAML: " + rootMessage(e),
-                    "fix the YAML syntax at the line named; keys are 'key: value', nested by indenting with spaces"));
+            throw new SpecException(new SpecProblem(file.toString(), "", "is not a valid YAML mapping: " + rootMessage(e),
+                    "fix the YAML at the line named; a spec is 'key: value' lines, nested by indenting with spaces"));
         }
         if (config.getNodeModel().getNodeHandler().getRootNode().getChildren().isEmpty()) {
             throw new SpecException(new SpecProblem(file.toString(), "", "holds no keys (is it a YAML mapping?)",
@@ -205,10 +215,20 @@ public final class SpecLoader {
         }
     }
 
-    private JsonNode toJson(ImmutableNode node) {
+    /**
+     * The combined configuration as a JSON tree. A node with both a value and children means one
+     * layer wrote a plain value where another has a section (e.g. {@code training: fast}); the
+     * combiner would keep both, so it is reported here instead of silently losing the value.
+     */
+    private JsonNode toJson(ImmutableNode node, String key, Function<String, String> sourceOf) {
         JsonNodeFactory json = JsonNodeFactory.instance;
         if (node.getChildren().isEmpty()) {
             return valueToJson(node.getValue());
+        }
+        if (node.getValue() != null) {
+            throw new SpecException(new SpecProblem(sourceOf.apply(key), key,
+                    "is given the value '" + node.getValue() + "' where a section of keys belongs, or the reverse",
+                    "write " + key + " the way 'runner keys' lists it: either indented 'key: value' lines or one value"));
         }
         Map<String, List<ImmutableNode>> byName = new LinkedHashMap<>();
         for (ImmutableNode child : node.getChildren()) {
@@ -216,11 +236,12 @@ public final class SpecLoader {
         }
         ObjectNode object = json.objectNode();
         byName.forEach((name, children) -> {
+            String childKey = key.isEmpty() ? name : key + "." + name;
             if (children.size() == 1) {
-                object.set(name, toJson(children.get(0)));
+                object.set(name, toJson(children.get(0), childKey, sourceOf));
             } else {
                 ArrayNode array = object.putArray(name);
-                children.forEach(c -> array.add(toJson(c)));
+                children.forEach(c -> array.add(toJson(c, childKey, sourceOf)));
             }
         });
         return object;

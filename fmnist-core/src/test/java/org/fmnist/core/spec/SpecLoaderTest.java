@@ -1,0 +1,197 @@
+package org.fmnist.core.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpecLoaderTest {
+    private static final String MINIMAL = "name: trial\nmodel:\n  type: dense\n";
+
+    @TempDir
+    Path dir;
+
+    private final SpecLoader loader = new SpecLoader();
+
+    private Path spec(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("spec.yaml"), yaml);
+    }
+
+    private ResolvedSpec load(String yaml, List<String> overrides, Map<String, String> env) throws IOException {
+        return loader.load(spec(yaml), overrides, env);
+    }
+
+    private SpecException failure(String yaml, String... overrides) {
+        return assertThrows(SpecException.class, () -> load(yaml, List.of(overrides), Map.of()));
+    }
+
+    private static void assertMentions(SpecException e, String... parts) {
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), () -> "'" + part + "' missing from:\n" + e.getMessage());
+        }
+    }
+
+    @Test
+    void fillsInTheBuiltInDefaults() throws IOException {
+        ExperimentSpec s = load(MINIMAL, List.of(), Map.of()).spec();
+
+        assertEquals("trial", s.name());
+        assertEquals(42, s.seed());
+        assertEquals(10, s.training().epochs());
+        assertEquals(32, s.training().batchSize());
+        assertEquals(Optimizer.ADAM, s.training().optimizer());
+        assertEquals(0.001, s.training().learningRate());
+        assertEquals("none", s.tracking().type());
+        assertEquals("runs", s.output().dir());
+        assertTrue(s.data().download());
+        assertNull(s.data().dir());
+        assertEquals(new ModelSpec("dense", Map.of()), s.model());
+    }
+
+    @Test
+    void layersDefaultsFileEnvironmentAndOverridesInThatOrder() throws IOException {
+        String yaml = MINIMAL + "seed: 1\ntraining:\n  epochs: 2\n  batch_size: 64\n  learning_rate: 0.01\n";
+        Map<String, String> env = Map.of("FMNIST_TRAINING__BATCH_SIZE", "128", "FMNIST_TRAINING__LEARNING_RATE", "0.02",
+                "FMNIST_DATA", "/not/a/key", "PATH", "/usr/bin");
+
+        ResolvedSpec r = load(yaml, List.of("training.learning_rate=0.03"), env);
+
+        assertEquals(1, r.spec().seed());                               // file over defaults
+        assertEquals(2, r.spec().training().epochs());                  // file
+        assertEquals(128, r.spec().training().batchSize());             // environment over file
+        assertEquals(0.03, r.spec().training().learningRate());         // command line over environment
+        assertEquals(Optimizer.ADAM, r.spec().training().optimizer());  // defaults where nobody says
+        assertEquals(Map.of("FMNIST_TRAINING__BATCH_SIZE", "128", "FMNIST_TRAINING__LEARNING_RATE", "0.02"),
+                r.environment());
+        assertEquals("command-line override training.learning_rate", r.sourceOf("training.learning_rate"));
+        assertEquals("environment variable FMNIST_TRAINING__BATCH_SIZE", r.sourceOf("training.batch_size"));
+        assertEquals(dir.resolve("spec.yaml").toString(), r.sourceOf("training.epochs"));
+        assertEquals("built-in defaults", r.sourceOf("training.optimizer"));
+    }
+
+    @Test
+    void overridesKeepYamlTypesAndReachModelParameters() throws IOException {
+        ResolvedSpec r = load(MINIMAL, List.of("model.hidden=64", "data.download=false", "name=other",
+                "model.sizes=[1, 2]", "model.type=dense"), Map.of());
+
+        assertEquals(64, r.spec().model().params().get("hidden"));
+        assertEquals(List.of(1, 2), r.spec().model().params().get("sizes"));
+        assertEquals(false, r.spec().data().download());
+        assertEquals("other", r.spec().name());
+        assertEquals(List.of("model.hidden=64", "data.download=false", "name=other", "model.sizes=[1, 2]",
+                "model.type=dense"), r.overrides());
+    }
+
+    @Test
+    void theLastOverrideOfAKeyWins() throws IOException {
+        assertEquals(5, load(MINIMAL, List.of("training.epochs=3", "training.epochs=5"), Map.of()).spec().training().epochs());
+    }
+
+    @Test
+    void anUnknownKeyNamesTheFileTheKeyAndTheKnownKeys() {
+        SpecException e = failure(MINIMAL + "training:\n  epoch: 3\n");
+
+        assertMentions(e, dir.resolve("spec.yaml").toString(), "training.epoch", "unknown key",
+                "batch_size", "epochs", "learning_rate");
+    }
+
+    @Test
+    void anUnknownTopLevelKeyIsReported() {
+        assertMentions(failure(MINIMAL + "epochs: 3\n"), "epochs: unknown key", "the top level", "training");
+    }
+
+    @Test
+    void anUnknownKeyFromTheCommandLineNamesTheOverride() {
+        assertMentions(failure(MINIMAL, "training.epoch=3"), "command-line override training.epoch", "unknown key");
+    }
+
+    @Test
+    void aWrongTypeSaysWhatIsAllowed() {
+        assertMentions(failure(MINIMAL + "training:\n  epochs: ten\n"), "training.epochs", "'ten'", "a whole number");
+        assertMentions(failure(MINIMAL, "training.learning_rate=fast"), "command-line override training.learning_rate",
+                "a number");
+        assertMentions(failure(MINIMAL, "data.download=maybe"), "data.download", "true or false");
+    }
+
+    @Test
+    void anUnknownOptimizerListsTheKnownOnes() {
+        assertMentions(failure(MINIMAL + "training:\n  optimizer: adamw\n"), "training.optimizer", "adamw",
+                "adam, nadam, amsgrad, sgd, nesterovs, rmsprop");
+    }
+
+    @Test
+    void aSectionGivenAsAValueIsReported() {
+        assertMentions(failure(MINIMAL + "training: fast\n"), "training", "'fast'", "section");
+        assertMentions(failure(MINIMAL + "training:\n  epochs:\n    a: 1\n"), "training.epochs", "section");
+    }
+
+    @Test
+    void outOfRangeValuesAreAllReportedAtOnce() {
+        SpecException e = failure(MINIMAL + "training:\n  epochs: 0\n  batch_size: -1\n  learning_rate: 0\n"
+                + "  validation_split: 1.5\noutput:\n  samples: 500\n");
+
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertMentions(e, "training.epochs", "training.batch_size", "training.learning_rate",
+                "training.validation_split", "output.samples", "fix:");
+    }
+
+    @Test
+    void nameAndModelTypeAreRequired() {
+        SpecException e = failure("seed: 3\n");
+
+        assertMentions(e, "name: is required", "model.type: is required", "runner models");
+    }
+
+    @Test
+    void aNameMustBeUsableAsAFolder() {
+        assertMentions(failure("name: ../up\nmodel: {type: dense}\n"), "name", "cannot name a folder");
+    }
+
+    @Test
+    void malformedYamlNamesTheFileAndTheLine() {
+        SpecException e = failure("name: x\nmodel:\n  type: dense\n   hidden: [1, 2\n");
+
+        assertMentions(e, dir.resolve("spec.yaml").toString(), "not a valid YAML mapping", "line");
+    }
+
+    @Test
+    void aMissingOrEmptyFileIsReported() throws IOException {
+        SpecException missing = assertThrows(SpecException.class,
+                () -> loader.load(dir.resolve("nope.yaml"), List.of(), Map.of()));
+        assertMentions(missing, "nope.yaml", "does not exist");
+        assertMentions(failure("  \n"), "is empty");
+        assertMentions(failure("just text\n"), "not a valid YAML mapping");
+    }
+
+    @Test
+    void anOverrideWithoutAValueIsReported() {
+        assertMentions(failure(MINIMAL, "training.epochs"), "training.epochs", "key=value");
+        assertMentions(failure(MINIMAL, "Training.Epochs=3"), "key=value");
+    }
+
+    @Test
+    void aBadEnvironmentValueNamesTheVariable() {
+        SpecException e = assertThrows(SpecException.class,
+                () -> load(MINIMAL, List.of(), Map.of("FMNIST_TRAINING__EPOCHS", "many")));
+
+        assertMentions(e, "environment variable FMNIST_TRAINING__EPOCHS", "a whole number");
+    }
+
+    @Test
+    void theResolvedSpecWritesBackToYamlThatLoadsToTheSameSpec() throws IOException {
+        ResolvedSpec r = load(MINIMAL + "model:\n  type: dense\n  hidden: 16\n", List.of("training.epochs=4"), Map.of());
+        String written = loader.mapper().write(r.spec());
+
+        ExperimentSpec reread = loader.load(Files.writeString(dir.resolve("again.yaml"), written), List.of(), Map.of()).spec();
+
+        assertEquals(r.spec(), reread);
+    }
+}

@@ -1,0 +1,41 @@
+package org.fmnist.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slow tier: one epoch of the shipped baseline on all 60,000 training images. */
+class BaselineRealDataIT {
+    @TempDir
+    Path out;
+
+    @Test
+    void oneEpochOnTheFullTrainingSetReaches80PercentOnTheTestSet() throws IOException {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        int exit = RunnerMain.execute(new String[] {"../experiments/baseline.yaml", "training.epochs=1",
+                        "output.dir=" + out, "output.save_model=false"},
+                new PrintStream(console, true, StandardCharsets.UTF_8), System.err, Map.of());
+
+        assertEquals(0, exit, console.toString(StandardCharsets.UTF_8));
+        Path run;
+        try (Stream<Path> runs = Files.list(out.resolve("baseline"))) {
+            run = runs.findFirst().orElseThrow();
+        }
+        JsonNode test = new ObjectMapper().readTree(run.resolve("metrics.json").toFile()).get("test");
+        assertEquals(10_000, test.get("images").asInt());
+        double accuracy = test.get("accuracy").asDouble();
+        assertTrue(accuracy >= 0.80, "test accuracy after one epoch: " + accuracy);
+    }
+}
