@@ -26,8 +26,8 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
     /** The facts known before training; wall time is filled in by {@link #finished(double)}. */
     static Provenance collect(List<String> command, long seed, int threads, DataSource data, Instant started) {
         Properties versions = versions();
-        String[] git = git();
-        return new Provenance(versions.getProperty("fmnist.version"), git[0], git[0] == null ? null : git[1].isEmpty(),
+        GitState git = GitState.of(Path.of("").toAbsolutePath());
+        return new Provenance(versions.getProperty("fmnist.version"), git.commit(), git.dirty(),
                 versions.getProperty("dl4j.version"), "nd4j-native " + versions.getProperty("nd4j.classifier"),
                 System.getProperty("java.version"), System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
@@ -52,19 +52,26 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
         return p;
     }
 
-    /** {commit or null, porcelain status} of the current directory's checkout. */
-    private static String[] git() {
-        String commit = run("git", "rev-parse", "HEAD");
-        if (commit == null || commit.isBlank()) {
-            return new String[] {null, ""};
+    /**
+     * The checkout a directory belongs to.
+     *
+     * @param commit HEAD's commit, or null outside a git checkout (or without git)
+     * @param dirty whether tracked files differ from HEAD; null when {@code commit} is
+     */
+    record GitState(String commit, Boolean dirty) {
+        static GitState of(Path dir) {
+            String commit = run(dir, "git", "rev-parse", "HEAD");
+            if (commit == null || commit.isBlank()) {
+                return new GitState(null, null);
+            }
+            String status = run(dir, "git", "status", "--porcelain", "--untracked-files=no");
+            return new GitState(commit.trim(), status == null ? null : !status.isBlank());
         }
-        String status = run("git", "status", "--porcelain", "--untracked-files=no");
-        return new String[] {commit.trim(), status == null ? "" : status.trim()};
     }
 
-    private static String run(String... command) {
+    private static String run(Path dir, String... command) {
         try {
-            Process p = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
+            Process p = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
