@@ -75,7 +75,7 @@ class RunnerExitCodesTest {
         Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "model.hiden=64");
 
         assertEquals(2, o.exit());
-        assertTrue(o.err().contains("command-line override model.hiden") && o.err().contains("hidden"), o.err());
+        assertTrue(o.err().contains("command line: model.hiden") && o.err().contains("hidden"), o.err());
     }
 
     @Test

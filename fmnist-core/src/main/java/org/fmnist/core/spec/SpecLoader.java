@@ -98,7 +98,7 @@ public final class SpecLoader {
                 if (layer.name().equals("environment")) {
                     return "environment variable " + ENV_PREFIX + plain.toUpperCase(Locale.ROOT).replace(".", "__");
                 }
-                return layer.name().equals("command line") ? "command-line override " + plain : layer.name();
+                return layer.name();
             }
         }
         // A key no layer has (a required one left out) is the spec file's to add.

@@ -71,7 +71,7 @@ class SpecLoaderTest {
         assertEquals(Optimizer.ADAM, r.spec().training().optimizer());  // defaults where nobody says
         assertEquals(Map.of("FMNIST_TRAINING__BATCH_SIZE", "128", "FMNIST_TRAINING__LEARNING_RATE", "0.02"),
                 r.environment());
-        assertEquals("command-line override training.learning_rate", r.sourceOf("training.learning_rate"));
+        assertEquals("command line", r.sourceOf("training.learning_rate"));
         assertEquals("environment variable FMNIST_TRAINING__BATCH_SIZE", r.sourceOf("training.batch_size"));
         assertEquals(dir.resolve("spec.yaml").toString(), r.sourceOf("training.epochs"));
         assertEquals("built-in defaults", r.sourceOf("training.optimizer"));
@@ -110,13 +110,13 @@ class SpecLoaderTest {
 
     @Test
     void anUnknownKeyFromTheCommandLineNamesTheOverride() {
-        assertMentions(failure(MINIMAL, "training.epoch=3"), "command-line override training.epoch", "unknown key");
+        assertMentions(failure(MINIMAL, "training.epoch=3"), "command line: training.epoch: unknown key");
     }
 
     @Test
     void aWrongTypeSaysWhatIsAllowed() {
         assertMentions(failure(MINIMAL + "training:\n  epochs: ten\n"), "training.epochs", "'ten'", "a whole number");
-        assertMentions(failure(MINIMAL, "training.learning_rate=fast"), "command-line override training.learning_rate",
+        assertMentions(failure(MINIMAL, "training.learning_rate=fast"), "command line: training.learning_rate:",
                 "a number");
         assertMentions(failure(MINIMAL, "data.download=maybe"), "data.download", "true or false");
     }
