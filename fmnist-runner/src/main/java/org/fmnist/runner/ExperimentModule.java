@@ -11,7 +11,7 @@ import org.fmnist.core.spec.ResolvedSpec;
  * Binds what one invocation of the runner knows: the resolved spec, the console, the environment
  * and the command line. No work happens here; {@link ExperimentRun} does it.
  */
-final class ExperimentModule extends AbstractModule {
+public final class ExperimentModule extends AbstractModule {
     private final RunContext context;
 
     ExperimentModule(RunContext context) {
@@ -30,6 +30,6 @@ final class ExperimentModule extends AbstractModule {
      * @param terminal whether the console is a terminal (progress bars redraw only there)
      * @param command the arguments the runner was started with, saved in provenance
      */
-    record RunContext(ResolvedSpec spec, PrintStream console, boolean terminal, Map<String, String> environment,
+    public record RunContext(ResolvedSpec spec, PrintStream console, boolean terminal, Map<String, String> environment,
                       List<String> command, Clock clock) {}
 }

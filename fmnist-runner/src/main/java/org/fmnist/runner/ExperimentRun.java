@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,14 +39,17 @@ import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.TrainingSpec;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
+import org.fmnist.core.train.TrainingListener;
+import org.fmnist.runner.tracking.MlflowTracker;
+import org.fmnist.runner.tracking.RunStatus;
+import org.fmnist.runner.tracking.RunTracker;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** One experiment from resolved spec to run folder: data, model, training, evaluation, outputs. */
 final class ExperimentRun {
-    private static final String NO_TRACKING = "none";
-
     private final ExperimentModule.RunContext context;
     private final Map<String, ModelFactory<?>> models;
+    private final Map<String, Provider<RunTracker>> trackers;
     private final SpecMapper mapper = new SpecMapper();
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -54,9 +58,11 @@ final class ExperimentRun {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Inject
-    ExperimentRun(ExperimentModule.RunContext context, Map<String, ModelFactory<?>> models) {
+    ExperimentRun(ExperimentModule.RunContext context, Map<String, ModelFactory<?>> models,
+                  Map<String, Provider<RunTracker>> trackers) {
         this.context = context;
         this.models = models;
+        this.trackers = trackers;
     }
 
     RunResult call() throws Exception {
@@ -68,7 +74,7 @@ final class ExperimentRun {
 
         ModelFactory<?> factory = modelFactory(spec.model().type());
         Record parameters = ModelParameters.bind(factory, resolved, mapper);
-        checkTracking(spec);
+        RunTracker tracker = tracker(spec.tracking().type());
         int threads = spec.training().threads() > 0 ? spec.training().threads() : factory.preferredThreads();
         useThreads(threads);
 
@@ -83,7 +89,8 @@ final class ExperimentRun {
         ExperimentSpec saved = new ExperimentSpec(spec.name(), spec.description(), spec.seed(), spec.data(),
                 ModelParameters.resolved(spec.model().type(), parameters, mapper), spec.training(), spec.tracking(),
                 spec.output());
-        folder.writeText("spec.yaml", mapper.write(saved));
+        String savedYaml = mapper.write(saved);
+        folder.writeText("spec.yaml", savedYaml);
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("spec_file", resolved.file().toString());
         overrides.put("overrides", resolved.overrides());
@@ -93,25 +100,91 @@ final class ExperimentRun {
         Provenance provenance = Provenance.collect(context.command(), spec.seed(), threads, data.source(), started);
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
 
+        out.println(tracker.start(new RunTracker.RunDescription(
+                MlflowTracker.experiment(spec.tracking(), context.environment(), spec.name()),
+                spec.name() + "-" + folder.dir().getFileName(), TrackedValues.params(mapper.yaml().valueToTree(saved)),
+                tags(spec, resolved, provenance, savedYaml, folder), started.toEpochMilli())));
+        // Ctrl-C ends the JVM through its shutdown hooks: the tracked run is then marked KILLED.
+        Thread onInterrupt = new Thread(() -> tracker.finish(RunStatus.KILLED).forEach(out::println));
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            RunResult result = trainAndRecord(spec, factory, parameters, threads, trainAndEval, test, folder, provenance,
+                    tracker, startNanos);
+            tracker.finish(RunStatus.FINISHED).forEach(out::println);
+            return result;
+        } catch (Exception | Error e) {
+            tracker.finish(RunStatus.FAILED).forEach(out::println);
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // Already shutting down: the hook is running or has run.
+            }
+        }
+    }
+
+    private RunResult trainAndRecord(ExperimentSpec spec, ModelFactory<?> factory, Record parameters, int threads,
+                                     Split[] trainAndEval, Split test, RunFolder folder, Provenance provenance,
+                                     RunTracker tracker, long startNanos) throws Exception {
+        PrintStream out = context.console();
         MultiLayerNetwork net = build(factory, parameters, spec);
         out.printf("model %s: %,d parameters; %d thread%s%n", spec.model().type(), net.numParams(), threads,
                 threads == 1 ? "" : "s");
         TrainingSpec t = spec.training();
-        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal())))
+        TrainingListener tracking = new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochMetrics m) {
+                tracker.logMetrics(TrackedValues.epoch(m), m.epoch());
+            }
+        };
+        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking))
                 .fit(net, trainAndEval[0], trainAndEval[1], t.epochs(), t.batchSize(), spec.seed());
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
 
         Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, test));
         out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%n", evaluation.accuracy(), evaluation.loss(),
                 evaluation.report().macro().f1());
+        tracker.logMetrics(TrackedValues.test(evaluation, trainAndEval[1] == test, trainSeconds), t.epochs());
 
         writeResults(folder, spec, net, history, evaluation, test);
         double wall = (System.nanoTime() - startNanos) / 1e9;
         folder.writeBytes("metrics.json", json.writeValueAsBytes(RunReport.metrics(spec.name(), spec.model().type(),
                 net.numParams(), history, evaluation, trainSeconds, wall)));
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
+        tracker.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
         return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
+    }
+
+    /** MLflow's standard tags, and fmnist's own for finding runs again. */
+    private static Map<String, String> tags(ExperimentSpec spec, ResolvedSpec resolved, Provenance provenance,
+                                            String savedYaml, RunFolder folder) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("mlflow.runName", spec.name() + "-" + folder.dir().getFileName());
+        tags.put("mlflow.source.name", resolved.file().toString());
+        tags.put("mlflow.source.type", "LOCAL");
+        tags.put("mlflow.user", System.getProperty("user.name", ""));
+        if (provenance.gitCommit() != null) {
+            tags.put("mlflow.source.git.commit", provenance.gitCommit());
+            tags.put("fmnist.git_dirty", String.valueOf(provenance.gitDirty()));
+        }
+        if (spec.description() != null) {
+            tags.put("mlflow.note.content", spec.description());
+        }
+        tags.put("fmnist.model_type", spec.model().type());
+        tags.put("fmnist.spec_hash", sha256(savedYaml).substring(0, 12));
+        tags.put("fmnist.run_folder", folder.dir().toAbsolutePath().toString());
+        return tags;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
     }
 
     private void writeResults(RunFolder folder, ExperimentSpec spec, MultiLayerNetwork net, List<EpochMetrics> history,
@@ -142,11 +215,13 @@ final class ExperimentRun {
         return factory;
     }
 
-    private void checkTracking(ExperimentSpec spec) {
-        if (!NO_TRACKING.equals(spec.tracking().type())) {
+    private RunTracker tracker(String type) {
+        Provider<RunTracker> tracker = trackers.get(type);
+        if (tracker == null) {
             throw new SpecException(new SpecProblem(context.spec().sourceOf("tracking.type"), "tracking.type",
-                    "unknown tracker '" + spec.tracking().type() + "'", "use one of the available trackers: [none]"));
+                    "unknown tracker '" + type + "'", "use one of the registered trackers: " + new TreeSet<>(trackers.keySet())));
         }
+        return tracker.get();
     }
 
     private static <P extends Record> MultiLayerNetwork build(ModelFactory<P> factory, Record parameters,

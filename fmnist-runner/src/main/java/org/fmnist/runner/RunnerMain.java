@@ -19,6 +19,8 @@ import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.models.ModelsModule;
+import org.fmnist.runner.tracking.TrackingException;
+import org.fmnist.runner.tracking.TrackingModule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -64,7 +66,8 @@ public final class RunnerMain implements Callable<Integer> {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof SpecException || e instanceof DataException) {
+            if (e instanceof SpecException || e instanceof DataException
+                    || e instanceof TrackingException t && !t.isTransient()) {
                 err.println(e.getMessage());
                 return BAD_INPUT;
             }
@@ -91,7 +94,7 @@ public final class RunnerMain implements Callable<Integer> {
         command.addAll(overrides);
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
-        Injector injector = Guice.createInjector(new ModelsModule(), new ExperimentModule(context));
+        Injector injector = Guice.createInjector(new ModelsModule(), new TrackingModule(), new ExperimentModule(context));
         injector.getInstance(ExperimentRun.class).call();
         return OK;
     }

@@ -49,7 +49,8 @@ class SpecLoaderTest {
         assertEquals(32, s.training().batchSize());
         assertEquals(Optimizer.ADAM, s.training().optimizer());
         assertEquals(0.001, s.training().learningRate());
-        assertEquals("none", s.tracking().type());
+        assertEquals("mlflow", s.tracking().type());
+        assertEquals("mlruns", s.tracking().store());
         assertEquals("runs", s.output().dir());
         assertTrue(s.data().download());
         assertNull(s.data().dir());
@@ -148,6 +149,12 @@ class SpecLoaderTest {
         SpecException e = failure("seed: 3\n");
 
         assertMentions(e, "name: is required", "model.type: is required", "runner models");
+    }
+
+    @Test
+    void credentialsInTheTrackingUriAreRefused() {
+        assertMentions(failure(MINIMAL, "tracking.uri=http://alice:secret@127.0.0.1:5000"), "tracking.uri",
+                "credentials", "MLFLOW_TRACKING_PASSWORD");
     }
 
     @Test

@@ -1,0 +1,278 @@
+package org.fmnist.runner.tracking;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.mlflow.api.proto.Service;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowClientException;
+import org.mlflow.tracking.MlflowHttpException;
+import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+import org.mlflow_project.apachehttp.client.config.RequestConfig;
+import org.mlflow_project.apachehttp.impl.client.HttpClientBuilder;
+
+/**
+ * A connection to an MLflow tracking server through the MLflow Java client, with what the client
+ * lacks: a timeout on every call, retries with back-off on 429, 5xx and I/O errors (and only
+ * those), and artifact upload over the server's proxied artifact API, since the client's own
+ * upload shells out to Python.
+ */
+public final class MlflowServer implements AutoCloseable {
+    /** MLflow's limits for one log-batch request. */
+    static final int MAX_METRICS_PER_BATCH = 1000;
+    static final int MAX_PARAMS_PER_BATCH = 100;
+    static final int MAX_TAGS_PER_BATCH = 100;
+
+    /** How long calls may take and how often they are tried. */
+    public record Limits(Duration connectTimeout, Duration callTimeout, int attempts, Duration firstBackoff) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(30), 4, Duration.ofMillis(500));
+    }
+
+    /** Credentials from the standard MLflow variables; never logged or written anywhere. */
+    public record Credentials(String username, String password, String token) {
+        public static Credentials fromEnvironment(Map<String, String> env) {
+            return new Credentials(env.get("MLFLOW_TRACKING_USERNAME"), env.get("MLFLOW_TRACKING_PASSWORD"),
+                    env.get("MLFLOW_TRACKING_TOKEN"));
+        }
+
+        Optional<String> authorization() {
+            if (token != null && !token.isBlank()) {
+                return Optional.of("Bearer " + token);
+            }
+            if (username != null && !username.isBlank()) {
+                String pair = username + ":" + (password == null ? "" : password);
+                return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + (token != null ? "token" : username != null ? "user " + username : "none") + "]";
+        }
+    }
+
+    private final URI uri;
+    private final Credentials credentials;
+    private final Limits limits;
+    private final MlflowClient client;
+    private final HttpClient http;
+
+    public MlflowServer(URI uri, Credentials credentials, Limits limits) {
+        this.uri = URI.create(uri.toString().replaceAll("/+$", ""));
+        this.credentials = credentials;
+        this.limits = limits;
+        BasicMlflowHostCreds creds = credentials.token() != null && !credentials.token().isBlank()
+                ? new BasicMlflowHostCreds(this.uri.toString(), credentials.token())
+                : new BasicMlflowHostCreds(this.uri.toString(), credentials.username(), credentials.password());
+        this.client = new MlflowClient(creds);
+        installTimeouts(client, limits);
+        this.http = HttpClient.newBuilder().connectTimeout(limits.connectTimeout()).build();
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /** Fails fast, with the reason, when the server is unreachable or refuses the credentials. */
+    public void checkAccess() {
+        call("reach the server", () -> client.searchExperiments(null, Service.ViewType.ACTIVE_ONLY, 1, List.of()));
+    }
+
+    /** The id of the named experiment, created when missing. */
+    public String experimentId(String name) {
+        return call("find experiment " + name, () -> client.getExperimentByName(name)
+                .map(Service.Experiment::getExperimentId)
+                .orElseGet(() -> client.createExperiment(name)));
+    }
+
+    /** The server run that holds the local run {@code localRunId}, if one was created before. */
+    public Optional<Service.Run> findRun(String experimentId, String localRunId) {
+        String filter = "tags.`" + RunReplicator.LOCAL_RUN_ID_TAG + "` = '" + localRunId + "'";
+        return call("search runs", () -> client.searchRuns(List.of(experimentId), filter, Service.ViewType.ALL, 1).getItems())
+                .stream().findFirst();
+    }
+
+    public Service.RunInfo createRun(String experimentId, String runName, long startMillis, String user,
+                                     Map<String, String> tags) {
+        Service.CreateRun.Builder request = Service.CreateRun.newBuilder().setExperimentId(experimentId)
+                .setRunName(runName).setStartTime(startMillis).setUserId(user);
+        tags.forEach((k, v) -> request.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v)));
+        return call("create a run", () -> client.createRun(request.build()));
+    }
+
+    public Service.Run run(String runId) {
+        return call("read run " + runId, () -> client.getRun(runId));
+    }
+
+    public List<Service.Metric> metricHistory(String runId, String key) {
+        return call("read metric " + key, () -> client.getMetricHistory(runId, key));
+    }
+
+    /** Logs params, tags and metrics, split into requests within MLflow's per-request limits. */
+    public void logBatch(String runId, List<Service.Param> params, List<Service.RunTag> tags, List<Service.Metric> metrics) {
+        for (List<Service.Param> chunk : chunks(params, MAX_PARAMS_PER_BATCH)) {
+            call("log params", () -> {
+                client.logBatch(runId, List.of(), chunk, List.of());
+                return null;
+            });
+        }
+        for (List<Service.RunTag> chunk : chunks(tags, MAX_TAGS_PER_BATCH)) {
+            call("log tags", () -> {
+                client.logBatch(runId, List.of(), List.of(), chunk);
+                return null;
+            });
+        }
+        for (List<Service.Metric> chunk : chunks(metrics, MAX_METRICS_PER_BATCH)) {
+            call("log metrics", () -> {
+                client.logBatch(runId, chunk, List.of(), List.of());
+                return null;
+            });
+        }
+    }
+
+    public void setTerminated(String runId, RunStatus status, long endMillis) {
+        call("end the run", () -> {
+            client.setTerminated(runId, Service.RunStatus.valueOf(status.name()), endMillis);
+            return null;
+        });
+    }
+
+    /**
+     * Uploads {@code file} to the run's artifacts through {@code PUT /api/2.0/mlflow-artifacts/artifacts/...}.
+     *
+     * @param artifactUri the run's artifact URI, {@code mlflow-artifacts:/EXPERIMENT/RUN/artifacts}
+     */
+    public void putArtifact(String artifactUri, String artifactPath, Path file) {
+        String checked = ArtifactPaths.checked(artifactPath);
+        String prefix = "mlflow-artifacts:";
+        if (!artifactUri.startsWith(prefix)) {
+            throw new TrackingException("The server stores artifacts at " + artifactUri + ", which fmnist cannot upload to."
+                    + " Fix: start the server with --artifacts-destination (proxied artifacts, the default)", false, null);
+        }
+        String location = artifactUri.substring(prefix.length()).replaceAll("^/+", "");
+        URI target = URI.create(uri + "/api/2.0/mlflow-artifacts/artifacts/" + location + "/" + checked);
+        call("upload " + checked, () -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(limits.callTimeout())
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file));
+            credentials.authorization().ifPresent(a -> request.header("Authorization", a));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new MlflowHttpException(response.statusCode(), "PUT " + checked, response.body());
+            }
+            return null;
+        });
+    }
+
+    /** Something to do against the server. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code call}, retrying transient failures with exponential back-off. */
+    <T> T call(String what, Call<T> call) {
+        Duration backoff = limits.firstBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrackingException("Interrupted while trying to " + what, true, e);
+            } catch (IOException | MlflowClientException e) {
+                boolean retry = isTransient(e);
+                if (!retry || attempt >= limits.attempts()) {
+                    throw failure(what, e, retry);
+                }
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    static boolean isTransient(Exception e) {
+        if (e instanceof MlflowHttpException h) {
+            return h.getStatusCode() == 429 || h.getStatusCode() >= 500;
+        }
+        // The client wraps I/O failures (refused connections, timeouts) in MlflowClientException.
+        return e instanceof IOException || e.getCause() instanceof IOException;
+    }
+
+    private TrackingException failure(String what, Exception e, boolean transientFailure) {
+        if (e instanceof MlflowHttpException h && (h.getStatusCode() == 401 || h.getStatusCode() == 403)) {
+            return new TrackingException("The MLflow server at " + uri + " refused the credentials (HTTP " + h.getStatusCode()
+                    + ") when trying to " + what + ". Fix: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD,"
+                    + " or MLFLOW_TRACKING_TOKEN, to an account that may write to it.", false, e);
+        }
+        String reason = e instanceof MlflowHttpException h ? "HTTP " + h.getStatusCode() + " " + firstLine(h.getBodyMessage())
+                : rootMessage(e);
+        return new TrackingException("Could not " + what + " on the MLflow server at " + uri + ": " + reason, transientFailure, e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static <T> List<List<T>> chunks(List<T> items, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += size) {
+            chunks.add(items.subList(i, Math.min(items.size(), i + size)));
+        }
+        return chunks;
+    }
+
+    /**
+     * The client builds an Apache HTTP client with no timeouts, so a server that accepts a
+     * connection and never answers would hang the run. Its HTTP caller creates that client only
+     * when none is set, so one with timeouts is put in its place (tested by {@code MlflowServerTest}).
+     */
+    private static void installTimeouts(MlflowClient client, Limits limits) {
+        RequestConfig config = RequestConfig.custom()
+                .setConnectTimeout((int) limits.connectTimeout().toMillis())
+                .setConnectionRequestTimeout((int) limits.connectTimeout().toMillis())
+                .setSocketTimeout((int) limits.callTimeout().toMillis())
+                .build();
+        try {
+            Field callerField = MlflowClient.class.getDeclaredField("httpCaller");
+            callerField.setAccessible(true);
+            Object caller = callerField.get(client);
+            Field httpField = caller.getClass().getDeclaredField("httpClient");
+            httpField.setAccessible(true);
+            httpField.set(caller, HttpClientBuilder.create().setDefaultRequestConfig(config).useSystemProperties().build());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("mlflow-client's internals changed; MlflowServer.installTimeouts needs updating", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

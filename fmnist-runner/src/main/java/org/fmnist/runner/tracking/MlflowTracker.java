@@ -1,0 +1,182 @@
+package org.fmnist.runner.tracking;
+
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.fmnist.core.spec.TrackingSpec;
+import org.fmnist.runner.ExperimentModule;
+import org.fmnist.runner.tracking.LocalRunStore.LocalRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code tracking.type: mlflow}: writes the run to the local MLflow store and, when a server is
+ * configured ({@code tracking.uri} or {@code MLFLOW_TRACKING_URI}), copies it there as it goes.
+ * A server that cannot be reached, or stops answering, is reported once and then left alone:
+ * training goes on, the local record stays complete, and {@code runner sync} sends it later.
+ */
+public final class MlflowTracker implements RunTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(MlflowTracker.class);
+
+    private final TrackingSpec spec;
+    private final Map<String, String> env;
+    private final MlflowServer.Limits limits;
+    private LocalRun run;
+    private RunReplicator replicator;
+    private URI serverUri;
+    private String serverFailure;
+    private boolean finished;
+
+    @Inject
+    MlflowTracker(ExperimentModule.RunContext context) {
+        this(context.spec().spec().tracking(), context.environment(), MlflowServer.Limits.DEFAULT);
+    }
+
+    MlflowTracker(TrackingSpec spec, Map<String, String> env, MlflowServer.Limits limits) {
+        this.spec = spec;
+        this.env = env;
+        this.limits = limits;
+    }
+
+    /** The server URI from the spec or {@code MLFLOW_TRACKING_URI}; empty for local-only tracking. */
+    public static Optional<URI> serverUri(TrackingSpec spec, Map<String, String> env) {
+        String uri = spec.uri() != null && !spec.uri().isBlank() ? spec.uri() : env.get("MLFLOW_TRACKING_URI");
+        if (uri == null || uri.isBlank() || uri.startsWith("file:") || !uri.contains("://")) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create(uri));
+    }
+
+    /** The experiment: {@code tracking.experiment}, else {@code MLFLOW_EXPERIMENT_NAME}, else the spec's name. */
+    public static String experiment(TrackingSpec spec, Map<String, String> env, String specName) {
+        if (spec.experiment() != null && !spec.experiment().isBlank()) {
+            return spec.experiment();
+        }
+        String fromEnv = env.get("MLFLOW_EXPERIMENT_NAME");
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv : specName;
+    }
+
+    @Override
+    public synchronized String start(RunDescription description) {
+        Optional<URI> uri = serverUri(spec, env);
+        MlflowServer server = null;
+        if (uri.isPresent()) {
+            serverUri = uri.get();
+            server = new MlflowServer(serverUri, MlflowServer.Credentials.fromEnvironment(env), limits);
+            try {
+                server.checkAccess();
+            } catch (TrackingException e) {
+                if (!e.isTransient()) {
+                    throw e;
+                }
+                serverFailure = e.getMessage();
+                server = null;
+            }
+        }
+        run = new LocalRunStore(Path.of(spec.store())).createRun(description.experiment(), description.runName(),
+                description.tags().getOrDefault("mlflow.user", ""), description.startMillis());
+        run.setTags(description.tags());
+        run.logParams(description.params());
+        String where = "tracking: MLflow run " + run.runId() + " in experiment '" + description.experiment()
+                + "', local store " + run.dir();
+        if (server != null) {
+            replicator = new RunReplicator(server, run);
+            push();
+        }
+        if (serverUri == null) {
+            return where + "\n  view it: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri " + spec.store();
+        }
+        if (serverFailure != null) {
+            return where + "\n  the MLflow server is not reachable, so the run is kept locally: " + serverFailure;
+        }
+        return where + "\n  copied live to " + serverUri + " (server run " + serverRunIdOrPending() + ")";
+    }
+
+    private String serverRunIdOrPending() {
+        return lastOutcome == null ? "pending" : lastOutcome.serverRunId();
+    }
+
+    private RunReplicator.Outcome lastOutcome;
+
+    @Override
+    public synchronized void logMetrics(Map<String, Double> metrics, long step) {
+        long now = System.currentTimeMillis();
+        List<MetricPoint> points = new ArrayList<>();
+        metrics.forEach((k, v) -> points.add(new MetricPoint(k, v, now, step)));
+        run.logMetrics(points);
+        push();
+    }
+
+    @Override
+    public synchronized void logArtifacts(Path runFolder, Map<String, String> tables) {
+        try (Stream<Path> files = Files.list(runFolder)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                if (!f.getFileName().toString().startsWith(".")) {
+                    run.addArtifact(f, f.getFileName().toString());
+                }
+            }
+            Path tmp = Files.createTempDirectory("fmnist-tables");
+            List<String> logged = new ArrayList<>();
+            for (Map.Entry<String, String> table : tables.entrySet()) {
+                Path file = Files.writeString(tmp.resolve(table.getKey()), table.getValue(), StandardCharsets.UTF_8);
+                run.addArtifact(file, table.getKey());
+                Files.delete(file);
+                logged.add("{\"path\": \"" + table.getKey() + "\", \"type\": \"table\"}");
+            }
+            Files.delete(tmp);
+            if (!logged.isEmpty()) {
+                run.setTags(Map.of("mlflow.loggedArtifacts", "[" + String.join(", ", logged) + "]"));
+            }
+        } catch (IOException e) {
+            throw LocalRunStore.storeFailure(runFolder, e);
+        }
+        push();
+    }
+
+    @Override
+    public synchronized List<String> finish(RunStatus status) {
+        if (finished || run == null) {
+            return List.of();
+        }
+        finished = true;
+        run.finish(status, System.currentTimeMillis());
+        push();
+        List<String> lines = new ArrayList<>();
+        if (serverFailure != null) {
+            lines.add("MLflow server " + (serverUri == null ? "" : serverUri + " ") + "was not reachable: " + serverFailure);
+            lines.add("The run is complete in the local store " + run.dir() + ". Send it with:");
+            lines.add("  ./runner sync --tracking-uri " + serverUri + (spec.store().equals("mlruns") ? "" : " --store " + spec.store()));
+        } else if (lastOutcome != null) {
+            lines.add("MLflow: run " + lastOutcome.serverRunId() + " on " + serverUri + " ended " + status);
+        }
+        return lines;
+    }
+
+    /** Copies what the server lacks; after the first failure, stops trying until {@code runner sync}. */
+    private void push() {
+        if (replicator == null || serverFailure != null) {
+            return;
+        }
+        try {
+            lastOutcome = replicator.sync();
+        } catch (TrackingException | IllegalArgumentException e) {
+            serverFailure = e.getMessage();
+            LOG.warn("MLflow server stopped answering; recording locally only from now on: {}", e.getMessage());
+        }
+    }
+
+    /** The local run, for tests and the console. */
+    LocalRun localRun() {
+        return run;
+    }
+
+}

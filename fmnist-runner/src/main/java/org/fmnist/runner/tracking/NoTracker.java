@@ -1,0 +1,28 @@
+package org.fmnist.runner.tracking;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** {@code tracking.type: none}: the run folder is the only record. */
+final class NoTracker implements RunTracker {
+    @Override
+    public String start(RunDescription run) {
+        return "tracking: none (tracking.type: none); the run folder is the record";
+    }
+
+    @Override
+    public void logMetrics(Map<String, Double> metrics, long step) {
+        // Nothing records metrics besides the run folder's metrics.json.
+    }
+
+    @Override
+    public void logArtifacts(Path runFolder, Map<String, String> tables) {
+        // The run folder already holds every artifact.
+    }
+
+    @Override
+    public List<String> finish(RunStatus status) {
+        return List.of();
+    }
+}
