@@ -3,6 +3,7 @@ package org.fmnist.runner;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
+import com.google.inject.Module;
 import com.google.inject.TypeLiteral;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -49,20 +50,28 @@ public final class RunnerMain implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
+    private final List<Module> extensions;
 
-    RunnerMain(PrintStream out, PrintStream err, Map<String, String> environment) {
+    RunnerMain(PrintStream out, PrintStream err, Map<String, String> environment, List<Module> extensions) {
         this.out = out;
         this.err = err;
         this.environment = environment;
+        this.extensions = extensions;
     }
 
     public static void main(String[] args) {
         System.exit(execute(args, System.out, System.err, System.getenv()));
     }
 
-    /** Runs the command line in this JVM and returns its exit code; tests call this. */
-    static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
-        CommandLine cli = new CommandLine(new RunnerMain(out, err, environment));
+    /**
+     * Runs the command line in this JVM and returns its exit code; tests call this.
+     *
+     * @param extensions further Guice modules, e.g. a test's own model registrations
+     */
+    static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> environment,
+                       Module... extensions) {
+        CommandLine cli = new CommandLine(new RunnerMain(out, err, environment, List.of(extensions)));
+        cli.addSubcommand("sync", new SyncCommand(environment));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -71,7 +80,7 @@ public final class RunnerMain implements Callable<Integer> {
                 err.println(e.getMessage());
                 return BAD_INPUT;
             }
-            if (e instanceof UncheckedIOException) {
+            if (e instanceof UncheckedIOException || e instanceof TrackingException) {
                 err.println("error: " + e.getMessage());
                 return FAILED;
             }
@@ -94,7 +103,9 @@ public final class RunnerMain implements Callable<Integer> {
         command.addAll(overrides);
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
-        Injector injector = Guice.createInjector(new ModelsModule(), new TrackingModule(), new ExperimentModule(context));
+        List<Module> modules = new ArrayList<>(List.of(new ModelsModule(), new TrackingModule(), new ExperimentModule(context)));
+        modules.addAll(extensions);
+        Injector injector = Guice.createInjector(modules);
         injector.getInstance(ExperimentRun.class).call();
         return OK;
     }

@@ -142,6 +142,25 @@ public final class MlflowServer implements AutoCloseable {
         }
     }
 
+    /** Artifact files the server holds for a run, with their sizes, walking folders. */
+    public Map<String, Long> artifactSizes(String runId) {
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        java.util.Deque<String> folders = new java.util.ArrayDeque<>(List.of(""));
+        while (!folders.isEmpty()) {
+            String folder = folders.pop();
+            List<Service.FileInfo> files = call("list artifacts", () -> folder.isEmpty()
+                    ? client.listArtifacts(runId) : client.listArtifacts(runId, folder));
+            for (Service.FileInfo f : files) {
+                if (f.getIsDir()) {
+                    folders.push(f.getPath());
+                } else {
+                    sizes.put(f.getPath(), f.getFileSize());
+                }
+            }
+        }
+        return sizes;
+    }
+
     public void setTerminated(String runId, RunStatus status, long endMillis) {
         call("end the run", () -> {
             client.setTerminated(runId, Service.RunStatus.valueOf(status.name()), endMillis);

@@ -114,8 +114,9 @@ public final class RunReplicator {
             serverStatus = RunStatus.valueOf(found.getInfo().getStatus().name());
             found.getData().getParamsList().forEach(p -> serverParams.put(p.getKey(), p.getValue()));
             found.getData().getTagsList().forEach(t -> serverTags.put(t.getKey(), t.getValue()));
-            // Artifacts already there are uploaded again: a PUT replaces a file, so this repeats
-            // no data, and it repairs a file cut off by a server that died mid-upload.
+            // A file of the right size is taken as sent; a shorter one (cut off by a server that died
+            // mid-upload) is sent again, and a PUT replaces it.
+            server.artifactSizes(serverRunId).forEach((path, size) -> uploaded.put(path, Long.toString(size)));
             return false;
         }
         Map<String, String> tags = new LinkedHashMap<>(run.tags());
@@ -140,9 +141,10 @@ public final class RunReplicator {
         return points;
     }
 
+    /** Artifacts of a run do not change once written, so the size tells a whole upload from a cut one. */
     private static String fingerprint(Path file) {
         try {
-            return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+            return Long.toString(Files.size(file));
         } catch (IOException e) {
             throw LocalRunStore.storeFailure(file, e);
         }
