@@ -1,0 +1,170 @@
+package org.fmnist.runner.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.inject.AbstractModule;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.ModelContext;
+import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.ModelRegistry;
+import org.fmnist.models.DenseModel;
+import org.fmnist.runner.RunnerMainAccess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Slow tier: credentials against a real basic-auth MLflow server, and the run status on failure and Ctrl-C. */
+class MlflowAuthAndStatusIT {
+    @TempDir
+    static Path shared;
+    static MlflowServerProcess server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = MlflowServerProcess.start(shared.resolve("auth-server"), true);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    private String[] args(String experiment, String model) {
+        return new String[] {"../experiments/baseline.yaml", "data.train_limit=1000", "data.test_limit=300",
+                "training.epochs=1", "model.type=" + model, "output.dir=" + dir.resolve("runs"),
+                "tracking.store=" + dir.resolve("mlruns"), "tracking.experiment=" + experiment};
+    }
+
+    private record Outcome(int exit, String out, String err) {}
+
+    private Outcome run(Map<String, String> env, String[] args, com.google.inject.Module... extra) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = RunnerMainAccess.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, extra);
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badCredentialsStopTheRunWithTheFix() {
+        Outcome o = run(Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_USERNAME", "admin",
+                "MLFLOW_TRACKING_PASSWORD", "wrong-password"), args("auth", "dense"));
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("refused the credentials (HTTP 401)"), o.err());
+        assertTrue(o.err().contains("MLFLOW_TRACKING_USERNAME") && o.err().contains("MLFLOW_TRACKING_TOKEN"), o.err());
+        assertFalse(o.err().contains("wrong-password") || o.out().contains("wrong-password"));
+    }
+
+    @Test
+    void goodCredentialsRecordTheRunAndTheSecretIsWrittenNowhere() throws Exception {
+        Outcome o = run(Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_USERNAME",
+                MlflowServerProcess.ADMIN, "MLFLOW_TRACKING_PASSWORD", MlflowServerProcess.ADMIN_PASSWORD), args("auth", "dense"));
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        MlflowRest rest = new MlflowRest(server.uri(), MlflowServerProcess.ADMIN, MlflowServerProcess.ADMIN_PASSWORD);
+        List<JsonNode> runs = rest.runs("auth");
+        assertEquals(1, runs.size());
+        assertFalse(runs.get(0).toString().contains(MlflowServerProcess.ADMIN_PASSWORD), "not in params or tags");
+        assertFalse((o.out() + o.err()).contains(MlflowServerProcess.ADMIN_PASSWORD), "not in the console");
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertFalse(text.contains(MlflowServerProcess.ADMIN_PASSWORD), "secret written to " + f);
+            }
+        }
+    }
+
+    /** A model that trains like the dense one but breaks on its first gradient step. */
+    static final class BrokenModel implements ModelFactory<DenseModel.Parameters> {
+        private final DenseModel dense = new DenseModel();
+
+        @Override
+        public String description() {
+            return "fails during training";
+        }
+
+        @Override
+        public Class<DenseModel.Parameters> parametersType() {
+            return DenseModel.Parameters.class;
+        }
+
+        @Override
+        public MultiLayerNetwork create(DenseModel.Parameters p, ModelContext context) {
+            MultiLayerNetwork net = dense.create(p, context);
+            return new MultiLayerNetwork(net.getLayerWiseConfigurations(), net.params()) {
+                @Override
+                public void fit(INDArray features, INDArray labels) {
+                    throw new IllegalStateException("broken on purpose");
+                }
+            };
+        }
+
+        @Override
+        public int preferredThreads() {
+            return 1;
+        }
+    }
+
+    @Test
+    void aRunThatThrowsEndsFailedLocallyAndOnTheServer() throws Exception {
+        AbstractModule broken = new AbstractModule() {
+            @Override
+            protected void configure() {
+                ModelRegistry.models(binder()).addBinding("broken").toInstance(new BrokenModel());
+            }
+        };
+        Outcome o = run(Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_USERNAME",
+                MlflowServerProcess.ADMIN, "MLFLOW_TRACKING_PASSWORD", MlflowServerProcess.ADMIN_PASSWORD),
+                args("failing", "broken"), broken);
+
+        assertEquals(1, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("broken on purpose"), o.err());
+        assertEquals(RunStatus.FAILED, new LocalRunStore(dir.resolve("mlruns")).runs().get(0).status());
+        MlflowRest rest = new MlflowRest(server.uri(), MlflowServerProcess.ADMIN, MlflowServerProcess.ADMIN_PASSWORD);
+        assertEquals("FAILED", rest.runs("failing").get(0).get("info").get("status").asText());
+    }
+
+    @Test
+    void ctrlCMarksTheRunKilled() throws Exception {
+        Path store = dir.resolve("mlruns");
+        Path jar = Path.of("target/fmnist-runner.jar");
+        assertTrue(Files.isRegularFile(jar), "the slow tier runs after 'package' has built " + jar);
+        Process p = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString(), "../experiments/baseline.yaml",
+                "training.epochs=50", "output.save_model=false", "output.dir=" + dir.resolve("runs"), "tracking.store=" + store,
+                "tracking.experiment=interrupted").redirectErrorStream(true).redirectOutput(dir.resolve("console.txt").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(dir.resolve("console.txt")).contains("epoch  1/50") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.readString(dir.resolve("console.txt")).contains("epoch  1/50"), Files.readString(dir.resolve("console.txt")));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the runner stops on Ctrl-C");
+        } finally {
+            p.destroyForcibly();
+        }
+        LocalRunStore.LocalRun local = new LocalRunStore(store).runs().get(0);
+        assertEquals(RunStatus.KILLED, local.status(), Files.readString(dir.resolve("console.txt")));
+        assertTrue(local.endTime() != null);
+        assertTrue(local.metrics().get("train_loss").size() >= 1, "what was measured before Ctrl-C is kept");
+    }
+}
