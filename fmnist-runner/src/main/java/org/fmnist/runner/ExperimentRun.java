@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.fmnist.captioning.CaptionConsistency;
+import org.fmnist.captioning.CaptionGenerator;
+import org.fmnist.captioning.SentenceEmbedder;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
@@ -50,6 +54,8 @@ final class ExperimentRun {
     private final ExperimentModule.RunContext context;
     private final Map<String, ModelFactory<?>> models;
     private final Map<String, Provider<RunTracker>> trackers;
+    private final Map<String, Provider<CaptionGenerator>> captioners;
+    private final Provider<SentenceEmbedder> embedder;
     private final SpecMapper mapper = new SpecMapper();
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -59,10 +65,13 @@ final class ExperimentRun {
 
     @Inject
     ExperimentRun(ExperimentModule.RunContext context, Map<String, ModelFactory<?>> models,
-                  Map<String, Provider<RunTracker>> trackers) {
+                  Map<String, Provider<RunTracker>> trackers, Map<String, Provider<CaptionGenerator>> captioners,
+                  Provider<SentenceEmbedder> embedder) {
         this.context = context;
         this.models = models;
         this.trackers = trackers;
+        this.captioners = captioners;
+        this.embedder = embedder;
     }
 
     RunResult call() throws Exception {
@@ -75,6 +84,7 @@ final class ExperimentRun {
         ModelFactory<?> factory = modelFactory(spec.model().type());
         Record parameters = ModelParameters.bind(factory, resolved, mapper);
         RunTracker tracker = tracker(spec.tracking().type());
+        Map<String, CaptionGenerator> generators = captionGenerators(spec.captioning().generators());
         int threads = spec.training().threads() > 0 ? spec.training().threads() : factory.preferredThreads();
         useThreads(threads);
 
@@ -88,7 +98,7 @@ final class ExperimentRun {
         out.println("run folder: " + folder.dir());
         ExperimentSpec saved = new ExperimentSpec(spec.name(), spec.description(), spec.seed(), spec.data(),
                 ModelParameters.resolved(spec.model().type(), parameters, mapper), spec.training(), spec.tracking(),
-                spec.output());
+                spec.output(), spec.captioning());
         String savedYaml = mapper.write(saved);
         folder.writeText("spec.yaml", savedYaml);
         Map<String, Object> overrides = new LinkedHashMap<>();
@@ -109,7 +119,7 @@ final class ExperimentRun {
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             RunResult result = trainAndRecord(spec, factory, parameters, threads, trainAndEval, test, folder, provenance,
-                    tracker, startNanos);
+                    tracker, generators, startNanos);
             tracker.finish(RunStatus.FINISHED).forEach(out::println);
             return result;
         } catch (Exception | Error e) {
@@ -126,7 +136,8 @@ final class ExperimentRun {
 
     private RunResult trainAndRecord(ExperimentSpec spec, ModelFactory<?> factory, Record parameters, int threads,
                                      Split[] trainAndEval, Split test, RunFolder folder, Provenance provenance,
-                                     RunTracker tracker, long startNanos) throws Exception {
+                                     RunTracker tracker, Map<String, CaptionGenerator> generators, long startNanos)
+            throws Exception {
         PrintStream out = context.console();
         MultiLayerNetwork net = build(factory, parameters, spec);
         out.printf("model %s: %,d parameters; %d thread%s%n", spec.model().type(), net.numParams(), threads,
@@ -147,10 +158,22 @@ final class ExperimentRun {
                 evaluation.report().macro().f1());
         tracker.logMetrics(TrackedValues.test(evaluation, trainAndEval[1] == test, trainSeconds), t.epochs());
 
-        writeResults(folder, spec, net, history, evaluation, test);
+        Map<String, CaptionConsistency.Result> captioning = Map.of();
+        if (!generators.isEmpty()) {
+            RunCaptions.Outcome captions = RunCaptions.caption(generators, new CaptionConsistency(embedder.get()), test,
+                    evaluation.predictions(), spec.captioning().samples(), spec.seed());
+            folder.writeText("captions.csv", RunCaptions.csv(captions.rows()));
+            captioning = captions.consistency();
+            captioning.forEach((name, r) -> out.printf(
+                    "captions (%s): class agreement %.3f with the prediction, %.3f with the truth; diversity %.3f over %d%n",
+                    name, r.agreementWithPredicted(), r.agreementWithTrue(), r.diversity(), r.captions()));
+            tracker.logMetrics(RunCaptions.metrics(captioning), t.epochs());
+        }
+
+        writeResults(folder, spec, net, history, evaluation, test, generators);
         double wall = (System.nanoTime() - startNanos) / 1e9;
         folder.writeBytes("metrics.json", json.writeValueAsBytes(RunReport.metrics(spec.name(), spec.model().type(),
-                net.numParams(), history, evaluation, trainSeconds, wall)));
+                net.numParams(), history, evaluation, captioning, trainSeconds, wall)));
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
         tracker.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
@@ -188,7 +211,7 @@ final class ExperimentRun {
     }
 
     private void writeResults(RunFolder folder, ExperimentSpec spec, MultiLayerNetwork net, List<EpochMetrics> history,
-                              Evaluation evaluation, Split test) throws Exception {
+                              Evaluation evaluation, Split test, Map<String, CaptionGenerator> generators) throws Exception {
         String title = spec.name() + " (" + spec.model().type() + ")";
         folder.writeText("report.md", RunReport.markdown(spec.name(), evaluation));
         folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
@@ -197,13 +220,35 @@ final class ExperimentRun {
                 String.format("%s: test accuracy %.4f", title, evaluation.accuracy())));
         if (spec.output().samples() > 0) {
             List<Integer> chosen = SampleGrid.choose(evaluation.predictions(), spec.output().samples(), spec.seed());
-            folder.writePng("samples.png", SampleGrid.render(test, evaluation.predictions(), chosen,
-                    title + ": sample test predictions (green right, red wrong)"));
+            List<String> captions = new ArrayList<>();
+            String captioner = generators.isEmpty() ? null : generators.keySet().iterator().next();
+            if (captioner != null) {
+                for (int i : chosen) {
+                    captions.add(generators.get(captioner).caption(RunCaptions.prediction(test, evaluation.predictions(), i)));
+                }
+            }
+            folder.writePng("samples.png", SampleGrid.render(test, evaluation.predictions(), chosen, captions,
+                    title + ": sample test predictions (green right, red wrong)"
+                            + (captioner == null ? "" : ", " + captioner + " captions")));
         }
         folder.writePng("training-curves.png", TrainingCurves.render(history, title));
         if (spec.output().saveModel()) {
             folder.write("model.zip", tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
         }
+    }
+
+    private Map<String, CaptionGenerator> captionGenerators(List<String> names) {
+        Map<String, CaptionGenerator> chosen = new LinkedHashMap<>();
+        for (String name : names) {
+            Provider<CaptionGenerator> g = captioners.get(name);
+            if (g == null) {
+                throw new SpecException(new SpecProblem(context.spec().sourceOf("captioning.generators"),
+                        "captioning.generators", "unknown caption generator '" + name + "'",
+                        "use registered generators: " + new TreeSet<>(captioners.keySet())));
+            }
+            chosen.put(name, g.get());
+        }
+        return chosen;
     }
 
     private ModelFactory<?> modelFactory(String type) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fmnist.captioning.CaptionConsistency;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.eval.ClassificationReport;
 import org.fmnist.core.eval.ConfusionMatrix;
@@ -16,7 +17,8 @@ final class RunReport {
 
     /** Everything {@code metrics.json} holds. */
     static Map<String, Object> metrics(String runName, String modelType, long parameters, List<EpochMetrics> history,
-                                       Evaluation test, double trainSeconds, double wallSeconds) {
+                                       Evaluation test, Map<String, CaptionConsistency.Result> captioning,
+                                       double trainSeconds, double wallSeconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", runName);
         m.put("model", modelType);
@@ -37,6 +39,9 @@ final class RunReport {
         t.put("most_confused", test.confusion().mostConfused(5).stream().map(p -> Map.of(
                 "true", p.actual().displayName(), "predicted", p.predicted().displayName(), "count", p.count())).toList());
         m.put("test", t);
+        if (!captioning.isEmpty()) {
+            m.put("captioning", captioning);
+        }
         m.put("train_seconds", trainSeconds);
         m.put("wall_seconds", wallSeconds);
         return m;

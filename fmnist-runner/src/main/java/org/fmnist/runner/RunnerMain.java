@@ -19,6 +19,7 @@ import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.captioning.CaptioningModule;
 import org.fmnist.models.ModelsModule;
 import org.fmnist.runner.tracking.TrackingException;
 import org.fmnist.runner.tracking.TrackingModule;
@@ -72,6 +73,8 @@ public final class RunnerMain implements Callable<Integer> {
                        Module... extensions) {
         CommandLine cli = new CommandLine(new RunnerMain(out, err, environment, List.of(extensions)));
         cli.addSubcommand("sync", new SyncCommand(environment));
+        cli.addSubcommand("predict", new PredictCommand(environment));
+        cli.addSubcommand("bench-captions", new BenchCaptionsCommand(environment));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -103,7 +106,8 @@ public final class RunnerMain implements Callable<Integer> {
         command.addAll(overrides);
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
-        List<Module> modules = new ArrayList<>(List.of(new ModelsModule(), new TrackingModule(), new ExperimentModule(context)));
+        List<Module> modules = new ArrayList<>(List.of(new ModelsModule(), new TrackingModule(), new CaptioningModule(),
+                new ExperimentModule(context)));
         modules.addAll(extensions);
         Injector injector = Guice.createInjector(modules);
         injector.getInstance(ExperimentRun.class).call();

@@ -44,9 +44,19 @@ public final class SampleGrid {
     }
 
     public static BufferedImage render(Split split, Predictions p, List<Integer> indices, String title) {
+        return render(split, p, indices, List.of(), title);
+    }
+
+    /**
+     * The grid with a caption under each image.
+     *
+     * @param captions one per index, or empty for none
+     */
+    public static BufferedImage render(Split split, Predictions p, List<Integer> indices, List<String> captions, String title) {
         int rows = Math.max(1, (indices.size() + COLUMNS - 1) / COLUMNS);
         int cellW = TILE + PAD * 2;
-        int cellH = TILE + LABEL + PAD;
+        int captionH = captions.isEmpty() ? 0 : CAPTION_LINES * 12 + 4;
+        int cellH = TILE + LABEL + PAD + captionH;
         Canvas c = new Canvas(COLUMNS * cellW + PAD, 40 + rows * cellH);
         Graphics2D g = c.g;
         c.font(16, true);
@@ -69,12 +79,41 @@ public final class SampleGrid {
             g.setColor(correct ? new Color(0, 120, 50) : new Color(190, 20, 20));
             c.centred(String.format("pred: %s %.0f%%", guess, confidence * 100), x + PAD / 2 + TILE / 2, y + TILE + 32);
             g.setColor(Color.BLACK);
+            if (!captions.isEmpty()) {
+                c.font(9, false);
+                List<String> lines = wrap(captions.get(k), g.getFontMetrics(), cellW - 4);
+                for (int l = 0; l < lines.size(); l++) {
+                    c.centred(lines.get(l), x + PAD / 2 + TILE / 2, y + TILE + LABEL + 4 + l * 12);
+                }
+            }
         }
         return c.done();
     }
 
-    public static void write(Split split, Predictions p, List<Integer> indices, String title, Path file) {
-        Canvas.writePng(render(split, p, indices, title), file);
+    private static final int CAPTION_LINES = 4;
+
+    /** Splits {@code text} into at most {@link #CAPTION_LINES} lines that fit {@code width}, ending in "…" if cut. */
+    static List<String> wrap(String text, java.awt.FontMetrics fm, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            String candidate = line.isEmpty() ? word : line + " " + word;
+            if (fm.stringWidth(candidate) <= width || line.isEmpty()) {
+                line = new StringBuilder(candidate);
+            } else {
+                lines.add(line.toString());
+                line = new StringBuilder(word);
+            }
+        }
+        if (!line.isEmpty()) {
+            lines.add(line.toString());
+        }
+        if (lines.size() > CAPTION_LINES) {
+            List<String> cut = new ArrayList<>(lines.subList(0, CAPTION_LINES));
+            cut.set(CAPTION_LINES - 1, cut.get(CAPTION_LINES - 1) + "…");
+            return cut;
+        }
+        return lines;
     }
 
     private static void drawImage(Graphics2D g, float[] pixels, int x, int y) {

@@ -19,4 +19,6 @@ public record ExperimentSpec(
         @JsonPropertyDescription("Where the run is recorded besides its run folder.")
         TrackingSpec tracking,
         @JsonPropertyDescription("What the run writes and where.")
-        OutputSpec output) {}
+        OutputSpec output,
+        @JsonPropertyDescription("Captions for test predictions, and how well they agree with the classes.")
+        CaptioningSpec captioning) {}

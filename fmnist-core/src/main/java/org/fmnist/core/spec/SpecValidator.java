@@ -49,6 +49,8 @@ final class SpecValidator {
         c.require(o.dir() != null && !o.dir().isBlank(), "output.dir", "is required", "e.g. output.dir: runs");
         c.require(o.samples() >= 0 && o.samples() <= 200, "output.samples",
                 "is " + o.samples() + "; it must be between 0 and 200", "e.g. output.samples: 32");
+        c.require(spec.captioning().samples() >= 0 && spec.captioning().samples() <= 10_000, "captioning.samples",
+                "is " + spec.captioning().samples() + "; it must be between 0 and 10000", "e.g. captioning.samples: 500");
         return problems;
     }
 

@@ -1,0 +1,136 @@
+package org.fmnist.runner;
+
+import com.google.inject.Guice;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.fmnist.captioning.CaptionGenerator;
+import org.fmnist.captioning.CaptioningModule;
+import org.fmnist.captioning.Prediction;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.FashionClass;
+import org.fmnist.core.data.PictureConversion;
+import org.fmnist.core.data.Split;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code runner predict}: class, confidence and caption for pictures or test-set images. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Predicts the class of pictures (PNG, JPEG, GIF, BMP; any size) or of test images, with a caption.",
+                "Pictures are made Fashion-MNIST-like: greyscale, garment light on black (a light background is",
+                "negated), trimmed, longest side scaled to 28, centred. One garment on a plain background works best."})
+final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "RUN_OR_MODEL",
+            description = "A run folder (its model.zip is used) or a model.zip")
+    Path model;
+
+    @Option(names = "--captioner", defaultValue = "template", paramLabel = "NAME",
+            description = "Caption generator: template or bert (default: ${DEFAULT-VALUE})")
+    String captioner;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Picture files, or test:N for test image N (0-9999)")
+    List<String> inputs;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> environment;
+    private Split test;
+
+    PredictCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
+        if (!Files.isRegularFile(zip)) {
+            err.println("runner predict: no model at " + zip + ". Fix: give a run folder written with output.save_model: true, or its model.zip.");
+            return RunnerMain.BAD_INPUT;
+        }
+        Map<String, CaptionGenerator> generators = Guice.createInjector(new CaptioningModule())
+                .getInstance(Key.get(new TypeLiteral<Map<String, CaptionGenerator>>() {}));
+        CaptionGenerator generator = generators.get(captioner);
+        if (generator == null) {
+            err.println("runner predict: unknown captioner '" + captioner + "'. Fix: use one of " + new TreeSet<>(generators.keySet()));
+            return RunnerMain.BAD_INPUT;
+        }
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        int failed = 0;
+        for (String input : inputs) {
+            Optional<float[]> image = image(input, err);
+            if (image.isEmpty()) {
+                failed++;
+                continue;
+            }
+            float[] probabilities;
+            try (INDArray features = Nd4j.create(image.get(), new long[] {1, 784}, DataType.FLOAT);
+                 INDArray output = net.output(features, false)) {
+                probabilities = output.toFloatVector();
+            }
+            Prediction p = new Prediction(image.get(), probabilities);
+            out.printf("%s: %s (%.1f%%) - %s%n", input, p.predicted().displayName(), p.confidence() * 100, generator.caption(p));
+        }
+        out.flush();
+        return failed == 0 ? RunnerMain.OK : RunnerMain.BAD_INPUT;
+    }
+
+    /** The input as a Fashion-MNIST image, or empty after saying on {@code err} why it cannot be read. */
+    private Optional<float[]> image(String input, PrintWriter err) {
+        if (input.startsWith("test:")) {
+            try {
+                int index = Integer.parseInt(input.substring(5));
+                Split split = testSet();
+                if (index < 0 || index >= split.size()) {
+                    throw new NumberFormatException();
+                }
+                return Optional.of(split.image(index));
+            } catch (NumberFormatException e) {
+                err.println(input + ": not a test image; write test:N with N from 0 to 9999");
+                return Optional.empty();
+            }
+        }
+        Path file = Path.of(input);
+        try {
+            if (!Files.isRegularFile(file)) {
+                err.println(input + ": no such file");
+                return Optional.empty();
+            }
+            BufferedImage picture = ImageIO.read(file.toFile());
+            if (picture == null) {
+                err.println(input + ": not a picture this runner can read (PNG, JPEG, GIF or BMP)");
+                return Optional.empty();
+            }
+            return Optional.of(PictureConversion.toFashionMnist(picture));
+        } catch (IOException | RuntimeException e) {
+            err.println(input + ": cannot be read: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Split testSet() {
+        if (test == null) {
+            test = DataLocator.standard(null, DataLocator.defaultCache(environment), Optional.empty(), environment).load().test();
+        }
+        return test;
+    }
+
+}
