@@ -7,6 +7,9 @@ import org.fmnist.core.model.ModelRegistry;
 public final class ModelsModule extends AbstractModule {
     @Override
     protected void configure() {
-        ModelRegistry.models(binder()).addBinding("dense").to(DenseModel.class);
+        var models = ModelRegistry.models(binder());
+        models.addBinding("dense").to(DenseModel.class);
+        models.addBinding("cnn").to(CompactCnn.class);
+        models.addBinding("cnn-deep").to(DeepCnn.class);
     }
 }

@@ -48,9 +48,9 @@ final class ConsoleProgress implements TrainingListener {
             out.print("\r" + " ".repeat(WIDTH + 40) + "\r");
             lastDrawn = -1;
         }
-        out.printf("epoch %2d/%d  %6.1f s  %,8.0f img/s  train loss %.4f acc %.4f  %s loss %.4f acc %.4f%n",
+        out.printf("epoch %2d/%d  %6.1f s  %,8.0f img/s  train loss %.4f acc %.4f  %s loss %.4f acc %.4f  lr %.2e%n",
                 m.epoch(), epochs, m.seconds(), m.samplesPerSecond(), m.trainLoss(), m.trainAccuracy(), m.evalSplit(),
-                m.evalLoss(), m.evalAccuracy());
+                m.evalLoss(), m.evalAccuracy(), m.learningRate());
         out.flush();
     }
 }

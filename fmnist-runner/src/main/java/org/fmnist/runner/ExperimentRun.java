@@ -150,13 +150,14 @@ final class ExperimentRun {
             }
         };
         List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking))
-                .fit(net, trainAndEval[0], trainAndEval[1], t.epochs(), t.batchSize(), spec.seed());
+                .fit(net, trainAndEval[0], trainAndEval[1], t, spec.seed());
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
 
         Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, test));
         out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%n", evaluation.accuracy(), evaluation.loss(),
                 evaluation.report().macro().f1());
-        tracker.logMetrics(TrackedValues.test(evaluation, trainAndEval[1] == test, trainSeconds), t.epochs());
+        int lastEpoch = history.get(history.size() - 1).epoch();
+        tracker.logMetrics(TrackedValues.test(evaluation, trainAndEval[1] == test, trainSeconds), lastEpoch);
 
         Map<String, CaptionConsistency.Result> captioning = Map.of();
         if (!generators.isEmpty()) {
@@ -167,7 +168,7 @@ final class ExperimentRun {
             captioning.forEach((name, r) -> out.printf(
                     "captions (%s): class agreement %.3f with the prediction, %.3f with the truth; diversity %.3f over %d%n",
                     name, r.agreementWithPredicted(), r.agreementWithTrue(), r.diversity(), r.captions()));
-            tracker.logMetrics(RunCaptions.metrics(captioning), t.epochs());
+            tracker.logMetrics(RunCaptions.metrics(captioning), lastEpoch);
         }
 
         writeResults(folder, spec, net, history, evaluation, test, generators);
@@ -273,7 +274,7 @@ final class ExperimentRun {
                                                               ExperimentSpec spec) {
         P typed = factory.parametersType().cast(parameters);
         return factory.create(typed, new ModelContext(spec.seed(),
-                spec.training().optimizer().updater(spec.training().learningRate())));
+                spec.training().optimizer().updater(spec.training())));
     }
 
     private DataLocator locator(DataSpec d) {

@@ -42,6 +42,7 @@ final class TrackedValues {
         metrics.put(split + "_accuracy", m.evalAccuracy());
         metrics.put("epoch_seconds", m.seconds());
         metrics.put("samples_per_second", m.samplesPerSecond());
+        metrics.put("learning_rate", m.learningRate());
         return metrics;
     }
 

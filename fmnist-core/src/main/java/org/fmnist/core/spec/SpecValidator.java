@@ -34,6 +34,14 @@ final class SpecValidator {
                 "is " + t.threads() + "; it must be 0 (automatic) or a thread count", "e.g. training.threads: 0");
         c.require(t.validationSplit() >= 0 && t.validationSplit() < 1, "training.validation_split",
                 "is " + t.validationSplit() + "; it must be at least 0 and below 1", "e.g. training.validation_split: 0.1");
+        c.require(t.earlyStoppingPatience() >= 0, "training.early_stopping_patience", "must not be negative",
+                "0 turns early stopping off");
+        c.require(t.earlyStoppingPatience() == 0 || t.validationSplit() > 0, "training.early_stopping_patience",
+                "needs a validation split: early stopping never looks at the test set", "set training.validation_split: 0.1");
+        c.require(t.lrSchedule() != null, "training.lr_schedule", "is required", "e.g. training.lr_schedule: constant");
+        c.require(t.lrStepEpochs() >= 1, "training.lr_step_epochs", "must be at least 1", "e.g. training.lr_step_epochs: 5");
+        c.require(t.lrStepFactor() > 0 && t.lrStepFactor() <= 1, "training.lr_step_factor",
+                "must be above 0 and at most 1", "e.g. training.lr_step_factor: 0.5");
         DataSpec d = spec.data();
         c.require(d.trainLimit() >= 0, "data.train_limit", "must not be negative", "0 uses all 60,000 training images");
         c.require(d.testLimit() >= 0, "data.test_limit", "must not be negative", "0 uses all 10,000 test images");

@@ -15,4 +15,12 @@ public record TrainingSpec(
         @JsonPropertyDescription("Native threads for the maths (0: the model's measured best on this machine).")
         int threads,
         @JsonPropertyDescription("Fraction of the training set held out, with the seed, to validate on after each epoch (0: report the test set each epoch instead).")
-        double validationSplit) {}
+        double validationSplit,
+        @JsonPropertyDescription("Stop after this many epochs without a lower validation loss, and keep the best epoch's weights (0: off; needs validation_split).")
+        int earlyStoppingPatience,
+        @JsonPropertyDescription("How the learning rate changes over epochs.")
+        LearningRateSchedule lrSchedule,
+        @JsonPropertyDescription("With lr_schedule: step, multiply the learning rate by lr_step_factor every this many epochs.")
+        int lrStepEpochs,
+        @JsonPropertyDescription("With lr_schedule: step, the factor applied every lr_step_epochs.")
+        double lrStepFactor) {}

@@ -11,6 +11,7 @@ package org.fmnist.core.train;
  * @param evalAccuracy accuracy on {@code evalSplit}
  * @param seconds wall time of the epoch's training steps, without the evaluations
  * @param samplesPerSecond training images per second during those steps
+ * @param learningRate the learning rate the epoch trained with
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, String evalSplit, double evalLoss,
-                           double evalAccuracy, double seconds, double samplesPerSecond) {}
+                           double evalAccuracy, double seconds, double samplesPerSecond, double learningRate) {}

@@ -9,6 +9,7 @@ import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.spec.TrainingSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,17 +30,28 @@ public final class Trainer {
     }
 
     /**
-     * Trains {@code net} in place.
+     * Trains {@code net} in place for {@code t.epochs()} epochs at most. When {@code eval} is a
+     * validation split, the weights of the epoch with the lowest validation loss are restored at the
+     * end, and with {@code t.earlyStoppingPatience() > 0} training stops once that many epochs pass
+     * without a new lowest loss. The test set is never used to choose: with it as {@code eval}, the
+     * last epoch's weights are kept.
      *
      * @param eval split measured after each epoch (validation, or test when none is held out)
-     * @return the metrics of each epoch
+     * @return the metrics of each epoch trained
      */
-    public List<EpochMetrics> fit(MultiLayerNetwork net, Split train, Split eval, int epochs, int batchSize, long seed) {
+    public List<EpochMetrics> fit(MultiLayerNetwork net, Split train, Split eval, TrainingSpec t, long seed) {
+        int epochs = t.epochs();
+        int batchSize = t.batchSize();
+        boolean validating = eval.name().equals("validation");
         int batches = (train.size() + batchSize - 1) / batchSize;
         listeners.forEach(l -> l.onTrainingStart(new TrainingPlan(epochs, batches, train.size(), eval.name(), eval.size())));
         Split trainSample = train.select("train-sample", sampleIndices(train.size(), seed));
         List<EpochMetrics> history = new ArrayList<>();
+        INDArray bestParams = null;
+        double bestLoss = Double.MAX_VALUE;
+        int sinceBest = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            double learningRate = t.lrSchedule().rate(t, epoch - 1);
             int[] order = permutation(train.size(), new Random(epochSeed(seed, epoch)));
             long start = System.nanoTime();
             double lossSum = 0;
@@ -53,12 +65,26 @@ public final class Trainer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            // fit(features, labels) does not count epochs; epoch-based learning-rate schedules need it.
+            net.incrementEpochCount();
             Predictions onSample = Predictor.predict(net, trainSample);
             Predictions onEval = Predictor.predict(net, eval);
             EpochMetrics metrics = new EpochMetrics(epoch, lossSum / train.size(), onSample.accuracy(), eval.name(),
-                    onEval.loss(), onEval.accuracy(), seconds, train.size() / seconds);
+                    onEval.loss(), onEval.accuracy(), seconds, train.size() / seconds, learningRate);
             history.add(metrics);
             listeners.forEach(l -> l.onEpochEnd(metrics));
+            if (validating) {
+                if (onEval.loss() < bestLoss) {
+                    bestLoss = onEval.loss();
+                    bestParams = net.params().dup();
+                    sinceBest = 0;
+                } else if (t.earlyStoppingPatience() > 0 && ++sinceBest >= t.earlyStoppingPatience()) {
+                    break;
+                }
+            }
+        }
+        if (bestParams != null) {
+            net.setParams(bestParams);
         }
         return history;
     }

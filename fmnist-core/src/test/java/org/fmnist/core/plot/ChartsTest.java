@@ -65,8 +65,8 @@ class ChartsTest {
 
     @Test
     void trainingCurvesDrawBothSeries() {
-        List<EpochMetrics> h = List.of(new EpochMetrics(1, 0.6, 0.8, "test", 0.5, 0.82, 1, 1),
-                new EpochMetrics(2, 0.4, 0.86, "test", 0.45, 0.84, 1, 1));
+        List<EpochMetrics> h = List.of(new EpochMetrics(1, 0.6, 0.8, "test", 0.5, 0.82, 1, 1, 0.001),
+                new EpochMetrics(2, 0.4, 0.86, "test", 0.45, 0.84, 1, 1, 0.001));
 
         BufferedImage img = TrainingCurves.render(h, "t");
 

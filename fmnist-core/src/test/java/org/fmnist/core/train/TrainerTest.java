@@ -21,6 +21,9 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.IdxFixtures;
+import org.fmnist.core.spec.LearningRateSchedule;
+import org.fmnist.core.spec.Optimizer;
+import org.fmnist.core.spec.TrainingSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +74,7 @@ class TrainerTest {
             }
         };
 
-        List<EpochMetrics> history = new Trainer(List.of(recorder)).fit(smallNet(1), toy.train(), toy.test(), 3, 50, 5);
+        List<EpochMetrics> history = new Trainer(List.of(recorder)).fit(smallNet(1), toy.train(), toy.test(), training(3, 50, 0), 5);
 
         assertEquals(List.of("start 3x12", "last batch of 1", "end 1", "last batch of 2", "end 2", "last batch of 3", "end 3"),
                 events);
@@ -84,13 +87,71 @@ class TrainerTest {
 
     @Test
     void theSameSeedGivesTheSameLosses() {
-        List<EpochMetrics> a = new Trainer(List.of()).fit(smallNet(9), toy.train(), toy.test(), 2, 32, 11);
-        List<EpochMetrics> b = new Trainer(List.of()).fit(smallNet(9), toy.train(), toy.test(), 2, 32, 11);
-        List<EpochMetrics> c = new Trainer(List.of()).fit(smallNet(9), toy.train(), toy.test(), 2, 32, 12);
+        List<EpochMetrics> a = new Trainer(List.of()).fit(smallNet(9), toy.train(), toy.test(), training(2, 32, 0), 11);
+        List<EpochMetrics> b = new Trainer(List.of()).fit(smallNet(9), toy.train(), toy.test(), training(2, 32, 0), 11);
+        List<EpochMetrics> c = new Trainer(List.of()).fit(smallNet(9), toy.train(), toy.test(), training(2, 32, 0), 12);
 
         assertEquals(a.get(1).trainLoss(), b.get(1).trainLoss());
         assertEquals(a.get(1).evalLoss(), b.get(1).evalLoss());
         assertNotEquals(a.get(1).trainLoss(), c.get(1).trainLoss());
+    }
+
+    static TrainingSpec training(int epochs, int batch, int patience) {
+        return new TrainingSpec(epochs, batch, Optimizer.ADAM, 0.01, 1, 0, patience, LearningRateSchedule.CONSTANT, 5, 0.5);
+    }
+
+    @Test
+    void keepsTheBestValidationEpochAndStopsEarly() {
+        // A learning rate far too high makes validation loss rise after the first epochs.
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3).updater(new Adam(0.5)).weightInit(WeightInit.XAVIER_UNIFORM).list()
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(784)).build());
+        net.init();
+        org.fmnist.core.data.Split validation = new org.fmnist.core.data.Split("validation", toy.test().pixels(), toy.test().labels());
+
+        List<EpochMetrics> h = new Trainer(List.of()).fit(net, toy.train(), validation, training(30, 50, 2), 1);
+
+        int best = 0;
+        for (int i = 1; i < h.size(); i++) {
+            if (h.get(i).evalLoss() < h.get(best).evalLoss()) {
+                best = i;
+            }
+        }
+        assertTrue(h.size() < 30, "stopped early after " + h.size() + " epochs");
+        assertEquals(h.size() - 1 - 2, best, "stopped two epochs after the best");
+        double restored = org.fmnist.core.eval.Predictor.predict(net, validation).loss();
+        assertEquals(h.get(best).evalLoss(), restored, 1e-6, "the best epoch's weights are kept");
+    }
+
+    @Test
+    void schedulesFollowTheirDefinitions() {
+        TrainingSpec step = new TrainingSpec(10, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.STEP, 3, 0.5);
+        TrainingSpec cosine = new TrainingSpec(11, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.COSINE, 3, 0.5);
+
+        assertEquals(0.1, LearningRateSchedule.STEP.rate(step, 2), 1e-12);
+        assertEquals(0.05, LearningRateSchedule.STEP.rate(step, 3), 1e-12);
+        assertEquals(0.025, LearningRateSchedule.STEP.rate(step, 6), 1e-12);
+        assertEquals(0.1, LearningRateSchedule.COSINE.rate(cosine, 0), 1e-12);
+        assertEquals(0.001, LearningRateSchedule.COSINE.rate(cosine, 10), 1e-12);
+        assertEquals(0.0505, LearningRateSchedule.COSINE.rate(cosine, 5), 1e-12);
+    }
+
+    @Test
+    void theNetworkTrainsWithTheScheduledRate() {
+        TrainingSpec step = new TrainingSpec(3, 50, Optimizer.ADAM, 0.01, 1, 0, 0, LearningRateSchedule.STEP, 1, 0.1);
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3).updater(Optimizer.ADAM.updater(step)).list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(784)).build());
+        net.init();
+
+        List<EpochMetrics> h = new Trainer(List.of()).fit(net, toy.train(), toy.test(), step, 1);
+
+        assertEquals(3, net.getEpochCount());
+        assertEquals(1e-4, h.get(2).learningRate(), 1e-12);
+        assertEquals(1e-4, net.getLearningRate(0), 1e-12, "DL4J's own rate for the third epoch");
     }
 
     @Test

@@ -1,0 +1,58 @@
+package org.fmnist.models;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.ModelContext;
+import org.fmnist.core.model.ModelFactory;
+
+/**
+ * {@code type: cnn-deep}: three blocks of two batch-normalised 3×3 convolutions (32, 64, 128
+ * channels), each block max-pooled with dropout 0.25, then dense 256 → dropout 0.5 → softmax.
+ * 585,962 parameters (DL4J's count, batch-norm statistics included); about 29 million
+ * multiply-adds per image.
+ */
+public final class DeepCnn implements ModelFactory<DeepCnn.Parameters> {
+
+    /** The keys a spec may give beside {@code model.type: cnn-deep}. */
+    public record Parameters(
+            @JsonPropertyDescription("Channels of the first block; each further block doubles them.")
+            Integer filters,
+            @JsonPropertyDescription("Units of the dense layer before the output.")
+            Integer dense,
+            @JsonPropertyDescription("Chance to drop each block's output while training.")
+            Double blockDropout,
+            @JsonPropertyDescription("Chance to drop each dense unit's output while training.")
+            Double dropout,
+            @JsonPropertyDescription("Run convolutions through oneDNN (same results, several times faster).")
+            Boolean onednn) {
+        public Parameters {
+            filters = filters == null ? 32 : filters;
+            dense = dense == null ? 256 : dense;
+            blockDropout = blockDropout == null ? 0.25 : blockDropout;
+            dropout = dropout == null ? 0.5 : dropout;
+            onednn = onednn == null ? Boolean.TRUE : onednn;
+        }
+    }
+
+    @Override
+    public String description() {
+        return "3 blocks of 2 batch-normalised 3x3 convs (32/64/128), pool + dropout each, dense 256, dropout, softmax";
+    }
+
+    @Override
+    public Class<Parameters> parametersType() {
+        return Parameters.class;
+    }
+
+    @Override
+    public MultiLayerNetwork create(Parameters p, ModelContext context) {
+        int f = p.filters();
+        return new ConvNets(new int[] {f, 2 * f, 4 * f}, 2, 3, true, p.blockDropout(), p.dense(), p.dropout(), p.onednn())
+                .build(context);
+    }
+
+    @Override
+    public int preferredThreads() {
+        return 2;
+    }
+}
