@@ -23,6 +23,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.fmnist.captioning.CaptionConsistency;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.SentenceEmbedder;
+import org.fmnist.core.augment.Augmentation;
+import org.fmnist.core.augment.AugmentationFactory;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
@@ -31,9 +33,11 @@ import org.fmnist.core.eval.Predictor;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.ModelParameters;
+import org.fmnist.core.plot.AugmentationGrid;
 import org.fmnist.core.plot.ConfusionMatrixChart;
 import org.fmnist.core.plot.SampleGrid;
 import org.fmnist.core.plot.TrainingCurves;
+import org.fmnist.core.spec.AugmentationSpec;
 import org.fmnist.core.spec.DataSpec;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
@@ -55,6 +59,7 @@ final class ExperimentRun {
     private final Map<String, ModelFactory<?>> models;
     private final Map<String, Provider<RunTracker>> trackers;
     private final Map<String, Provider<CaptionGenerator>> captioners;
+    private final Map<String, AugmentationFactory<?>> augmentations;
     private final Provider<SentenceEmbedder> embedder;
     private final SpecMapper mapper = new SpecMapper();
     private final ObjectMapper json = new ObjectMapper()
@@ -66,7 +71,8 @@ final class ExperimentRun {
     @Inject
     ExperimentRun(ExperimentModule.RunContext context, Map<String, ModelFactory<?>> models,
                   Map<String, Provider<RunTracker>> trackers, Map<String, Provider<CaptionGenerator>> captioners,
-                  Provider<SentenceEmbedder> embedder) {
+                  Provider<SentenceEmbedder> embedder, Map<String, AugmentationFactory<?>> augmentations) {
+        this.augmentations = augmentations;
         this.context = context;
         this.models = models;
         this.trackers = trackers;
@@ -85,6 +91,7 @@ final class ExperimentRun {
         Record parameters = ModelParameters.bind(factory, resolved, mapper);
         RunTracker tracker = tracker(spec.tracking().type());
         Map<String, CaptionGenerator> generators = captionGenerators(spec.captioning().generators());
+        Augmentation augmentation = augmentation(spec.augment());
         int threads = spec.training().threads() > 0 ? spec.training().threads() : factory.preferredThreads();
         useThreads(threads);
 
@@ -98,7 +105,7 @@ final class ExperimentRun {
         out.println("run folder: " + folder.dir());
         ExperimentSpec saved = new ExperimentSpec(spec.name(), spec.description(), spec.seed(), spec.data(),
                 ModelParameters.resolved(spec.model().type(), parameters, mapper), spec.training(), spec.tracking(),
-                spec.output(), spec.captioning());
+                spec.output(), spec.captioning(), spec.augment());
         String savedYaml = mapper.write(saved);
         folder.writeText("spec.yaml", savedYaml);
         Map<String, Object> overrides = new LinkedHashMap<>();
@@ -119,7 +126,7 @@ final class ExperimentRun {
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             RunResult result = trainAndRecord(spec, factory, parameters, threads, trainAndEval, test, folder, provenance,
-                    tracker, generators, startNanos);
+                    tracker, generators, augmentation, startNanos);
             tracker.finish(RunStatus.FINISHED).forEach(out::println);
             return result;
         } catch (Exception | Error e) {
@@ -136,7 +143,8 @@ final class ExperimentRun {
 
     private RunResult trainAndRecord(ExperimentSpec spec, ModelFactory<?> factory, Record parameters, int threads,
                                      Split[] trainAndEval, Split test, RunFolder folder, Provenance provenance,
-                                     RunTracker tracker, Map<String, CaptionGenerator> generators, long startNanos)
+                                     RunTracker tracker, Map<String, CaptionGenerator> generators,
+                                     Augmentation augmentation, long startNanos)
             throws Exception {
         PrintStream out = context.console();
         MultiLayerNetwork net = build(factory, parameters, spec);
@@ -149,7 +157,11 @@ final class ExperimentRun {
                 tracker.logMetrics(TrackedValues.epoch(m), m.epoch());
             }
         };
-        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking))
+        if (!spec.augment().isEmpty()) {
+            folder.writePng("augmentations.png", AugmentationGrid.render(trainAndEval[0], augmentation, 6, 7, spec.seed(),
+                    spec.name() + ": training images and their augmentations"));
+        }
+        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking), augmentation)
                 .fit(net, trainAndEval[0], trainAndEval[1], t, spec.seed());
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
 
@@ -236,6 +248,26 @@ final class ExperimentRun {
         if (spec.output().saveModel()) {
             folder.write("model.zip", tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
         }
+    }
+
+    /** The spec's augmentations composed in order; none when the list is empty. */
+    private Augmentation augmentation(List<AugmentationSpec> entries) {
+        Augmentation all = Augmentation.none();
+        for (int i = 0; i < entries.size(); i++) {
+            AugmentationSpec entry = entries.get(i);
+            String key = "augment[" + i + "]";
+            AugmentationFactory<?> factory = augmentations.get(entry.type());
+            if (factory == null) {
+                throw new SpecException(new SpecProblem(context.spec().sourceOf("augment"), key + ".type",
+                        "unknown augmentation '" + entry.type() + "'", "use one of " + new TreeSet<>(augmentations.keySet())));
+            }
+            all = all.then(create(factory, entry, key));
+        }
+        return all;
+    }
+
+    private <P extends Record> Augmentation create(AugmentationFactory<P> factory, AugmentationSpec entry, String key) {
+        return factory.create(mapper.bindParameters(entry.params(), factory.parametersType(), key, context.spec()::sourceOf));
     }
 
     private Map<String, CaptionGenerator> captionGenerators(List<String> names) {

@@ -19,6 +19,7 @@ import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.augment.AugmentModule;
 import org.fmnist.captioning.CaptioningModule;
 import org.fmnist.models.ModelsModule;
 import org.fmnist.runner.tracking.TrackingException;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Parameters;
                 "Example: ./runner experiments/baseline.yaml training.epochs=3"},
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
                 + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
-        subcommands = {KeysCommand.class, ModelsCommand.class})
+        subcommands = {KeysCommand.class, ModelsCommand.class, AugmentationsCommand.class})
 public final class RunnerMain implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;
@@ -106,7 +107,7 @@ public final class RunnerMain implements Callable<Integer> {
         command.addAll(overrides);
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
-        List<Module> modules = new ArrayList<>(List.of(new ModelsModule(), new TrackingModule(), new CaptioningModule(),
+        List<Module> modules = new ArrayList<>(List.of(new ModelsModule(), new AugmentModule(), new TrackingModule(), new CaptioningModule(),
                 new ExperimentModule(context)));
         modules.addAll(extensions);
         Injector injector = Guice.createInjector(modules);

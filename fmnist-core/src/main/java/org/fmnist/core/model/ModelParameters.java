@@ -1,6 +1,5 @@
 package org.fmnist.core.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.fmnist.core.spec.ModelSpec;
 import org.fmnist.core.spec.ResolvedSpec;
@@ -12,9 +11,7 @@ public final class ModelParameters {
 
     /** The parameters of {@code spec.model()} for {@code factory}, defaults filled in. */
     public static <P extends Record> P bind(ModelFactory<P> factory, ResolvedSpec spec, SpecMapper mapper) {
-        ModelSpec model = spec.spec().model();
-        JsonNode tree = mapper.yaml().valueToTree(model.params());
-        return mapper.bind(tree, factory.parametersType(), "model", spec::sourceOf);
+        return mapper.bindParameters(spec.spec().model().params(), factory.parametersType(), "model", spec::sourceOf);
     }
 
     /** The model section with every parameter resolved, as saved in the run's resolved spec. */

@@ -1,6 +1,7 @@
 package org.fmnist.core.spec;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** One experiment, as written in a YAML spec and completed by the built-in defaults. */
 public record ExperimentSpec(
@@ -21,4 +22,11 @@ public record ExperimentSpec(
         @JsonPropertyDescription("What the run writes and where.")
         OutputSpec output,
         @JsonPropertyDescription("Captions for test predictions, and how well they agree with the classes.")
-        CaptioningSpec captioning) {}
+        CaptioningSpec captioning,
+        @JsonPropertyDescription("Augmentations applied, in order, to training images on the fly: a list of {type: NAME, ...}; 'runner augmentations' lists them.")
+        List<AugmentationSpec> augment) {
+
+    public ExperimentSpec {
+        augment = augment == null ? List.of() : List.copyOf(augment);
+    }
+}

@@ -68,6 +68,14 @@ public final class SpecMapper {
         }
     }
 
+    /**
+     * Binds a plugin's parameters (the keys of a {@code model} section or an {@code augment} entry
+     * besides {@code type}) to its parameter record.
+     */
+    public <T> T bindParameters(Map<String, Object> params, Class<T> type, String prefix, Function<String, String> sourceOf) {
+        return bind(yaml.valueToTree(params), type, prefix, sourceOf);
+    }
+
     /** Writes a value (a spec or a part of one) as YAML text. */
     public String write(Object value) {
         try {

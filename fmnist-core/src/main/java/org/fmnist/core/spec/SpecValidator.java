@@ -57,6 +57,11 @@ final class SpecValidator {
         c.require(o.dir() != null && !o.dir().isBlank(), "output.dir", "is required", "e.g. output.dir: runs");
         c.require(o.samples() >= 0 && o.samples() <= 200, "output.samples",
                 "is " + o.samples() + "; it must be between 0 and 200", "e.g. output.samples: 32");
+        for (int i = 0; i < spec.augment().size(); i++) {
+            AugmentationSpec a = spec.augment().get(i);
+            c.require(a != null && a.type() != null && !a.type().isBlank(), "augment[" + i + "].type", "is required",
+                    "write each entry as {type: NAME, ...}; 'runner augmentations' lists the names");
+        }
         c.require(spec.captioning().samples() >= 0 && spec.captioning().samples() <= 10_000, "captioning.samples",
                 "is " + spec.captioning().samples() + "; it must be between 0 and 10000", "e.g. captioning.samples: 500");
         return problems;

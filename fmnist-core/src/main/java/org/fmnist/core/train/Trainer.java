@@ -3,7 +3,12 @@ package org.fmnist.core.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
@@ -24,9 +29,16 @@ public final class Trainer {
     public static final int TRAIN_SAMPLE = 10_000;
 
     private final List<TrainingListener> listeners;
+    private final Augmentation augmentation;
 
     public Trainer(List<TrainingListener> listeners) {
+        this(listeners, Augmentation.none());
+    }
+
+    /** @param augmentation applied to every training image of every batch, never to evaluated ones */
+    public Trainer(List<TrainingListener> listeners, Augmentation augmentation) {
         this.listeners = List.copyOf(listeners);
+        this.augmentation = augmentation;
     }
 
     /**
@@ -50,38 +62,53 @@ public final class Trainer {
         INDArray bestParams = null;
         double bestLoss = Double.MAX_VALUE;
         int sinceBest = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            double learningRate = t.lrSchedule().rate(t, epoch - 1);
-            int[] order = permutation(train.size(), new Random(epochSeed(seed, epoch)));
-            long start = System.nanoTime();
-            double lossSum = 0;
-            for (int b = 0; b < batches; b++) {
-                int from = b * batchSize;
-                int size = Math.min(batchSize, train.size() - from);
-                double loss = step(net, train, order, from, size);
-                lossSum += loss * size;
-                for (TrainingListener l : listeners) {
-                    l.onBatchEnd(epoch, b + 1, batches, loss);
+        ExecutorService preparer = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "fmnist-batches");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                double learningRate = t.lrSchedule().rate(t, epoch - 1);
+                long epochSeed = epochSeed(seed, epoch);
+                int[] order = permutation(train.size(), new Random(epochSeed));
+                long start = System.nanoTime();
+                double lossSum = 0;
+                // One batch is prepared (copied, augmented) on another thread while the previous one trains.
+                Future<Batch> next = preparer.submit(() -> batch(train, order, 0, batchSize, epochSeed));
+                for (int b = 0; b < batches; b++) {
+                    Batch current = await(next);
+                    if (b + 1 < batches) {
+                        int nextBatch = b + 1;
+                        next = preparer.submit(() -> batch(train, order, nextBatch, batchSize, epochSeed));
+                    }
+                    double loss = step(net, current);
+                    lossSum += loss * current.size();
+                    for (TrainingListener l : listeners) {
+                        l.onBatchEnd(epoch, b + 1, batches, loss);
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                // fit(features, labels) does not count epochs; epoch-based learning-rate schedules need it.
+                net.incrementEpochCount();
+                Predictions onSample = Predictor.predict(net, trainSample);
+                Predictions onEval = Predictor.predict(net, eval);
+                EpochMetrics metrics = new EpochMetrics(epoch, lossSum / train.size(), onSample.accuracy(), eval.name(),
+                        onEval.loss(), onEval.accuracy(), seconds, train.size() / seconds, learningRate);
+                history.add(metrics);
+                listeners.forEach(l -> l.onEpochEnd(metrics));
+                if (validating) {
+                    if (onEval.loss() < bestLoss) {
+                        bestLoss = onEval.loss();
+                        bestParams = net.params().dup();
+                        sinceBest = 0;
+                    } else if (t.earlyStoppingPatience() > 0 && ++sinceBest >= t.earlyStoppingPatience()) {
+                        break;
+                    }
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            // fit(features, labels) does not count epochs; epoch-based learning-rate schedules need it.
-            net.incrementEpochCount();
-            Predictions onSample = Predictor.predict(net, trainSample);
-            Predictions onEval = Predictor.predict(net, eval);
-            EpochMetrics metrics = new EpochMetrics(epoch, lossSum / train.size(), onSample.accuracy(), eval.name(),
-                    onEval.loss(), onEval.accuracy(), seconds, train.size() / seconds, learningRate);
-            history.add(metrics);
-            listeners.forEach(l -> l.onEpochEnd(metrics));
-            if (validating) {
-                if (onEval.loss() < bestLoss) {
-                    bestLoss = onEval.loss();
-                    bestParams = net.params().dup();
-                    sinceBest = 0;
-                } else if (t.earlyStoppingPatience() > 0 && ++sinceBest >= t.earlyStoppingPatience()) {
-                    break;
-                }
-            }
+        } finally {
+            preparer.shutdownNow();
         }
         if (bestParams != null) {
             net.setParams(bestParams);
@@ -89,17 +116,43 @@ public final class Trainer {
         return history;
     }
 
-    /** One gradient step on images {@code order[from .. from+size)}; returns the batch's loss. */
-    private static double step(MultiLayerNetwork net, Split train, int[] order, int from, int size) {
+    /** A batch ready for the network: images in a row, one-hot labels. */
+    private record Batch(float[] pixels, float[] oneHot, int size) {}
+
+    /**
+     * Batch {@code b} of the epoch: images {@code order[b*batchSize ..]}, augmented with a generator
+     * seeded by the epoch and the batch, so the result does not depend on which thread prepares it.
+     */
+    private Batch batch(Split train, int[] order, int b, int batchSize, long epochSeed) {
+        int from = b * batchSize;
+        int size = Math.min(batchSize, train.size() - from);
         float[] pixels = new float[size * IdxFile.PIXELS];
         float[] oneHot = new float[size * FashionClass.COUNT];
+        Random random = new Random(epochSeed * 31 + b);
         for (int i = 0; i < size; i++) {
             int image = order[from + i];
             System.arraycopy(train.pixels(), image * IdxFile.PIXELS, pixels, i * IdxFile.PIXELS, IdxFile.PIXELS);
+            augmentation.apply(pixels, i * IdxFile.PIXELS, random);
             oneHot[i * FashionClass.COUNT + train.labels()[image]] = 1f;
         }
-        try (INDArray features = Nd4j.create(pixels, new long[] {size, IdxFile.PIXELS}, DataType.FLOAT);
-             INDArray labels = Nd4j.create(oneHot, new long[] {size, FashionClass.COUNT}, DataType.FLOAT)) {
+        return new Batch(pixels, oneHot, size);
+    }
+
+    private static Batch await(Future<Batch> batch) {
+        try {
+            return batch.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing a batch", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One gradient step; returns the batch's loss. */
+    private static double step(MultiLayerNetwork net, Batch batch) {
+        try (INDArray features = Nd4j.create(batch.pixels(), new long[] {batch.size(), IdxFile.PIXELS}, DataType.FLOAT);
+             INDArray labels = Nd4j.create(batch.oneHot(), new long[] {batch.size(), FashionClass.COUNT}, DataType.FLOAT)) {
             net.fit(features, labels);
             return net.score();
         }

@@ -126,6 +126,22 @@ class TrainerTest {
     }
 
     @Test
+    void augmentationIsPreparedOffTheTrainingThreadAndStaysReproducible() {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        org.fmnist.core.augment.Augmentation noisy = (pixels, offset, random) -> {
+            threads.add(Thread.currentThread().getName());
+            pixels[offset + random.nextInt(784)] = 1f;
+        };
+        List<EpochMetrics> a = new Trainer(List.of(), noisy).fit(smallNet(4), toy.train(), toy.test(), training(2, 32, 0), 8);
+        List<EpochMetrics> b = new Trainer(List.of(), noisy).fit(smallNet(4), toy.train(), toy.test(), training(2, 32, 0), 8);
+        List<EpochMetrics> plain = new Trainer(List.of()).fit(smallNet(4), toy.train(), toy.test(), training(2, 32, 0), 8);
+
+        assertEquals(java.util.Set.of("fmnist-batches"), threads);
+        assertEquals(a.get(1).trainLoss(), b.get(1).trainLoss());
+        assertNotEquals(a.get(1).trainLoss(), plain.get(1).trainLoss(), "the augmentation reached the batches");
+    }
+
+    @Test
     void schedulesFollowTheirDefinitions() {
         TrainingSpec step = new TrainingSpec(10, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.STEP, 3, 0.5);
         TrainingSpec cosine = new TrainingSpec(11, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.COSINE, 3, 0.5);
