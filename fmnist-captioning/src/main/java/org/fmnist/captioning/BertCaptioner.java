@@ -36,19 +36,7 @@ public final class BertCaptioner implements CaptionGenerator {
 
     @Override
     public String caption(Prediction p) {
-        List<String> candidates = bank.of(p.predicted());
-        List<float[]> vectors = vectors().get(p.predicted());
-        float[] q = embedder.embed(query(p));
-        int best = 0;
-        float bestScore = -Float.MAX_VALUE;
-        for (int i = 0; i < candidates.size(); i++) {
-            float score = SentenceEmbedder.dot(q, vectors.get(i));
-            if (score > bestScore) {
-                bestScore = score;
-                best = i;
-            }
-        }
-        return candidates.get(best);
+        return bank.of(p.predicted()).get(SentenceEmbedder.nearest(embedder.embed(query(p)), vectors().get(p.predicted())));
     }
 
     private synchronized Map<FashionClass, List<float[]>> vectors() {

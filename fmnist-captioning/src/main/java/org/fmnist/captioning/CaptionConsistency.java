@@ -42,17 +42,7 @@ public final class CaptionConsistency {
 
     /** The class whose description is nearest to {@code caption}. */
     public FashionClass classify(String caption) {
-        float[] v = embedder.embed(caption);
-        int best = 0;
-        float bestScore = -Float.MAX_VALUE;
-        for (int c = 0; c < classVectors.size(); c++) {
-            float score = SentenceEmbedder.dot(v, classVectors.get(c));
-            if (score > bestScore) {
-                bestScore = score;
-                best = c;
-            }
-        }
-        return FashionClass.ofLabel(best);
+        return FashionClass.ofLabel(SentenceEmbedder.nearest(embedder.embed(caption), classVectors));
     }
 
     public Result measure(List<String> captions, List<FashionClass> predicted, List<FashionClass> actual) {

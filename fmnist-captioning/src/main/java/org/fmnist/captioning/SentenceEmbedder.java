@@ -11,6 +11,20 @@ public interface SentenceEmbedder {
         return sentences.stream().map(this::embed).toList();
     }
 
+    /** Index of the candidate most similar to {@code query}. */
+    static int nearest(float[] query, List<float[]> candidates) {
+        int best = 0;
+        float bestScore = -Float.MAX_VALUE;
+        for (int i = 0; i < candidates.size(); i++) {
+            float score = dot(query, candidates.get(i));
+            if (score > bestScore) {
+                bestScore = score;
+                best = i;
+            }
+        }
+        return best;
+    }
+
     static float dot(float[] a, float[] b) {
         float sum = 0;
         for (int i = 0; i < a.length; i++) {

@@ -37,7 +37,7 @@ import org.fmnist.core.plot.AugmentationGrid;
 import org.fmnist.core.plot.ConfusionMatrixChart;
 import org.fmnist.core.plot.SampleGrid;
 import org.fmnist.core.plot.TrainingCurves;
-import org.fmnist.core.spec.AugmentationSpec;
+import org.fmnist.core.spec.PluginSpec;
 import org.fmnist.core.spec.DataSpec;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
@@ -72,13 +72,18 @@ final class ExperimentRun {
     ExperimentRun(ExperimentModule.RunContext context, Map<String, ModelFactory<?>> models,
                   Map<String, Provider<RunTracker>> trackers, Map<String, Provider<CaptionGenerator>> captioners,
                   Provider<SentenceEmbedder> embedder, Map<String, AugmentationFactory<?>> augmentations) {
-        this.augmentations = augmentations;
         this.context = context;
         this.models = models;
         this.trackers = trackers;
         this.captioners = captioners;
         this.embedder = embedder;
+        this.augmentations = augmentations;
     }
+
+    /** Everything chosen and prepared before the first gradient step. */
+    private record Prepared(ExperimentSpec spec, ModelFactory<?> factory, Record parameters, int threads, Split train,
+                            Split eval, Split test, RunFolder folder, Provenance provenance, RunTracker tracker,
+                            Map<String, CaptionGenerator> generators, Augmentation augmentation) {}
 
     RunResult call() throws Exception {
         long startNanos = System.nanoTime();
@@ -125,8 +130,8 @@ final class ExperimentRun {
         Thread onInterrupt = new Thread(() -> tracker.finish(RunStatus.KILLED).forEach(out::println));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            RunResult result = trainAndRecord(spec, factory, parameters, threads, trainAndEval, test, folder, provenance,
-                    tracker, generators, augmentation, startNanos);
+            RunResult result = trainAndRecord(new Prepared(spec, factory, parameters, threads, trainAndEval[0],
+                    trainAndEval[1], test, folder, provenance, tracker, generators, augmentation), startNanos);
             tracker.finish(RunStatus.FINISHED).forEach(out::println);
             return result;
         } catch (Exception | Error e) {
@@ -141,13 +146,14 @@ final class ExperimentRun {
         }
     }
 
-    private RunResult trainAndRecord(ExperimentSpec spec, ModelFactory<?> factory, Record parameters, int threads,
-                                     Split[] trainAndEval, Split test, RunFolder folder, Provenance provenance,
-                                     RunTracker tracker, Map<String, CaptionGenerator> generators,
-                                     Augmentation augmentation, long startNanos)
-            throws Exception {
+    private RunResult trainAndRecord(Prepared run, long startNanos) throws Exception {
         PrintStream out = context.console();
-        MultiLayerNetwork net = build(factory, parameters, spec);
+        ExperimentSpec spec = run.spec();
+        RunTracker tracker = run.tracker();
+        RunFolder folder = run.folder();
+        Split test = run.test();
+        int threads = run.threads();
+        MultiLayerNetwork net = build(run.factory(), run.parameters(), spec);
         out.printf("model %s: %,d parameters; %d thread%s%n", spec.model().type(), net.numParams(), threads,
                 threads == 1 ? "" : "s");
         TrainingSpec t = spec.training();
@@ -158,22 +164,22 @@ final class ExperimentRun {
             }
         };
         if (!spec.augment().isEmpty()) {
-            folder.writePng("augmentations.png", AugmentationGrid.render(trainAndEval[0], augmentation, 6, 7, spec.seed(),
+            folder.writePng("augmentations.png", AugmentationGrid.render(run.train(), run.augmentation(), 6, 7, spec.seed(),
                     spec.name() + ": training images and their augmentations"));
         }
-        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking), augmentation)
-                .fit(net, trainAndEval[0], trainAndEval[1], t, spec.seed());
+        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking), run.augmentation())
+                .fit(net, run.train(), run.eval(), t, spec.seed());
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
 
         Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, test));
         out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%n", evaluation.accuracy(), evaluation.loss(),
                 evaluation.report().macro().f1());
         int lastEpoch = history.get(history.size() - 1).epoch();
-        tracker.logMetrics(TrackedValues.test(evaluation, trainAndEval[1] == test, trainSeconds), lastEpoch);
+        tracker.logMetrics(TrackedValues.test(evaluation, run.eval() == test, trainSeconds), lastEpoch);
 
         Map<String, CaptionConsistency.Result> captioning = Map.of();
-        if (!generators.isEmpty()) {
-            RunCaptions.Outcome captions = RunCaptions.caption(generators, new CaptionConsistency(embedder.get()), test,
+        if (!run.generators().isEmpty()) {
+            RunCaptions.Outcome captions = RunCaptions.caption(run.generators(), new CaptionConsistency(embedder.get()), test,
                     evaluation.predictions(), spec.captioning().samples(), spec.seed());
             folder.writeText("captions.csv", RunCaptions.csv(captions.rows()));
             captioning = captions.consistency();
@@ -183,11 +189,11 @@ final class ExperimentRun {
             tracker.logMetrics(RunCaptions.metrics(captioning), lastEpoch);
         }
 
-        writeResults(folder, spec, net, history, evaluation, test, generators);
+        writeResults(folder, spec, net, history, evaluation, test, run.generators());
         double wall = (System.nanoTime() - startNanos) / 1e9;
         folder.writeBytes("metrics.json", json.writeValueAsBytes(RunReport.metrics(spec.name(), spec.model().type(),
                 net.numParams(), history, evaluation, captioning, trainSeconds, wall)));
-        folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
+        folder.writeBytes("provenance.json", json.writeValueAsBytes(run.provenance().finished(wall)));
         tracker.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
         return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
@@ -251,10 +257,10 @@ final class ExperimentRun {
     }
 
     /** The spec's augmentations composed in order; none when the list is empty. */
-    private Augmentation augmentation(List<AugmentationSpec> entries) {
+    private Augmentation augmentation(List<PluginSpec> entries) {
         Augmentation all = Augmentation.none();
         for (int i = 0; i < entries.size(); i++) {
-            AugmentationSpec entry = entries.get(i);
+            PluginSpec entry = entries.get(i);
             String key = "augment[" + i + "]";
             AugmentationFactory<?> factory = augmentations.get(entry.type());
             if (factory == null) {
@@ -266,7 +272,7 @@ final class ExperimentRun {
         return all;
     }
 
-    private <P extends Record> Augmentation create(AugmentationFactory<P> factory, AugmentationSpec entry, String key) {
+    private <P extends Record> Augmentation create(AugmentationFactory<P> factory, PluginSpec entry, String key) {
         return factory.create(mapper.bindParameters(entry.params(), factory.parametersType(), key, context.spec()::sourceOf));
     }
 

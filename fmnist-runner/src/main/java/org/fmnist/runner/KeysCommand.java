@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.fmnist.core.spec.ExperimentSpec;
-import org.fmnist.core.spec.ModelSpec;
+import org.fmnist.core.spec.PluginSpec;
 import org.fmnist.core.spec.SpecLoader;
 import picocli.CommandLine.Command;
 
@@ -44,7 +44,7 @@ final class KeysCommand implements Callable<Integer> {
             String key = (prefix.isEmpty() ? "" : prefix + ".") + name;
             Class<?> type = c.getType();
             JsonNode value = defaults.path(name);
-            if (type == ModelSpec.class) {
+            if (type == PluginSpec.class) {
                 line(out, key + ".type", "text", "", "Registered model to train ('runner models' lists them).");
             } else if (type.isRecord()) {
                 describe(type, key, value, out);

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
                 "Example: ./runner experiments/baseline.yaml training.epochs=3"},
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
                 + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
-        subcommands = {KeysCommand.class, ModelsCommand.class, AugmentationsCommand.class})
+        subcommands = {KeysCommand.class, ModelsCommand.class, AugmentationsCommand.class, CompareCommand.class})
 public final class RunnerMain implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;

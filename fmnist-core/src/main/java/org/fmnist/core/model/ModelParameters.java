@@ -1,7 +1,7 @@
 package org.fmnist.core.model;
 
 import java.util.Map;
-import org.fmnist.core.spec.ModelSpec;
+import org.fmnist.core.spec.PluginSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecMapper;
 
@@ -16,7 +16,7 @@ public final class ModelParameters {
 
     /** The model section with every parameter resolved, as saved in the run's resolved spec. */
     @SuppressWarnings("unchecked")
-    public static ModelSpec resolved(String type, Record parameters, SpecMapper mapper) {
-        return new ModelSpec(type, mapper.yaml().convertValue(parameters, Map.class));
+    public static PluginSpec resolved(String type, Record parameters, SpecMapper mapper) {
+        return new PluginSpec(type, mapper.yaml().convertValue(parameters, Map.class));
     }
 }

@@ -14,7 +14,7 @@ public record ExperimentSpec(
         @JsonPropertyDescription("Where the Fashion-MNIST files come from and how much of them to use.")
         DataSpec data,
         @JsonPropertyDescription("The model: 'type' picks a registered model; its other keys are that model's parameters.")
-        ModelSpec model,
+        PluginSpec model,
         @JsonPropertyDescription("How the model is trained.")
         TrainingSpec training,
         @JsonPropertyDescription("Where the run is recorded besides its run folder.")
@@ -24,7 +24,7 @@ public record ExperimentSpec(
         @JsonPropertyDescription("Captions for test predictions, and how well they agree with the classes.")
         CaptioningSpec captioning,
         @JsonPropertyDescription("Augmentations applied, in order, to training images on the fly: a list of {type: NAME, ...}; 'runner augmentations' lists them.")
-        List<AugmentationSpec> augment) {
+        List<PluginSpec> augment) {
 
     public ExperimentSpec {
         augment = augment == null ? List.of() : List.copyOf(augment);

@@ -58,7 +58,7 @@ final class SpecValidator {
         c.require(o.samples() >= 0 && o.samples() <= 200, "output.samples",
                 "is " + o.samples() + "; it must be between 0 and 200", "e.g. output.samples: 32");
         for (int i = 0; i < spec.augment().size(); i++) {
-            AugmentationSpec a = spec.augment().get(i);
+            PluginSpec a = spec.augment().get(i);
             c.require(a != null && a.type() != null && !a.type().isBlank(), "augment[" + i + "].type", "is required",
                     "write each entry as {type: NAME, ...}; 'runner augmentations' lists the names");
         }

@@ -54,7 +54,7 @@ class SpecLoaderTest {
         assertEquals("runs", s.output().dir());
         assertTrue(s.data().download());
         assertNull(s.data().dir());
-        assertEquals(new ModelSpec("dense", Map.of()), s.model());
+        assertEquals(new PluginSpec("dense", Map.of()), s.model());
     }
 
     @Test

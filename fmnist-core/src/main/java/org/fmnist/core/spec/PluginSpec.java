@@ -7,20 +7,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code model} section: {@code type} names a registered model; every other key is a
- * parameter of that model, checked by the model itself (see {@code ModelFactory}).
+ * A section that picks a registered plugin: the {@code model} section, or an entry of the
+ * {@code augment} list. {@code type} names the plugin; every other key is one of its parameters,
+ * checked by the plugin itself against its parameter record.
  */
-public record ModelSpec(String type, Map<String, Object> params) {
+public record PluginSpec(String type, Map<String, Object> params) {
 
-    public ModelSpec {
+    public PluginSpec {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static ModelSpec fromYaml(Map<String, Object> section) {
+    static PluginSpec fromYaml(Map<String, Object> section) {
         Map<String, Object> params = new LinkedHashMap<>(section);
         Object type = params.remove("type");
-        return new ModelSpec(type == null ? null : type.toString(), params);
+        return new PluginSpec(type == null ? null : type.toString(), params);
     }
 
     @JsonValue
