@@ -61,9 +61,10 @@ final class CompareCommand implements Callable<Integer> {
         if (out != null) {
             String command = "./runner compare " + String.join(" ", folders.stream().map(Path::toString).toList())
                     + " --out " + out;
-            Files.writeString(out, "# Results\n\nEvery run below was trained on the full Fashion-MNIST training set and "
-                    + "evaluated once on the 10,000 official test images. Each folder holds the run's outputs and the "
-                    + "command that produced it. This table is generated, not written by hand:\n\n```\n" + command
+            Files.writeString(out, "# Results\n\nEvery run below was trained on the official Fashion-MNIST training set and "
+                    + "scored on its 10,000 test images. Runs with a validation split chose their weights on it and saw "
+                    + "the test set once. Each folder holds the run's outputs and the command that produced it. "
+                    + "This table is generated, not written by hand:\n\n```\n" + command
                     + "\n```\n\n" + table + "\ns/epoch is training time per epoch, without the evaluations.\n");
         }
         return RunnerMain.OK;

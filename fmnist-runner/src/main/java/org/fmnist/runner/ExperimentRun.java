@@ -170,6 +170,11 @@ final class ExperimentRun {
         List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking), run.augmentation())
                 .fit(net, run.train(), run.eval(), t, spec.seed());
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
+        Integer bestEpoch = null;
+        if (run.eval() != test) {
+            bestEpoch = history.stream().min(java.util.Comparator.comparingDouble(EpochMetrics::evalLoss)).orElseThrow().epoch();
+            out.printf("kept the weights of epoch %d (lowest validation loss) of %d trained%n", bestEpoch, history.size());
+        }
 
         Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, test));
         out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%n", evaluation.accuracy(), evaluation.loss(),
@@ -192,7 +197,7 @@ final class ExperimentRun {
         writeResults(folder, spec, net, history, evaluation, test, run.generators());
         double wall = (System.nanoTime() - startNanos) / 1e9;
         folder.writeBytes("metrics.json", json.writeValueAsBytes(RunReport.metrics(spec.name(), spec.model().type(),
-                net.numParams(), history, evaluation, captioning, trainSeconds, wall)));
+                net.numParams(), history, bestEpoch, evaluation, captioning, trainSeconds, wall)));
         folder.writeBytes("provenance.json", json.writeValueAsBytes(run.provenance().finished(wall)));
         tracker.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());

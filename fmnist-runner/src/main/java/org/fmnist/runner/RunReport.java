@@ -17,13 +17,17 @@ final class RunReport {
 
     /** Everything {@code metrics.json} holds. */
     static Map<String, Object> metrics(String runName, String modelType, long parameters, List<EpochMetrics> history,
-                                       Evaluation test, Map<String, CaptionConsistency.Result> captioning,
+                                       Integer bestEpoch, Evaluation test, Map<String, CaptionConsistency.Result> captioning,
                                        double trainSeconds, double wallSeconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", runName);
         m.put("model", modelType);
         m.put("parameters", parameters);
         m.put("epochs", history);
+        if (bestEpoch != null) {
+            // With a validation split the model kept is this epoch's, not the last one's.
+            m.put("best_epoch", bestEpoch);
+        }
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("images", test.report().support());
         t.put("loss", test.loss());

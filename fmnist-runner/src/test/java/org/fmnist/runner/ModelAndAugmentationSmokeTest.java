@@ -36,8 +36,15 @@ class ModelAndAugmentationSmokeTest {
                 new PrintStream(errors, true, StandardCharsets.UTF_8), Map.of());
 
         assertEquals(0, exit, console + errors.toString(StandardCharsets.UTF_8));
+        Path metrics;
         try (Stream<Path> files = Files.walk(out)) {
-            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("metrics.json")));
+            metrics = files.filter(p -> p.getFileName().toString().equals("metrics.json")).findFirst().orElseThrow();
+        }
+        var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics.toFile());
+        if (experiment.startsWith("cnn")) {
+            assertEquals(1, m.get("best_epoch").asInt(), "a validation split records the epoch whose weights were kept");
+        } else {
+            assertTrue(m.get("best_epoch") == null, "no best epoch is chosen on the test set");
         }
         if (experiment.contains("augment")) {
             try (Stream<Path> files = Files.walk(out)) {
