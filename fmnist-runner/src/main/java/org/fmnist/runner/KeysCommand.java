@@ -49,8 +49,8 @@ final class KeysCommand implements Callable<Integer> {
             } else if (type.isRecord()) {
                 describe(type, key, value, out);
             } else {
-                line(out, key, typeName(type), value.isMissingNode() || value.isNull() ? "" : value.asText(),
-                        description(record, c));
+                String shown = value.isMissingNode() || value.isNull() ? "" : value.isContainerNode() ? value.toString() : value.asText();
+                line(out, key, typeName(type), shown, description(record, c));
             }
         }
     }
@@ -77,6 +77,9 @@ final class KeysCommand implements Callable<Integer> {
         }
         if (type == String.class) {
             return "text";
+        }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return "list";
         }
         if (type == Integer.class || type == int.class || type == long.class) {
             return "integer";

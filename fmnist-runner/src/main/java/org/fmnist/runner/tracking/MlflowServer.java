@@ -90,9 +90,15 @@ public final class MlflowServer implements AutoCloseable {
         call("reach the server", () -> client.searchExperiments(null, Service.ViewType.ACTIVE_ONLY, 1, List.of()));
     }
 
-    /** The id of the named experiment, created when missing. */
+    /**
+     * The id of the named experiment, created when missing. Looked up with a search filter: the
+     * client's get-by-name treats the server's 404 for a missing experiment as worth retrying, and
+     * sleeps before every new experiment.
+     */
     public String experimentId(String name) {
-        return call("find experiment " + name, () -> client.getExperimentByName(name)
+        String filter = "name = '" + name.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        return call("find experiment " + name, () -> client.searchExperiments(filter, Service.ViewType.ACTIVE_ONLY, 1, List.of())
+                .getItems().stream().filter(e -> e.getName().equals(name)).findFirst()
                 .map(Service.Experiment::getExperimentId)
                 .orElseGet(() -> client.createExperiment(name)));
     }

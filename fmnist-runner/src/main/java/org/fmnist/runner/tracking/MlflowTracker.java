@@ -34,6 +34,7 @@ public final class MlflowTracker implements RunTracker {
     private RunReplicator replicator;
     private URI serverUri;
     private String serverFailure;
+    private RunReplicator.Outcome lastOutcome;
     private boolean finished;
 
     @Inject
@@ -104,8 +105,6 @@ public final class MlflowTracker implements RunTracker {
     private String serverRunIdOrPending() {
         return lastOutcome == null ? "pending" : lastOutcome.serverRunId();
     }
-
-    private RunReplicator.Outcome lastOutcome;
 
     @Override
     public synchronized void logMetrics(Map<String, Double> metrics, long step) {
