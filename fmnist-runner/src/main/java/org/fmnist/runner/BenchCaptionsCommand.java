@@ -8,16 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.fmnist.captioning.BertCaptioner;
 import org.fmnist.captioning.BgeSmallEmbedder;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.Prediction;
 import org.fmnist.captioning.TemplateCaptioner;
-import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
@@ -52,10 +49,8 @@ final class BenchCaptionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
-        Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
-        Split test = DataLocator.standard(null, DataLocator.defaultCache(environment), Optional.empty(), environment).load()
-                .test().head(images);
+        MultiLayerNetwork net = SavedRun.network(model);
+        Split test = SavedRun.testSet(environment).head(images);
         Predictions p = Predictor.predict(net, test);
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {

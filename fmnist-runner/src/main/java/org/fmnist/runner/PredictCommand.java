@@ -15,12 +15,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.CaptioningModule;
 import org.fmnist.captioning.Prediction;
-import org.fmnist.core.data.DataLocator;
-import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.PictureConversion;
 import org.fmnist.core.data.Split;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
+        Path zip = SavedRun.modelFile(model);
         if (!Files.isRegularFile(zip)) {
             err.println("runner predict: no model at " + zip + ". Fix: give a run folder written with output.save_model: true, or its model.zip.");
             return RunnerMain.BAD_INPUT;
@@ -73,7 +70,7 @@ final class PredictCommand implements Callable<Integer> {
             err.println("runner predict: unknown captioner '" + captioner + "'. Fix: use one of " + new TreeSet<>(generators.keySet()));
             return RunnerMain.BAD_INPUT;
         }
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        MultiLayerNetwork net = SavedRun.network(model);
         int failed = 0;
         for (String input : inputs) {
             Optional<float[]> image = image(input, err);
@@ -128,7 +125,7 @@ final class PredictCommand implements Callable<Integer> {
 
     private Split testSet() {
         if (test == null) {
-            test = DataLocator.standard(null, DataLocator.defaultCache(environment), Optional.empty(), environment).load().test();
+            test = SavedRun.testSet(environment);
         }
         return test;
     }

@@ -1,0 +1,31 @@
+package org.fmnist.runner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.Split;
+
+/** A finished run's model, given as its run folder or its model.zip, and the test set to use it on. */
+final class SavedRun {
+    private SavedRun() {}
+
+    /** The model file: {@code runOrModel/model.zip} for a run folder, else {@code runOrModel} itself. */
+    static Path modelFile(Path runOrModel) {
+        return Files.isDirectory(runOrModel) ? runOrModel.resolve("model.zip") : runOrModel;
+    }
+
+    /** The network, for inference (the optimizer state is not loaded). */
+    static MultiLayerNetwork network(Path runOrModel) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(modelFile(runOrModel).toFile(), false);
+    }
+
+    /** The official test set, found the standard way (no download). */
+    static Split testSet(Map<String, String> environment) {
+        return DataLocator.standard(null, DataLocator.defaultCache(environment), Optional.empty(), environment).load().test();
+    }
+}
