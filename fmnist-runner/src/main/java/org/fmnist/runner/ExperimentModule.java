@@ -21,7 +21,6 @@ public final class ExperimentModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(RunContext.class).toInstance(context);
-        bind(ResolvedSpec.class).toInstance(context.spec());
     }
 
     /**

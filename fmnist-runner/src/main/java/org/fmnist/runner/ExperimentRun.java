@@ -172,7 +172,7 @@ final class ExperimentRun {
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
         Integer bestEpoch = null;
         if (run.eval() != test) {
-            bestEpoch = history.stream().min(java.util.Comparator.comparingDouble(EpochMetrics::evalLoss)).orElseThrow().epoch();
+            bestEpoch = Trainer.bestEpoch(history);
             out.printf("kept the weights of epoch %d (lowest validation loss) of %d trained%n", bestEpoch, history.size());
         }
 

@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,19 +26,13 @@ class CaptionedRunTest {
     static Path run;
     static String console;
 
-    record Outcome(int exit, String out, String err) {}
-
-    static Outcome runner(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int exit = RunnerMain.execute(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of());
-        return new Outcome(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    static RunnerMainAccess.Outcome runner(String... args) {
+        return RunnerMainAccess.run(Map.of(), args);
     }
 
     @BeforeAll
     static void captionedRun() throws IOException {
-        Outcome o = runner("../experiments/baseline.yaml", "data.train_limit=3000", "data.test_limit=400", "training.epochs=2",
+        RunnerMainAccess.Outcome o = runner("../experiments/baseline.yaml", "data.train_limit=3000", "data.test_limit=400", "training.epochs=2",
                 "output.dir=" + out, "tracking.type=none", "captioning.generators=[template, bert]", "captioning.samples=120");
         assertEquals(0, o.exit(), o.out() + o.err());
         console = o.out();
@@ -88,7 +79,7 @@ class CaptionedRunTest {
         ImageIO.write(photo, "png", png.toFile());
         Path notAnImage = Files.writeString(out.resolve("notes.png"), "not a picture");
 
-        Outcome o = runner("predict", "--model", run.toString(), "test:0", png.toString(), notAnImage.toString(), "test:99999");
+        RunnerMainAccess.Outcome o = runner("predict", "--model", run.toString(), "test:0", png.toString(), notAnImage.toString(), "test:99999");
 
         assertEquals(2, o.exit(), o.out() + o.err());
         List<String> lines = o.out().lines().toList();
@@ -100,7 +91,7 @@ class CaptionedRunTest {
 
     @Test
     void anUnknownGeneratorIsBadInput() {
-        Outcome o = runner("../experiments/baseline.yaml", "captioning.generators=[gpt]", "output.dir=" + out.resolve("x"));
+        RunnerMainAccess.Outcome o = runner("../experiments/baseline.yaml", "captioning.generators=[gpt]", "output.dir=" + out.resolve("x"));
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("unknown caption generator 'gpt'") && o.err().contains("[bert, template]"), o.err());
     }

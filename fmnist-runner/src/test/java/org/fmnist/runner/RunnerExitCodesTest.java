@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,14 +16,8 @@ class RunnerExitCodesTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int exit, String out, String err) {}
-
-    private Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = RunnerMain.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static RunnerMainAccess.Outcome run(String... args) {
+        return RunnerMainAccess.run(Map.of(), args);
     }
 
     private Path spec(String yaml) throws IOException {
@@ -35,14 +26,14 @@ class RunnerExitCodesTest {
 
     @Test
     void helpExitsZero() {
-        Outcome o = run("--help");
+        RunnerMainAccess.Outcome o = run("--help");
         assertEquals(0, o.exit());
         assertTrue(o.out().contains("KEY=VALUE") && o.out().contains("Exit codes"), o.out());
     }
 
     @Test
     void noSpecIsBadInputWithUsage() {
-        Outcome o = run();
+        RunnerMainAccess.Outcome o = run();
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("Usage: runner"), o.err());
     }
@@ -55,7 +46,7 @@ class RunnerExitCodesTest {
     @Test
     void aBadSpecIsBadInputAndNamesFileKeyAndFix() throws IOException {
         Path spec = spec("name: x\nmodel: {type: dense}\ntraining: {epochs: ten}\n");
-        Outcome o = run(spec.toString());
+        RunnerMainAccess.Outcome o = run(spec.toString());
 
         assertEquals(2, o.exit());
         assertTrue(o.err().contains(spec.toString()) && o.err().contains("training.epochs") && o.err().contains("fix:"), o.err());
@@ -63,7 +54,7 @@ class RunnerExitCodesTest {
 
     @Test
     void anUnknownModelTypeListsTheKnownOnes() throws IOException {
-        Outcome o = run(spec("name: x\nmodel: {type: transformer}\n").toString(), "output.dir=" + dir);
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: transformer}\n").toString(), "output.dir=" + dir);
 
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("unknown model type 'transformer'") && o.err().contains("[cnn, cnn-deep, dense]"), o.err());
@@ -72,7 +63,7 @@ class RunnerExitCodesTest {
 
     @Test
     void anUnknownModelParameterIsBadInput() throws IOException {
-        Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "model.hiden=64");
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "model.hiden=64");
 
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("command line: model.hiden") && o.err().contains("hidden"), o.err());
@@ -80,7 +71,7 @@ class RunnerExitCodesTest {
 
     @Test
     void anUnknownTrackerIsBadInput() throws IOException {
-        Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "tracking.type=wandb");
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "tracking.type=wandb");
 
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("tracking.type") && o.err().contains("wandb"), o.err());
@@ -88,7 +79,7 @@ class RunnerExitCodesTest {
 
     @Test
     void anUnwritableOutputFolderFailsWithTheFix() throws IOException {
-        Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "output.dir=/proc/fmnist",
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "output.dir=/proc/fmnist",
                 "data.train_limit=100", "data.test_limit=100", "training.epochs=1");
 
         assertEquals(1, o.exit());

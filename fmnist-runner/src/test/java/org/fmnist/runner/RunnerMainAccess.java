@@ -1,14 +1,28 @@
 package org.fmnist.runner;
 
 import com.google.inject.Module;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Lets tests in other packages run the command line in-process. */
+/** Runs the command line in-process for tests in any package, capturing what it prints. */
 public final class RunnerMainAccess {
     private RunnerMainAccess() {}
 
-    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Module... extensions) {
-        return RunnerMain.execute(args, out, err, env, extensions);
+    /** What a runner invocation returned and printed. */
+    public record Outcome(int exit, String out, String err) {}
+
+    public static Outcome run(Map<String, String> env, String... args) {
+        return runWith(env, new Module[0], args);
+    }
+
+    /** @param extensions further Guice modules, e.g. a test's own model registrations */
+    public static Outcome runWith(Map<String, String> env, Module[] extensions, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = RunnerMain.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, extensions);
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

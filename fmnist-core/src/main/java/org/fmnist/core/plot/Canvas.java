@@ -6,10 +6,6 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /** A white image with anti-aliased text, and the few drawing moves the charts share. */
 final class Canvas {
@@ -45,16 +41,5 @@ final class Canvas {
     BufferedImage done() {
         g.dispose();
         return image;
-    }
-
-    /** Writes {@code image} as PNG. */
-    static void writePng(BufferedImage image, Path file) {
-        try {
-            if (!ImageIO.write(image, "png", file.toFile())) {
-                throw new IOException("no PNG writer available");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write " + file, e);
-        }
     }
 }

@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.eval.ConfusionMatrix;
 
@@ -59,10 +58,6 @@ public final class ConfusionMatrixChart {
         c.centred("True", 0, 0);
         g.setTransform(saved);
         return c.done();
-    }
-
-    public static void write(ConfusionMatrix matrix, String title, Path file) {
-        Canvas.writePng(render(matrix, title), file);
     }
 
     /** White to dark blue. */

@@ -4,7 +4,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.fmnist.core.train.EpochMetrics;
@@ -27,10 +26,6 @@ public final class TrainingCurves {
         panel(c, 0, history, "loss", EpochMetrics::trainLoss, EpochMetrics::evalLoss, eval);
         panel(c, W, history, "accuracy", EpochMetrics::trainAccuracy, EpochMetrics::evalAccuracy, eval);
         return c.done();
-    }
-
-    public static void write(List<EpochMetrics> history, String title, Path file) {
-        Canvas.writePng(render(history, title), file);
     }
 
     private static void panel(Canvas c, int x0, List<EpochMetrics> h, String name, ToDoubleFunction<EpochMetrics> train,

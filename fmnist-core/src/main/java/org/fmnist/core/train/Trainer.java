@@ -116,6 +116,20 @@ public final class Trainer {
         return history;
     }
 
+    /**
+     * The epoch whose weights {@link #fit} keeps when it validates: the first with the lowest
+     * validation loss.
+     */
+    public static int bestEpoch(List<EpochMetrics> history) {
+        EpochMetrics best = history.get(0);
+        for (EpochMetrics m : history) {
+            if (m.evalLoss() < best.evalLoss()) {
+                best = m;
+            }
+        }
+        return best.epoch();
+    }
+
     /** A batch ready for the network: images in a row, one-hot labels. */
     private record Batch(float[] pixels, float[] oneHot, int size) {}
 

@@ -121,6 +121,7 @@ class TrainerTest {
         }
         assertTrue(h.size() < 30, "stopped early after " + h.size() + " epochs");
         assertEquals(h.size() - 1 - 2, best, "stopped two epochs after the best");
+        assertEquals(h.get(best).epoch(), Trainer.bestEpoch(h), "the epoch a run reports as kept");
         double restored = org.fmnist.core.eval.Predictor.predict(net, validation).loss();
         assertEquals(h.get(best).evalLoss(), restored, 1e-6, "the best epoch's weights are kept");
     }

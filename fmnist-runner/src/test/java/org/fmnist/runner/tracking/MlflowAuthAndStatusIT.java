@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.AbstractModule;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +20,7 @@ import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.ModelRegistry;
 import org.fmnist.models.DenseModel;
 import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.RunnerMainAccess.Outcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,14 +52,8 @@ class MlflowAuthAndStatusIT {
                 "tracking.store=" + dir.resolve("mlruns"), "tracking.experiment=" + experiment};
     }
 
-    private record Outcome(int exit, String out, String err) {}
-
-    private Outcome run(Map<String, String> env, String[] args, com.google.inject.Module... extra) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = RunnerMainAccess.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, extra);
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Outcome run(Map<String, String> env, String[] args, com.google.inject.Module... extra) {
+        return RunnerMainAccess.runWith(env, extra, args);
     }
 
     @Test
