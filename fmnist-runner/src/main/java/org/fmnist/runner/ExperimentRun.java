@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.fmnist.captioning.CaptionConsistency;
@@ -45,9 +49,11 @@ import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.TrainingSpec;
+import org.fmnist.core.train.EpochCheckpoint;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
 import org.fmnist.core.train.TrainingListener;
+import org.fmnist.core.train.TrainingState;
 import org.fmnist.runner.tracking.MlflowTracker;
 import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTracker;
@@ -55,6 +61,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** One experiment from resolved spec to run folder: data, model, training, evaluation, outputs. */
 final class ExperimentRun {
+    /** The run folder's subfolder of epoch checkpoints, removed once the run is complete. */
+    static final String CHECKPOINTS = "checkpoint";
+    private static final String TRACKED_RUN_FILE = "tracked-run-id";
     private final ExperimentModule.RunContext context;
     private final Map<String, ModelFactory<?>> models;
     private final Map<String, Provider<RunTracker>> trackers;
@@ -105,27 +114,44 @@ final class ExperimentRun {
         Split test = data.test().head(limit(spec.data().testLimit(), data.test().size()));
         Split[] trainAndEval = holdOut(train, test, spec.training().validationSplit(), spec.seed());
 
-        RunFolder folder = RunFolder.create(Path.of(spec.output().dir()), spec.name(),
-                LocalDateTime.ofInstant(started, context.clock().getZone()));
-        out.println("run folder: " + folder.dir());
+        ExperimentModule.Placement placement = context.placement();
+        RunFolder folder = placement.resume() ? RunFolder.existing(placement.dir())
+                : placement.dir() != null ? RunFolder.at(placement.dir())
+                : RunFolder.create(Path.of(spec.output().dir()), spec.name(),
+                        LocalDateTime.ofInstant(started, context.clock().getZone()));
+        out.println((placement.resume() ? "resuming run folder: " : "run folder: ") + folder.dir());
         ExperimentSpec saved = new ExperimentSpec(spec.name(), spec.description(), spec.seed(), spec.data(),
                 ModelParameters.resolved(spec.model().type(), parameters, mapper), spec.training(), spec.tracking(),
-                spec.output(), spec.captioning(), spec.augment());
+                spec.output(), spec.captioning(), spec.augment(), spec.sweep());
         String savedYaml = mapper.write(saved);
-        folder.writeText("spec.yaml", savedYaml);
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        overrides.put("spec_file", resolved.file().toString());
-        overrides.put("overrides", resolved.overrides());
-        overrides.put("environment", resolved.environment());
-        folder.writeText("overrides.yaml", mapper.write(overrides));
-        folder.writeText("command.txt", "./runner " + String.join(" ", context.command()) + "\n");
         Provenance provenance = Provenance.collect(context.command(), spec.seed(), threads, data.source(), started);
+        String trackedRunId = null;
+        if (placement.resume()) {
+            Provenance before = Provenance.read(folder.path("provenance.json"));
+            provenance.differencesFrom(before).forEach(d -> out.println("warning: " + d));
+            provenance = before.resumedAt(started);
+            trackedRunId = readTrackedRunId(folder);
+        } else {
+            folder.writeText("spec.yaml", savedYaml);
+            Map<String, Object> overrides = new LinkedHashMap<>();
+            overrides.put("spec_file", resolved.file().toString());
+            overrides.put("overrides", resolved.overrides());
+            overrides.put("environment", resolved.environment());
+            folder.writeText("overrides.yaml", mapper.write(overrides));
+            folder.writeText("command.txt", "./runner " + String.join(" ", context.command()) + "\n");
+        }
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
 
+        Map<String, String> tags = tags(spec, resolved, provenance, savedYaml, folder);
+        tags.putAll(context.tags());
         out.println(tracker.start(new RunTracker.RunDescription(
                 MlflowTracker.experiment(spec.tracking(), context.environment(), spec.name()),
                 spec.name() + "-" + folder.dir().getFileName(), TrackedValues.params(mapper.yaml().valueToTree(saved)),
-                tags(spec, resolved, provenance, savedYaml, folder), started.toEpochMilli())));
+                tags, started.toEpochMilli(), trackedRunId)));
+        if (!placement.resume() && tracker.runId() != null) {
+            Files.createDirectories(folder.path(CHECKPOINTS));
+            Files.writeString(folder.path(CHECKPOINTS).resolve(TRACKED_RUN_FILE), tracker.runId());
+        }
         // Ctrl-C ends the JVM through its shutdown hooks: the tracked run is then marked KILLED.
         Thread onInterrupt = new Thread(() -> tracker.finish(RunStatus.KILLED).forEach(out::println));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -157,6 +183,17 @@ final class ExperimentRun {
         out.printf("model %s: %,d parameters; %d thread%s%n", spec.model().type(), net.numParams(), threads,
                 threads == 1 ? "" : "s");
         TrainingSpec t = spec.training();
+        Path checkpoints = folder.path(CHECKPOINTS);
+        TrainingState from = TrainingState.initial();
+        if (context.placement().resume()) {
+            from = EpochCheckpoint.restore(checkpoints, net).orElse(from);
+            out.println(from.epochsDone() == 0 ? "no epoch was checkpointed before the interruption; training starts over"
+                    : "resuming after epoch " + from.epochsDone() + " of " + t.epochs() + ", from its checkpoint");
+            // Epochs finished before the interruption are recorded again where the tracker missed them.
+            for (EpochMetrics m : from.history()) {
+                tracker.logMetrics(TrackedValues.epoch(m), m.epoch());
+            }
+        }
         TrainingListener tracking = new TrainingListener() {
             @Override
             public void onEpochEnd(EpochMetrics m) {
@@ -167,8 +204,9 @@ final class ExperimentRun {
             folder.writePng("augmentations.png", AugmentationGrid.render(run.train(), run.augmentation(), 6, 7, spec.seed(),
                     spec.name() + ": training images and their augmentations"));
         }
-        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()), tracking), run.augmentation())
-                .fit(net, run.train(), run.eval(), t, spec.seed());
+        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, context.terminal()),
+                new EpochCheckpoint(checkpoints), tracking), run.augmentation())
+                .fit(net, run.train(), run.eval(), t, spec.seed(), from);
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
         Integer bestEpoch = null;
         if (run.eval() != test) {
@@ -200,8 +238,26 @@ final class ExperimentRun {
                 net.numParams(), history, bestEpoch, evaluation, captioning, trainSeconds, wall)));
         folder.writeBytes("provenance.json", json.writeValueAsBytes(run.provenance().finished(wall)));
         tracker.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
+        // The run is complete and model.zip holds what a restart would need; checkpoints only take room now.
+        deleteTree(checkpoints);
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
         return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
+    }
+
+    /** The local MLflow run an interrupted run was recorded in; null when it was not tracked. */
+    private static String readTrackedRunId(RunFolder folder) throws IOException {
+        Path file = folder.path(CHECKPOINTS).resolve(TRACKED_RUN_FILE);
+        return Files.isRegularFile(file) ? Files.readString(file).trim() : null;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** MLflow's standard tags, and fmnist's own for finding runs again. */

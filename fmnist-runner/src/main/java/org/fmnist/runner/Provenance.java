@@ -17,11 +17,18 @@ import org.fmnist.core.data.DataSource;
  *
  * @param gitCommit commit of the working tree the runner was started in, or null outside a checkout
  * @param gitDirty whether tracked files differed from that commit
+ * @param wallSeconds wall time of the process that finished the run
+ * @param resumed when the run was resumed after an interruption, if it was
  */
 public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirty, String dl4jVersion,
                          String nd4jBackend, String javaVersion, String javaVm, String os, int cpuCores,
                          long maxHeapBytes, int threads, long seed, String dataDirectory, String dataFoundBy,
-                         Map<String, String> dataMd5, List<String> command, Instant started, double wallSeconds) {
+                         Map<String, String> dataMd5, List<String> command, Instant started, double wallSeconds,
+                         List<Instant> resumed) {
+
+    public Provenance {
+        resumed = resumed == null ? List.of() : List.copyOf(resumed);
+    }
 
     /** The facts known before training; wall time is filled in by {@link #finished(double)}. */
     static Provenance collect(List<String> command, long seed, int threads, DataSource data, Instant started) {
@@ -32,13 +39,53 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
                 System.getProperty("java.version"), System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), threads, seed,
-                data.directory().toString(), data.foundBy(), data.md5(), List.copyOf(command), started, 0);
+                data.directory().toString(), data.foundBy(), data.md5(), List.copyOf(command), started, 0, List.of());
     }
 
     Provenance finished(double wall) {
         return new Provenance(fmnistVersion, gitCommit, gitDirty, dl4jVersion, nd4jBackend, javaVersion, javaVm, os,
-                cpuCores, maxHeapBytes, threads, seed, dataDirectory, dataFoundBy, dataMd5, command, started, wall);
+                cpuCores, maxHeapBytes, threads, seed, dataDirectory, dataFoundBy, dataMd5, command, started, wall, resumed);
     }
+
+    /** This provenance, noting a resumption at {@code at}. */
+    Provenance resumedAt(Instant at) {
+        List<Instant> all = new java.util.ArrayList<>(resumed);
+        all.add(at);
+        return new Provenance(fmnistVersion, gitCommit, gitDirty, dl4jVersion, nd4jBackend, javaVersion, javaVm, os,
+                cpuCores, maxHeapBytes, threads, seed, dataDirectory, dataFoundBy, dataMd5, command, started, wallSeconds, all);
+    }
+
+    /**
+     * How the code and data of this process differ from {@code earlier}'s, one line each; empty when
+     * they are the same (a rerun or a resumed run then computes what the earlier one did).
+     */
+    List<String> differencesFrom(Provenance earlier) {
+        List<String> lines = new java.util.ArrayList<>();
+        if (!java.util.Objects.equals(gitCommit, earlier.gitCommit)) {
+            lines.add("the code differs: commit " + gitCommit + " now, " + earlier.gitCommit + " then");
+        } else if (Boolean.TRUE.equals(gitDirty) || Boolean.TRUE.equals(earlier.gitDirty)) {
+            lines.add("the code may differ: commit " + gitCommit + " with uncommitted changes (now " + gitDirty
+                    + ", then " + earlier.gitDirty + ")");
+        }
+        if (!java.util.Objects.equals(dataMd5, earlier.dataMd5)) {
+            lines.add("the data differs: MD5s " + dataMd5 + " now, " + earlier.dataMd5 + " then");
+        }
+        if (!java.util.Objects.equals(dl4jVersion, earlier.dl4jVersion) || !java.util.Objects.equals(nd4jBackend, earlier.nd4jBackend)) {
+            lines.add("the libraries differ: " + dl4jVersion + " " + nd4jBackend + " now, " + earlier.dl4jVersion + " "
+                    + earlier.nd4jBackend + " then");
+        }
+        return lines;
+    }
+
+    /** The provenance a run folder saved. */
+    static Provenance read(Path file) throws IOException {
+        return READER.readValue(file.toFile(), Provenance.class);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private static Properties versions() {
         Properties p = new Properties();

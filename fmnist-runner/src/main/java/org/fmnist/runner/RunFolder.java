@@ -46,6 +46,25 @@ public final class RunFolder {
         }
     }
 
+    /** Creates the new, empty folder {@code dir} (its parents as needed). */
+    public static RunFolder at(Path dir) {
+        try {
+            Files.createDirectories(dir.getParent());
+            return new RunFolder(Files.createDirectory(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the run folder " + dir + ": " + e.getMessage()
+                    + ". Fix: check that its parent is writable, the disk has room and no such folder exists.", e);
+        }
+    }
+
+    /** An existing run folder, to add to. */
+    public static RunFolder existing(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UncheckedIOException(new IOException(dir + " is not a run folder"));
+        }
+        return new RunFolder(dir);
+    }
+
     public Path dir() {
         return dir;
     }

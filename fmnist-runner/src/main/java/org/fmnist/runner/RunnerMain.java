@@ -7,31 +7,40 @@ import com.google.inject.Module;
 import com.google.inject.TypeLiteral;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.fmnist.core.data.DataException;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.core.spec.SpecProblem;
+import org.fmnist.core.spec.SweepSpec;
 import org.fmnist.augment.AugmentModule;
 import org.fmnist.captioning.CaptioningModule;
 import org.fmnist.models.ModelsModule;
+import org.fmnist.runner.sweep.SweepModule;
 import org.fmnist.runner.tracking.TrackingException;
 import org.fmnist.runner.tracking.TrackingModule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Entry point of {@code ./runner}. Exit codes: 0 done, 2 bad input (spec, data, arguments), 1 failure. */
 @Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = RunnerMain.Version.class,
         description = {"Trains, evaluates and records a Fashion-MNIST experiment described by a YAML spec.", "",
-                "Example: ./runner experiments/baseline.yaml training.epochs=3"},
+                "Example: ./runner experiments/baseline.yaml training.epochs=3",
+                "         ./runner experiments/baseline.yaml --sweep model.hidden=32,64,128"},
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
                 + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
         subcommands = {KeysCommand.class, ModelsCommand.class, AugmentationsCommand.class, CompareCommand.class})
@@ -45,6 +54,11 @@ public final class RunnerMain implements Callable<Integer> {
 
     @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides of spec keys, e.g. training.epochs=3 model.hidden=64")
     List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
+            description = "Run the spec once for each value (and each combination with other --sweep options), "
+                    + "as one sweep, e.g. --sweep model.hidden=32,64,128. Adds to the spec's sweep.grid.")
+    List<String> sweep = new ArrayList<>();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
@@ -101,18 +115,107 @@ public final class RunnerMain implements Callable<Integer> {
             commandSpec.commandLine().usage(err);
             return BAD_INPUT;
         }
-        ResolvedSpec resolved = new SpecLoader().load(spec, overrides, environment);
+        ResolvedSpec resolved = withCommandLineSweep(new SpecLoader().load(spec, overrides, environment));
         List<String> command = new ArrayList<>();
         command.add(spec.toString());
         command.addAll(overrides);
+        sweep.forEach(s -> command.add("--sweep=" + s));
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
-        List<Module> modules = new ArrayList<>(List.of(new ModelsModule(), new AugmentModule(), new TrackingModule(), new CaptioningModule(),
-                new ExperimentModule(context)));
-        modules.addAll(extensions);
-        Injector injector = Guice.createInjector(modules);
-        injector.getInstance(ExperimentRun.class).call();
+        if (!resolved.spec().sweep().isEmpty()) {
+            return injector(context).getInstance(SweepRun.class).call(this::launch);
+        }
+        launch(context);
         return OK;
+    }
+
+    @Command(name = "resume", description = {"Continues an interrupted run from its last epoch checkpoint, into the same "
+            + "run folder and the same MLflow run.", "", "Example: ./runner resume runs/cnn/20261124-101500"})
+    int resume(@Parameters(paramLabel = "RUN", description = "The run folder of the interrupted run") Path run) throws Exception {
+        Path specFile = savedSpec(run);
+        if (Files.exists(run.resolve("metrics.json"))) {
+            throw new SpecException(new SpecProblem(run.toString(), "", "this run finished; there is nothing to resume",
+                    "to run it again, use ./runner rerun " + run));
+        }
+        ResolvedSpec resolved = new SpecLoader().load(specFile, List.of(), withoutSpecKeys(environment));
+        List<String> command = List.of("resume", run.toString());
+        launch(new ExperimentModule.RunContext(resolved, out, System.console() != null, environment, command,
+                Clock.systemDefaultZone(), ExperimentModule.Placement.resuming(run), Map.of()));
+        return OK;
+    }
+
+    @Command(name = "rerun", description = {"Runs a finished (or failed) run again from its saved resolved spec, in a new "
+            + "run folder, and says whether the code, the data or the results differ.", "",
+            "Example: ./runner rerun results/baseline"})
+    int rerun(@Parameters(index = "0", paramLabel = "RUN", description = "The run folder to run again") Path run,
+              @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides of the saved spec's keys")
+              List<String> changes) throws Exception {
+        Path specFile = savedSpec(run);
+        List<String> changed = changes == null ? List.of() : changes;
+        ResolvedSpec resolved = new SpecLoader().load(specFile, changed, withoutSpecKeys(environment));
+        List<String> command = new ArrayList<>(List.of("rerun", run.toString()));
+        command.addAll(changed);
+        Provenance before = Provenance.read(run.resolve("provenance.json"));
+        RunResult result = launch(new ExperimentModule.RunContext(resolved, out, System.console() != null, environment,
+                command, Clock.systemDefaultZone()));
+        RerunComparison.print(out, run, before, result, changed);
+        return OK;
+    }
+
+    /** Runs one experiment with an injector of its own (a sweep runs several). */
+    RunResult launch(ExperimentModule.RunContext context) throws Exception {
+        return injector(context).getInstance(ExperimentRun.class).call();
+    }
+
+    private Injector injector(ExperimentModule.RunContext context) {
+        List<Module> modules = new ArrayList<>(List.of(new ModelsModule(), new AugmentModule(), new TrackingModule(),
+                new CaptioningModule(), new SweepModule(), new ExperimentModule(context)));
+        modules.addAll(extensions);
+        return Guice.createInjector(modules);
+    }
+
+    /** {@code resolved} with the {@code --sweep} options added to its grid. */
+    private ResolvedSpec withCommandLineSweep(ResolvedSpec resolved) {
+        if (sweep.isEmpty()) {
+            return resolved;
+        }
+        Map<String, List<String>> grid = new LinkedHashMap<>(resolved.spec().sweep().grid());
+        for (String option : sweep) {
+            int eq = option.indexOf('=');
+            List<String> values = eq < 0 ? List.of() : Arrays.stream(option.substring(eq + 1).split(","))
+                    .map(String::trim).filter(v -> !v.isEmpty()).toList();
+            if (values.isEmpty()) {
+                throw new SpecException(new SpecProblem("command-line option --sweep " + option, "",
+                        "is not of the form KEY=V1,V2,...", "write e.g. --sweep model.hidden=32,64,128"));
+            }
+            grid.put(option.substring(0, eq).trim(), values);
+        }
+        ExperimentSpec s = resolved.spec();
+        SweepSpec old = s.sweep();
+        ExperimentSpec withGrid = new ExperimentSpec(s.name(), s.description(), s.seed(), s.data(), s.model(), s.training(),
+                s.tracking(), s.output(), s.captioning(), s.augment(),
+                new SweepSpec(grid, old.metric(), old.executor(), old.parallel()));
+        return new ResolvedSpec(withGrid, resolved.file(), resolved.overrides(), resolved.environment(), resolved.sources());
+    }
+
+    /** The resolved spec a run folder saved; a clear error when {@code run} is not a run folder. */
+    private static Path savedSpec(Path run) {
+        Path file = run.resolve("spec.yaml");
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(run.resolve("provenance.json"))) {
+            throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder (no spec.yaml and provenance.json)",
+                    "give a folder a run wrote, e.g. runs/baseline/20261124-101500 or results/baseline"));
+        }
+        return file;
+    }
+
+    /**
+     * The environment without its {@code FMNIST_SECTION__KEY} variables: a saved spec is already
+     * resolved, and variables set today must not silently change what is rerun or resumed.
+     */
+    private static Map<String, String> withoutSpecKeys(Map<String, String> environment) {
+        Map<String, String> kept = new TreeMap<>(environment);
+        kept.keySet().removeIf(k -> k.startsWith(SpecLoader.ENV_PREFIX) && k.contains("__"));
+        return kept;
     }
 
     /** The registered models, by name; the same map a run chooses from. */

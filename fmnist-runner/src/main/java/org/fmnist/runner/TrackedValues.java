@@ -71,6 +71,18 @@ final class TrackedValues {
         return metrics;
     }
 
+    /** The keys of {@link #test}'s metrics a sweep can be sorted by (all but the training time). */
+    static java.util.Set<String> testMetricNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of("test_loss", "test_accuracy",
+                "test_macro_precision", "test_macro_recall", "test_macro_f1", "test_weighted_f1"));
+        for (FashionClass c : FashionClass.values()) {
+            for (String measure : List.of("precision", "recall", "f1")) {
+                names.add("test_" + measure + "_" + c.key());
+            }
+        }
+        return names;
+    }
+
     /** MLflow tables ({"columns": [...], "data": [[...]]}), shown as tables in the MLflow UI. */
     static Map<String, String> tables(Evaluation test) {
         Map<String, String> tables = new LinkedHashMap<>();

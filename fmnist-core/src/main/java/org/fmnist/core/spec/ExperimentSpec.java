@@ -24,9 +24,17 @@ public record ExperimentSpec(
         @JsonPropertyDescription("Captions for test predictions, and how well they agree with the classes.")
         CaptioningSpec captioning,
         @JsonPropertyDescription("Augmentations applied, in order, to training images on the fly: a list of {type: NAME, ...}; 'runner augmentations' lists them.")
-        List<PluginSpec> augment) {
+        List<PluginSpec> augment,
+        @JsonPropertyDescription("Runs this spec once for every combination of the values in sweep.grid, as child runs of one sweep.")
+        SweepSpec sweep) {
 
     public ExperimentSpec {
         augment = augment == null ? List.of() : List.copyOf(augment);
+    }
+
+    /** This spec as one point of its sweep: the same keys, no grid. */
+    public ExperimentSpec asSweepPoint() {
+        return new ExperimentSpec(name, description, seed, data, model, training, tracking, output, captioning, augment,
+                sweep.withoutGrid());
     }
 }

@@ -64,6 +64,11 @@ final class SpecValidator {
         }
         c.require(spec.captioning().samples() >= 0 && spec.captioning().samples() <= 10_000, "captioning.samples",
                 "is " + spec.captioning().samples() + "; it must be between 0 and 10000", "e.g. captioning.samples: 500");
+        SweepSpec sw = spec.sweep();
+        c.require(sw.metric() != null && !sw.metric().isBlank(), "sweep.metric", "is required", "e.g. sweep.metric: test_accuracy");
+        c.require(sw.executor() != null && !sw.executor().isBlank(), "sweep.executor", "is required", "e.g. sweep.executor: local");
+        c.require(sw.parallel() >= 1 && sw.parallel() <= 64, "sweep.parallel", "is " + sw.parallel()
+                + "; it must be between 1 and 64", "e.g. sweep.parallel: 1 (one point at a time)");
         return problems;
     }
 

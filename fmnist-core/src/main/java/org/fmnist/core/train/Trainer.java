@@ -52,26 +52,38 @@ public final class Trainer {
      * @return the metrics of each epoch trained
      */
     public List<EpochMetrics> fit(MultiLayerNetwork net, Split train, Split eval, TrainingSpec t, long seed) {
+        return fit(net, train, eval, t, seed, TrainingState.initial());
+    }
+
+    /**
+     * Like {@link #fit(MultiLayerNetwork, Split, Split, TrainingSpec, long)}, continuing from
+     * {@code from}: {@code net} must hold the weights and optimizer state saved with it (see
+     * {@link EpochCheckpoint}).
+     *
+     * @return the metrics of every epoch, those in {@code from} included
+     */
+    public List<EpochMetrics> fit(MultiLayerNetwork net, Split train, Split eval, TrainingSpec t, long seed,
+                                  TrainingState from) {
         int epochs = t.epochs();
         int batchSize = t.batchSize();
         boolean validating = eval.name().equals("validation");
         int batches = (train.size() + batchSize - 1) / batchSize;
-        listeners.forEach(l -> l.onTrainingStart(new TrainingPlan(epochs, batches, train.size(), eval.name(), eval.size())));
+        listeners.forEach(l -> l.onTrainingStart(new TrainingPlan(epochs, batches, train.size(), eval.name(), eval.size(),
+                from.epochsDone())));
         Split trainSample = train.select("train-sample", sampleIndices(train.size(), seed));
-        List<EpochMetrics> history = new ArrayList<>();
-        INDArray bestParams = null;
-        double bestLoss = Double.MAX_VALUE;
-        int sinceBest = 0;
+        TrainingState state = from;
         ExecutorService preparer = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "fmnist-batches");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int epoch = from.epochsDone() + 1; epoch <= epochs && !stopsEarly(state, t); epoch++) {
                 double learningRate = t.lrSchedule().rate(t, epoch - 1);
                 long epochSeed = epochSeed(seed, epoch);
                 int[] order = permutation(train.size(), new Random(epochSeed));
+                // Dropout draws from ND4J's generator; seeding it per epoch makes a resumed epoch equal an uninterrupted one.
+                Nd4j.getRandom().setSeed(epochSeed);
                 long start = System.nanoTime();
                 double lossSum = 0;
                 // One batch is prepared (copied, augmented) on another thread while the previous one trains.
@@ -95,25 +107,31 @@ public final class Trainer {
                 Predictions onEval = Predictor.predict(net, eval);
                 EpochMetrics metrics = new EpochMetrics(epoch, lossSum / train.size(), onSample.accuracy(), eval.name(),
                         onEval.loss(), onEval.accuracy(), seconds, train.size() / seconds, learningRate);
-                history.add(metrics);
+                state = next(state, metrics, net, validating);
+                TrainingState reached = state;
+                listeners.forEach(l -> l.onEpochState(net, reached));
                 listeners.forEach(l -> l.onEpochEnd(metrics));
-                if (validating) {
-                    if (onEval.loss() < bestLoss) {
-                        bestLoss = onEval.loss();
-                        bestParams = net.params().dup();
-                        sinceBest = 0;
-                    } else if (t.earlyStoppingPatience() > 0 && ++sinceBest >= t.earlyStoppingPatience()) {
-                        break;
-                    }
-                }
             }
         } finally {
             preparer.shutdownNow();
         }
-        if (bestParams != null) {
-            net.setParams(bestParams);
+        if (state.bestParams() != null) {
+            net.setParams(state.bestParams());
         }
-        return history;
+        return state.history();
+    }
+
+    private static TrainingState next(TrainingState state, EpochMetrics metrics, MultiLayerNetwork net, boolean validating) {
+        List<EpochMetrics> history = new ArrayList<>(state.history());
+        history.add(metrics);
+        if (validating && metrics.evalLoss() < state.bestLoss()) {
+            return new TrainingState(history, net.params().dup(), metrics.evalLoss(), 0);
+        }
+        return new TrainingState(history, state.bestParams(), state.bestLoss(), validating ? state.sinceBest() + 1 : 0);
+    }
+
+    private static boolean stopsEarly(TrainingState state, TrainingSpec t) {
+        return t.earlyStoppingPatience() > 0 && state.sinceBest() >= t.earlyStoppingPatience();
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.fmnist.core.train;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
 /** Watches training. Every method has a no-op default, so a listener implements only what it needs. */
 public interface TrainingListener {
 
@@ -8,6 +10,13 @@ public interface TrainingListener {
 
     /** After each gradient step; {@code batch} is 1-based. */
     default void onBatchEnd(int epoch, int batch, int batches, double loss) {}
+
+    /**
+     * After each epoch's evaluations, before {@link #onEpochEnd}: the moment to save the network and
+     * {@code state}. Listeners that report the epoch come after, so a crash in between loses no
+     * epoch that was reported.
+     */
+    default void onEpochState(MultiLayerNetwork net, TrainingState state) {}
 
     /** After each epoch, once its evaluations are done. */
     default void onEpochEnd(EpochMetrics metrics) {}

@@ -92,6 +92,24 @@ class SpecLoaderTest {
     }
 
     @Test
+    void aSweepGridKeepsItsDottedKeysAndEveryValue() throws IOException {
+        String yaml = MINIMAL + "sweep:\n  metric: test_loss\n  grid:\n    model.hidden: [32, 64, 128]\n"
+                + "    training.learning_rate: [0.001]\n";
+
+        SweepSpec sweep = load(yaml, List.of(), Map.of()).spec().sweep();
+
+        assertEquals(Map.of("model.hidden", List.of("32", "64", "128"), "training.learning_rate", List.of("0.001")), sweep.grid());
+        assertEquals("test_loss", sweep.metric());
+        assertEquals(1, sweep.parallel());
+        assertTrue(load(MINIMAL, List.of(), Map.of()).spec().sweep().isEmpty(), "no grid: a single run");
+    }
+
+    @Test
+    void aSweepParallelismOutOfRangeIsReported() {
+        assertMentions(failure(MINIMAL + "sweep:\n  parallel: 0\n"), "sweep.parallel", "between 1 and 64");
+    }
+
+    @Test
     void theLastOverrideOfAKeyWins() throws IOException {
         assertEquals(5, load(MINIMAL, List.of("training.epochs=3", "training.epochs=5"), Map.of()).spec().training().epochs());
     }

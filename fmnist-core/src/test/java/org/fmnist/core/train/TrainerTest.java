@@ -171,6 +171,68 @@ class TrainerTest {
         assertEquals(1e-4, net.getLearningRate(0), 1e-12, "DL4J's own rate for the third epoch");
     }
 
+    private static MultiLayerNetwork droppingNet(TrainingSpec t) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(21).updater(Optimizer.ADAM.updater(t)).weightInit(WeightInit.XAVIER_UNIFORM).list()
+                .layer(new DenseLayer.Builder().nOut(24).activation(Activation.RELU).dropOut(0.7).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(784)).build());
+        net.init();
+        return net;
+    }
+
+    @Test
+    void aRunResumedFromItsCheckpointEndsExactlyLikeOneThatNeverStopped(@TempDir Path dir) throws IOException {
+        // Dropout, Adam's moments, a step schedule and best-epoch tracking: all must survive the restart.
+        TrainingSpec t = new TrainingSpec(4, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5);
+        FashionMnist data = toy;
+        org.fmnist.core.data.Split validation = data.train().select("validation", java.util.stream.IntStream.range(0, 100).toArray());
+        org.fmnist.core.data.Split train = data.train().select("train", java.util.stream.IntStream.range(100, 600).toArray());
+        MultiLayerNetwork whole = droppingNet(t);
+        List<EpochMetrics> uninterrupted = new Trainer(List.of()).fit(whole, train, validation, t, 5);
+
+        TrainingSpec firstTwo = new TrainingSpec(2, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5);
+        new Trainer(List.of(new EpochCheckpoint(dir))).fit(droppingNet(t), train, validation, firstTwo, 5);
+        assertEquals(Optional.of(2), EpochCheckpoint.latestEpoch(dir));
+        MultiLayerNetwork fresh = droppingNet(t);
+        TrainingState saved = EpochCheckpoint.restore(dir, fresh).orElseThrow();
+        List<String> started = new ArrayList<>();
+        TrainingListener plan = new TrainingListener() {
+            @Override
+            public void onTrainingStart(TrainingPlan p) {
+                started.add(p.epochsDone() + "/" + p.epochs());
+            }
+        };
+        List<EpochMetrics> resumed = new Trainer(List.of(plan)).fit(fresh, train, validation, t, 5, saved);
+
+        assertEquals(List.of("2/4"), started);
+        assertEquals(uninterrupted, withoutTimes(resumed, uninterrupted));
+        assertEquals(whole.params(), fresh.params(), "the same weights were kept");
+        assertTrue(uninterrupted.get(0).trainLoss() != uninterrupted.get(1).trainLoss());
+    }
+
+    @Test
+    void aCheckpointFromAnotherModelIsRefused(@TempDir Path dir) {
+        TrainingSpec t = training(1, 50, 0);
+        new Trainer(List.of(new EpochCheckpoint(dir))).fit(smallNet(1), toy.train(), toy.test(), t, 5);
+
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> EpochCheckpoint.restore(dir, droppingNet(t)));
+        assertTrue(e.getMessage().contains("another model"), e.getMessage());
+    }
+
+    /** {@code resumed}, with the wall-clock fields of {@code reference}, the only ones allowed to differ. */
+    private static List<EpochMetrics> withoutTimes(List<EpochMetrics> resumed, List<EpochMetrics> reference) {
+        List<EpochMetrics> out = new ArrayList<>();
+        for (int i = 0; i < resumed.size(); i++) {
+            EpochMetrics m = resumed.get(i);
+            EpochMetrics r = reference.get(Math.min(i, reference.size() - 1));
+            out.add(new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.evalSplit(), m.evalLoss(), m.evalAccuracy(),
+                    r.seconds(), r.samplesPerSecond(), m.learningRate()));
+        }
+        return out;
+    }
+
     @Test
     void permutationIsAShuffleOfEveryIndex() {
         int[] p = Trainer.permutation(1000, new Random(1));

@@ -242,6 +242,14 @@ public final class LocalRunStore {
             writeMeta(meta);
         }
 
+        /** Marks a stopped run as running again, for a resumed run to go on recording into it. */
+        public void reopen() {
+            Map<String, Object> meta = new LinkedHashMap<>(meta());
+            meta.put("status", RunStatus.RUNNING.fileStoreCode());
+            meta.put("end_time", null);
+            writeMeta(meta);
+        }
+
         public Map<String, String> params() {
             return readValues(dir.resolve("params"));
         }

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.fmnist.core.spec.TrackingSpec;
 import org.fmnist.runner.ExperimentModule;
@@ -36,6 +38,8 @@ public final class MlflowTracker implements RunTracker {
     private String serverFailure;
     private RunReplicator.Outcome lastOutcome;
     private boolean finished;
+    /** "key@step" of the points a resumed run had recorded before it stopped. */
+    private Set<String> recordedBefore = Set.of();
 
     @Inject
     MlflowTracker(ExperimentModule.RunContext context) {
@@ -83,8 +87,20 @@ public final class MlflowTracker implements RunTracker {
                 server = null;
             }
         }
-        run = new LocalRunStore(Path.of(spec.store())).createRun(description.experiment(), description.runName(),
-                description.tags().getOrDefault("mlflow.user", ""), description.startMillis());
+        LocalRunStore store = new LocalRunStore(Path.of(spec.store()));
+        if (description.resumeRunId() == null) {
+            run = store.createRun(description.experiment(), description.runName(),
+                    description.tags().getOrDefault("mlflow.user", ""), description.startMillis());
+        } else {
+            run = store.run(description.resumeRunId()).orElseThrow(() -> new TrackingException("The MLflow run "
+                    + description.resumeRunId() + " this run was recorded in is not in the local store " + store.root()
+                    + ". Fix: resume from the directory the run started in, or set tracking.store to the store it used.",
+                    false, null));
+            run.reopen();
+            Set<String> recorded = new HashSet<>();
+            run.metrics().forEach((key, points) -> points.forEach(p -> recorded.add(key + "@" + p.step())));
+            recordedBefore = recorded;
+        }
         run.setTags(description.tags());
         run.logParams(description.params());
         String where = "tracking: MLflow run " + run.runId() + " in experiment '" + description.experiment()
@@ -107,10 +123,19 @@ public final class MlflowTracker implements RunTracker {
     }
 
     @Override
+    public synchronized String runId() {
+        return run == null ? null : run.runId();
+    }
+
+    @Override
     public synchronized void logMetrics(Map<String, Double> metrics, long step) {
         long now = System.currentTimeMillis();
         List<MetricPoint> points = new ArrayList<>();
-        metrics.forEach((k, v) -> points.add(new MetricPoint(k, v, now, step)));
+        metrics.forEach((k, v) -> {
+            if (!recordedBefore.contains(k + "@" + step)) {
+                points.add(new MetricPoint(k, v, now, step));
+            }
+        });
         run.logMetrics(points);
         push();
     }

@@ -12,6 +12,11 @@ final class NoTracker implements RunTracker {
     }
 
     @Override
+    public String runId() {
+        return null;
+    }
+
+    @Override
     public void logMetrics(Map<String, Double> metrics, long step) {
         // Nothing records metrics besides the run folder's metrics.json.
     }

@@ -24,10 +24,13 @@ import org.mlflow.api.proto.Service;
 public final class RunReplicator {
     /** Tag on the server's copy naming the local run it came from. */
     public static final String LOCAL_RUN_ID_TAG = "fmnist.local_run_id";
+    /** MLflow's tag that nests a run under another, as a sweep's points under the sweep. */
+    public static final String PARENT_RUN_ID_TAG = "mlflow.parentRunId";
 
     private final MlflowServer server;
     private final LocalRun run;
     private String serverRunId;
+    private String experimentId;
     private String artifactUri;
     private RunStatus serverStatus;
     /** The server's copy was created by this replicator, so it holds only what was sent from here. */
@@ -62,7 +65,7 @@ public final class RunReplicator {
             }
         });
         List<Service.RunTag> tags = new ArrayList<>();
-        run.tags().forEach((k, v) -> {
+        serverSide(run.tags()).forEach((k, v) -> {
             if (!Objects.equals(serverTags.get(k), v)) {
                 tags.add(Service.RunTag.newBuilder().setKey(k).setValue(v).build());
             }
@@ -105,7 +108,7 @@ public final class RunReplicator {
 
     /** Finds the server's copy of the run, or creates it; returns whether it was created. */
     private boolean attach() {
-        String experimentId = server.experimentId(run.experimentName());
+        experimentId = server.experimentId(run.experimentName());
         var existing = server.findRun(experimentId, run.runId());
         if (existing.isPresent()) {
             Service.Run found = server.run(existing.get().getInfo().getRunId());
@@ -119,7 +122,7 @@ public final class RunReplicator {
             server.artifactSizes(serverRunId).forEach((path, size) -> uploaded.put(path, Long.toString(size)));
             return false;
         }
-        Map<String, String> tags = new LinkedHashMap<>(run.tags());
+        Map<String, String> tags = serverSide(run.tags());
         tags.put(LOCAL_RUN_ID_TAG, run.runId());
         Service.RunInfo info = server.createRun(experimentId, run.runName(), run.startTime(),
                 run.tags().getOrDefault("mlflow.user", ""), tags);
@@ -129,6 +132,21 @@ public final class RunReplicator {
         serverTags.putAll(tags);
         createdHere = true;
         return true;
+    }
+
+    /**
+     * The tags as the server must see them: a sweep's child names its parent by the local run id,
+     * which becomes the parent's id on the server. Until the parent is there, the tag waits.
+     */
+    private Map<String, String> serverSide(Map<String, String> localTags) {
+        Map<String, String> tags = new LinkedHashMap<>(localTags);
+        String parent = tags.remove(PARENT_RUN_ID_TAG);
+        if (parent != null && serverTags.containsKey(PARENT_RUN_ID_TAG)) {
+            tags.put(PARENT_RUN_ID_TAG, serverTags.get(PARENT_RUN_ID_TAG));
+        } else if (parent != null) {
+            server.findRun(experimentId, parent).ifPresent(p -> tags.put(PARENT_RUN_ID_TAG, p.getInfo().getRunId()));
+        }
+        return tags;
     }
 
     private Set<MetricPoint> history(String key) {

@@ -11,9 +11,14 @@ import java.util.Map;
  */
 public interface RunTracker {
 
-    /** What a tracker is told about a run when it starts. */
+    /**
+     * What a tracker is told about a run when it starts.
+     *
+     * @param resumeRunId the id {@link #runId()} gave when this run first started, to go on recording
+     *     into that record; null for a new run
+     */
     record RunDescription(String experiment, String runName, Map<String, String> params, Map<String, String> tags,
-                          long startMillis) {}
+                          long startMillis, String resumeRunId) {}
 
     /**
      * Begins recording.
@@ -24,7 +29,13 @@ public interface RunTracker {
      */
     String start(RunDescription run);
 
-    /** Metrics at a step; per-epoch metrics use the epoch number. */
+    /** The id of the record {@link #start} began or resumed; null when nothing records the run. */
+    String runId();
+
+    /**
+     * Metrics at a step; per-epoch metrics use the epoch number. A resumed run logs its earlier epochs
+     * again, and a point already recorded for that key and step is then not recorded twice.
+     */
     void logMetrics(Map<String, Double> metrics, long step);
 
     /** Every file of the finished run folder, plus {@code tables}: name to MLflow table JSON. */

@@ -101,6 +101,31 @@ class MlflowServerIT {
     }
 
     @Test
+    void aSweepsPointsAreChildrenOfItsRunOnTheServer() throws Exception {
+        Outcome o = runner(Map.of("MLFLOW_TRACKING_URI", server.uri().toString()),
+                slice("sweep", "training.epochs=1", "--sweep", "model.hidden=8,16"));
+        assertEquals(0, o.exit(), o.out() + o.err());
+
+        List<JsonNode> runs = rest.runs("sweep");
+        assertEquals(3, runs.size());
+        JsonNode parent = runs.stream().filter(r -> "true".equals(MlflowRest.keyValues(r.get("data").get("tags")).get("fmnist.sweep")))
+                .findFirst().orElseThrow();
+        String parentId = parent.get("info").get("run_id").asText();
+        assertEquals("FINISHED", parent.get("info").get("status").asText());
+        assertTrue(new String(rest.artifact(parent, "sweep.md"), StandardCharsets.UTF_8).contains("| model.hidden |"));
+        List<String> childHidden = new ArrayList<>();
+        for (JsonNode r : runs) {
+            Map<String, String> tags = MlflowRest.keyValues(r.get("data").get("tags"));
+            if (!r.equals(parent)) {
+                assertEquals(parentId, tags.get("mlflow.parentRunId"), "the server's id of the parent, not the local one");
+                childHidden.add(MlflowRest.keyValues(r.get("data").get("params")).get("model.hidden"));
+            }
+        }
+        childHidden.sort(null);
+        assertEquals(List.of("16", "8"), childHidden);
+    }
+
+    @Test
     void theLocalStoreIsReadByRealMlflowAndSyncsExactlyOnce() throws Exception {
         Outcome o = runner(Map.of(), slice("local-then-sync"));
         assertEquals(0, o.exit(), o.out() + o.err());

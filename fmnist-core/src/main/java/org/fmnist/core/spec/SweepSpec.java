@@ -1,0 +1,40 @@
+package org.fmnist.core.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A grid of spec values to try: every combination is one child run of one sweep. */
+public record SweepSpec(
+        @JsonPropertyDescription("Values to try, by spec key, e.g. {model.hidden: [32, 64, 128]}; every combination is one run. Empty: a single run.")
+        Map<String, List<String>> grid,
+        @JsonPropertyDescription("Test metric the sweep's table is sorted by: test_accuracy, test_loss, test_macro_f1 or test_f1_<class>.")
+        String metric,
+        @JsonPropertyDescription("What runs the points: 'local' (this machine); 'runner sweep-executors' lists them.")
+        String executor,
+        @JsonPropertyDescription("Points the local executor trains at once; each gets the cores divided among them.")
+        int parallel) {
+
+    public SweepSpec {
+        grid = grid == null ? Map.of() : copy(grid);
+    }
+
+    /** No sweep: the spec describes a single run. */
+    @JsonIgnore
+    public boolean isEmpty() {
+        return grid.isEmpty();
+    }
+
+    /** This sweep without its grid, as each of its points is saved: a point is a single run. */
+    public SweepSpec withoutGrid() {
+        return new SweepSpec(Map.of(), metric, executor, parallel);
+    }
+
+    private static Map<String, List<String>> copy(Map<String, List<String>> grid) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        grid.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
+        return java.util.Collections.unmodifiableMap(copy);
+    }
+}

@@ -1,0 +1,13 @@
+package org.fmnist.runner.sweep;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+
+/** Registers the sweep executors by the name {@code sweep.executor} gives. */
+public final class SweepModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        MapBinder<String, SweepExecutor> executors = MapBinder.newMapBinder(binder(), String.class, SweepExecutor.class);
+        executors.addBinding("local").to(LocalSweepExecutor.class);
+    }
+}

@@ -1,0 +1,121 @@
+package org.fmnist.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.fmnist.core.train.EpochCheckpoint;
+import org.fmnist.runner.tracking.LocalRunStore;
+import org.fmnist.runner.tracking.MetricPoint;
+import org.fmnist.runner.tracking.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run killed with SIGKILL in the middle of its second epoch, then {@code runner resume}d, ends
+ * with exactly the numbers of a run that was never interrupted, in the same folder and MLflow run.
+ */
+class ResumeAfterKillIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private List<String> args(String out, String store) {
+        return List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=3", "data.train_limit=20000",
+                "data.test_limit=2000", "training.validation_split=0.1", "output.dir=" + dir.resolve(out),
+                "tracking.store=" + dir.resolve(store), "output.samples=0");
+    }
+
+    @Test
+    void aRunKilledMidEpochResumesToTheSameResultIntoTheSameRecords() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), RunnerMain.class.getName()));
+        command.addAll(args("runs", "mlruns"));
+        Process training = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        Path checkpoints = waitForFirstCheckpoint(training);
+        Thread.sleep(300);
+        training.destroyForcibly().waitFor();
+        Path run = checkpoints.getParent();
+
+        assertEquals(Optional.of(1), EpochCheckpoint.latestEpoch(checkpoints), "killed during epoch 2, after epoch 1's checkpoint");
+        assertFalse(Files.exists(run.resolve("metrics.json")));
+
+        RunnerMainAccess.Outcome resumed = RunnerMainAccess.run(Map.of(), "resume", run.toString());
+        RunnerMainAccess.Outcome whole = RunnerMainAccess.run(Map.of(), args("reference", "reference-mlruns").toArray(String[]::new));
+
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertTrue(resumed.out().contains("resuming after epoch 1 of 3"), resumed.out());
+        assertEquals(0, whole.exit(), whole.err());
+        JsonNode after = JSON.readTree(run.resolve("metrics.json").toFile());
+        JsonNode reference = JSON.readTree(onlyRun(dir.resolve("reference/baseline")).resolve("metrics.json").toFile());
+        assertEquals(3, after.get("epochs").size());
+        for (int e = 0; e < 3; e++) {
+            for (String key : List.of("train_loss", "eval_loss", "eval_accuracy")) {
+                assertEquals(reference.get("epochs").get(e).get(key).asDouble(), after.get("epochs").get(e).get(key).asDouble(),
+                        1e-6, "epoch " + (e + 1) + " " + key);
+            }
+        }
+        assertEquals(reference.at("/test/accuracy").asDouble(), after.at("/test/accuracy").asDouble(), 1e-9);
+        assertEquals(reference.at("/test/loss").asDouble(), after.at("/test/loss").asDouble(), 1e-6);
+        assertFalse(Files.exists(run.resolve(ExperimentRun.CHECKPOINTS)), "checkpoints are removed once the run is complete");
+        assertEquals(1, Provenance.read(run.resolve("provenance.json")).resumed().size());
+
+        List<LocalRunStore.LocalRun> tracked = new LocalRunStore(dir.resolve("mlruns")).runs();
+        assertEquals(1, tracked.size(), "the resumed run went on in the same MLflow run");
+        assertEquals(RunStatus.FINISHED, tracked.get(0).status());
+        List<Long> steps = tracked.get(0).metrics().get("val_loss").stream().map(MetricPoint::step).toList();
+        assertEquals(List.of(1L, 2L, 3L), steps, "each epoch recorded once");
+    }
+
+    @Test
+    void aFinishedRunIsNotResumed() throws Exception {
+        RunnerMainAccess.Outcome done = RunnerMainAccess.run(Map.of(), RunnerEndToEndTest.BASELINE.toString(), "training.epochs=1",
+                "data.train_limit=500", "data.test_limit=100", "output.dir=" + dir.resolve("runs"), "tracking.type=none");
+        Path run = onlyRun(dir.resolve("runs/baseline"));
+
+        RunnerMainAccess.Outcome again = RunnerMainAccess.run(Map.of(), "resume", run.toString());
+        RunnerMainAccess.Outcome notARun = RunnerMainAccess.run(Map.of(), "resume", dir.toString());
+
+        assertEquals(0, done.exit(), done.err());
+        assertEquals(2, again.exit());
+        assertTrue(again.err().contains("this run finished") && again.err().contains("rerun"), again.err());
+        assertEquals(2, notARun.exit());
+        assertTrue(notARun.err().contains("is not a run folder"), notARun.err());
+    }
+
+    private Path waitForFirstCheckpoint(Process training) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!training.isAlive()) {
+                throw new AssertionError("the run ended early: " + Files.readString(dir.resolve("killed.log")));
+            }
+            if (Files.isDirectory(dir.resolve("runs/baseline"))) {
+                Path checkpoints = onlyRun(dir.resolve("runs/baseline")).resolve(ExperimentRun.CHECKPOINTS);
+                if (Files.exists(checkpoints.resolve("latest"))) {
+                    return checkpoints;
+                }
+            }
+            Thread.sleep(20);
+        }
+        training.destroyForcibly();
+        throw new AssertionError("no checkpoint within 2 minutes: " + Files.readString(dir.resolve("killed.log")));
+    }
+
+    private static Path onlyRun(Path experiment) throws IOException {
+        try (Stream<Path> runs = Files.list(experiment)) {
+            return runs.findFirst().orElseThrow();
+        }
+    }
+}

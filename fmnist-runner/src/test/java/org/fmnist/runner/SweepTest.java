@@ -1,0 +1,119 @@
+package org.fmnist.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.fmnist.runner.tracking.LocalRunStore;
+import org.fmnist.runner.tracking.RunReplicator;
+import org.fmnist.runner.tracking.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sweeps through the real command line, on a slice of the real data. */
+class SweepTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private RunnerMainAccess.Outcome sweep(String out, String... more) {
+        List<String> args = new ArrayList<>(List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=1",
+                "data.train_limit=1500", "data.test_limit=300", "output.samples=0", "output.save_model=false",
+                "output.dir=" + dir.resolve(out), "tracking.store=" + dir.resolve(out + "-mlruns")));
+        args.addAll(List.of(more));
+        return RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
+    }
+
+    @Test
+    void everyPointIsAChildRunAndTheTableIsSortedByTheMetric() throws IOException {
+        RunnerMainAccess.Outcome o = sweep("runs", "--sweep", "model.hidden=8,24", "--sweep", "training.learning_rate=0.001,0.003");
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        Path folder = onlyChild(dir.resolve("runs/baseline"));
+        JsonNode table = JSON.readTree(folder.resolve("sweep.json").toFile());
+        JsonNode points = table.get("points");
+        assertEquals(4, points.size());
+        for (int i = 1; i < points.size(); i++) {
+            assertTrue(points.get(i - 1).at("/metrics/test_accuracy").asDouble() >= points.get(i).at("/metrics/test_accuracy").asDouble(),
+                    "best first: " + points);
+        }
+        JsonNode first = points.get(0);
+        Path pointFolder = folder.resolve(first.get("folder").asText());
+        JsonNode pointMetrics = JSON.readTree(pointFolder.resolve("metrics.json").toFile());
+        assertEquals(pointMetrics.at("/test/accuracy").asDouble(), first.at("/metrics/test_accuracy").asDouble(), 1e-12);
+        String savedSpec = Files.readString(pointFolder.resolve("spec.yaml"));
+        assertTrue(savedSpec.contains("hidden: " + first.at("/values/model.hidden").asText()), savedSpec);
+        assertTrue(savedSpec.contains("grid: {}"), "a point is saved as a single run, so rerunning it reruns that point");
+        assertTrue(Files.readString(folder.resolve("sweep.md")).contains("| rank | point | model.hidden | training.learning_rate |"));
+
+        List<LocalRunStore.LocalRun> runs = new LocalRunStore(dir.resolve("runs-mlruns")).runs();
+        assertEquals(5, runs.size(), "one parent and four children");
+        LocalRunStore.LocalRun parent = runs.stream().filter(r -> "true".equals(r.tags().get("fmnist.sweep"))).findFirst().orElseThrow();
+        assertEquals(RunStatus.FINISHED, parent.status());
+        assertEquals(first.at("/metrics/test_accuracy").asDouble(), parent.metrics().get("best_test_accuracy").get(0).value(), 1e-12);
+        assertTrue(parent.artifacts().containsKey("sweep.md"));
+        long children = runs.stream().filter(r -> parent.runId().equals(r.tags().get(RunReplicator.PARENT_RUN_ID_TAG))).count();
+        assertEquals(4, children);
+    }
+
+    @Test
+    void aFailedPointIsReportedAndTheOthersStillRun() throws IOException {
+        RunnerMainAccess.Outcome o = sweep("runs", "--sweep", "model.hidden=16,0,8");
+
+        assertEquals(RunnerMain.FAILED, o.exit(), o.out() + o.err());
+        assertTrue(o.out().contains("point 2 (model.hidden=0) failed") && o.out().contains("hidden must be at least 1"), o.out());
+        JsonNode points = JSON.readTree(onlyChild(dir.resolve("runs/baseline")).resolve("sweep.json").toFile()).get("points");
+        assertEquals(3, points.size());
+        assertNull(points.get(0).get("failure").textValue());
+        assertNull(points.get(1).get("failure").textValue());
+        assertEquals(2, points.get(2).get("point").asInt(), "the failed point is listed last");
+        assertNotNull(points.get(2).get("failure").textValue());
+    }
+
+    @Test
+    void pointsRunInParallelGiveTheSameNumbersAsOneAtATime() throws IOException {
+        RunnerMainAccess.Outcome oneByOne = sweep("sequential", "--sweep", "model.hidden=8,16,24");
+        RunnerMainAccess.Outcome together = sweep("parallel", "--sweep", "model.hidden=8,16,24", "sweep.parallel=2");
+
+        assertEquals(0, oneByOne.exit(), oneByOne.err());
+        assertEquals(0, together.exit(), together.err());
+        assertTrue(together.out().contains("[2/3] == point 2 of 3"), "parallel points print with their number: " + together.out());
+        JsonNode a = JSON.readTree(onlyChild(dir.resolve("sequential/baseline")).resolve("sweep.json").toFile()).get("points");
+        JsonNode b = JSON.readTree(onlyChild(dir.resolve("parallel/baseline")).resolve("sweep.json").toFile()).get("points");
+        assertEquals(a.toString().replaceAll("\"folder\":\"[^\"]*\"", ""), b.toString().replaceAll("\"folder\":\"[^\"]*\"", ""));
+    }
+
+    @Test
+    void anUnknownMetricOrExecutorStopsTheSweepBeforeAnyPointTrains() {
+        RunnerMainAccess.Outcome metric = sweep("runs", "--sweep", "model.hidden=8,16", "sweep.metric=accuracy");
+        RunnerMainAccess.Outcome executor = sweep("runs", "--sweep", "model.hidden=8,16", "sweep.executor=spark");
+        RunnerMainAccess.Outcome badOption = sweep("runs", "--sweep", "model.hidden");
+
+        assertEquals(2, metric.exit());
+        assertTrue(metric.err().contains("sweep.metric") && metric.err().contains("test_accuracy"), metric.err());
+        assertEquals(2, executor.exit());
+        assertTrue(executor.err().contains("unknown sweep executor 'spark'") && executor.err().contains("local"), executor.err());
+        assertEquals(2, badOption.exit());
+        assertTrue(badOption.err().contains("--sweep model.hidden=32,64,128"), badOption.err());
+        assertTrue(!Files.exists(dir.resolve("runs")), "nothing was trained");
+    }
+
+    static Path onlyChild(Path parent) throws IOException {
+        try (Stream<Path> children = Files.list(parent)) {
+            List<Path> all = children.toList();
+            assertEquals(1, all.size(), all.toString());
+            return all.get(0);
+        }
+    }
+}

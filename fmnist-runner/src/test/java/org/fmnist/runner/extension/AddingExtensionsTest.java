@@ -1,0 +1,78 @@
+package org.fmnist.runner.extension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Module;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.fmnist.runner.RunnerMainAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's "Adding a model" promise: a model, an augmentation and a caption generator from a
+ * module the project does not know, each one class plus one registration line, chosen by name in YAML.
+ */
+class AddingExtensionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aNewModelAugmentationAndCaptionGeneratorRunByNameFromYaml() throws IOException {
+        Path spec = Files.writeString(dir.resolve("softmax.yaml"), """
+                name: softmax
+                model:
+                  type: softmax
+                  l2: 0.0001
+                training:
+                  epochs: 1
+                augment:
+                  - type: invert
+                    probability: 0.1
+                captioning:
+                  generators: [plain]
+                  samples: 50
+                data:
+                  train_limit: 2000
+                  test_limit: 300
+                tracking:
+                  type: none
+                output:
+                  dir: %s
+                """.formatted(dir.resolve("runs")));
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(), new Module[] {new ExtensionsModule()}, spec.toString());
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        Path run;
+        try (Stream<Path> runs = Files.list(dir.resolve("runs/softmax"))) {
+            run = runs.findFirst().orElseThrow();
+        }
+        JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+        assertEquals("softmax", metrics.get("model").asText());
+        assertEquals(7850, metrics.get("parameters").asInt(), "784 x 10 weights + 10 biases");
+        assertTrue(metrics.at("/test/accuracy").asDouble() > 0.5, "it learned: " + metrics.at("/test/accuracy"));
+        assertTrue(Files.exists(run.resolve("augmentations.png")));
+        List<String> captions = Files.readAllLines(run.resolve("captions.csv"));
+        assertEquals(51, captions.size(), "a header and 50 captions");
+        assertTrue(captions.get(1).contains("Plainly a "), captions.get(1));
+        assertTrue(Files.readString(run.resolve("spec.yaml")).contains("l2: 1.0E-4"), "the model's key was bound and saved");
+    }
+
+    @Test
+    void withoutItsModuleTheNameIsUnknownAndTheKnownOnesAreListed() throws IOException {
+        Path spec = Files.writeString(dir.resolve("softmax.yaml"), "name: softmax\nmodel:\n  type: softmax\n");
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), spec.toString());
+
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("unknown model type 'softmax'") && o.err().contains("dense"), o.err());
+    }
+}

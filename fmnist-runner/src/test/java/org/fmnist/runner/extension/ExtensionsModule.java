@@ -1,0 +1,17 @@
+package org.fmnist.runner.extension;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import org.fmnist.captioning.CaptionGenerator;
+import org.fmnist.core.augment.AugmentationRegistry;
+import org.fmnist.core.model.ModelRegistry;
+
+/** A module outside the project's own: one registration line per model, augmentation and caption generator. */
+public final class ExtensionsModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        ModelRegistry.models(binder()).addBinding("softmax").to(SoftmaxRegression.class);
+        AugmentationRegistry.augmentations(binder()).addBinding("invert").to(Invert.class);
+        MapBinder.newMapBinder(binder(), String.class, CaptionGenerator.class).addBinding("plain").to(ClassNameCaptioner.class);
+    }
+}
