@@ -384,7 +384,7 @@ final class ExperimentRun {
     }
 
     /** Limits both ND4J's own threads and OpenBLAS's for this process. */
-    private static void useThreads(int threads) {
+    static void useThreads(int threads) {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);

@@ -29,6 +29,7 @@ import org.fmnist.augment.AugmentModule;
 import org.fmnist.captioning.CaptioningModule;
 import org.fmnist.models.ModelsModule;
 import org.fmnist.runner.sweep.SweepModule;
+import org.fmnist.runner.sweep.SweepPoint;
 import org.fmnist.runner.tracking.TrackingException;
 import org.fmnist.runner.tracking.TrackingModule;
 import picocli.CommandLine;
@@ -60,6 +61,10 @@ public final class RunnerMain implements Callable<Integer> {
                     + "as one sweep, e.g. --sweep model.hidden=32,64,128. Adds to the spec's sweep.grid.")
     List<String> sweep = new ArrayList<>();
 
+    @Option(names = "--point", paramLabel = "N",
+            description = "Run only point N (1-based, as the sweep's table numbers them) of the sweep, as a single run.")
+    Integer point;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
@@ -90,6 +95,7 @@ public final class RunnerMain implements Callable<Integer> {
         cli.addSubcommand("sync", new SyncCommand(environment));
         cli.addSubcommand("predict", new PredictCommand(environment));
         cli.addSubcommand("bench-captions", new BenchCaptionsCommand(environment));
+        cli.addSubcommand("bench", new BenchCommand(environment));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -120,6 +126,10 @@ public final class RunnerMain implements Callable<Integer> {
         command.add(spec.toString());
         command.addAll(overrides);
         sweep.forEach(s -> command.add("--sweep=" + s));
+        if (point != null) {
+            command.add("--point=" + point);
+            resolved = onePoint(resolved, point);
+        }
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
         if (!resolved.spec().sweep().isEmpty()) {
@@ -196,6 +206,17 @@ public final class RunnerMain implements Callable<Integer> {
                 s.tracking(), s.output(), s.captioning(), s.augment(),
                 new SweepSpec(grid, old.metric(), old.executor(), old.parallel()));
         return new ResolvedSpec(withGrid, resolved.file(), resolved.overrides(), resolved.environment(), resolved.sources());
+    }
+
+    /** Point {@code n} of {@code sweep}'s grid, resolved as a single run. */
+    private ResolvedSpec onePoint(ResolvedSpec sweep, int n) {
+        List<SweepPoint> points = SweepPoint.grid(sweep.spec().sweep().grid());
+        if (n < 1 || n > points.size()) {
+            throw new SpecException(new SpecProblem("command-line option --point " + n, "sweep.grid",
+                    "the sweep has " + points.size() + " point" + (points.size() == 1 ? "" : "s"),
+                    points.isEmpty() ? "--point needs a spec with sweep.grid or --sweep options" : "give a number from 1 to " + points.size()));
+        }
+        return SweepRun.point(sweep, points.get(n - 1), environment);
     }
 
     /** The resolved spec a run folder saved; a clear error when {@code run} is not a run folder. */

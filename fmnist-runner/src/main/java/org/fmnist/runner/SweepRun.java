@@ -20,6 +20,7 @@ import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
+import org.fmnist.core.train.Trainer;
 import org.fmnist.runner.sweep.PointOutcome;
 import org.fmnist.runner.sweep.SweepExecutor;
 import org.fmnist.runner.sweep.SweepPoint;
@@ -61,18 +62,22 @@ final class SweepRun {
             throw new SpecException(new SpecProblem(resolved.sourceOf("sweep.executor"), "sweep.executor",
                     "unknown sweep executor '" + sweep.executor() + "'", "use one of " + new TreeSet<>(executors.keySet())));
         }
-        if (!TrackedValues.testMetricNames().contains(sweep.metric())) {
+        java.util.Set<String> metrics = new java.util.LinkedHashSet<>(List.of("val_accuracy", "val_loss"));
+        metrics.addAll(TrackedValues.testMetricNames());
+        if (!metrics.contains(sweep.metric())) {
             throw new SpecException(new SpecProblem(resolved.sourceOf("sweep.metric"), "sweep.metric",
-                    "'" + sweep.metric() + "' is not a test metric of a run", "use one of " + TrackedValues.testMetricNames()));
+                    "'" + sweep.metric() + "' is not a metric a sweep can compare", "use one of " + metrics));
+        }
+        if (sweep.metric().startsWith("val_") && spec.training().validationSplit() <= 0) {
+            throw new SpecException(new SpecProblem(resolved.sourceOf("sweep.metric"), "sweep.metric",
+                    "compares validation results, but the runs hold out no validation images",
+                    "set training.validation_split: 0.1, or compare a test metric"));
         }
         List<SweepPoint> points = SweepPoint.grid(sweep.grid());
         // Every point's spec is resolved before any point trains, so a bad value stops the sweep at once.
         Map<Integer, ResolvedSpec> specs = new LinkedHashMap<>();
         for (SweepPoint p : points) {
-            List<String> overrides = new ArrayList<>(resolved.overrides());
-            overrides.addAll(p.overrides());
-            ResolvedSpec r = loader.load(resolved.file(), overrides, context.environment());
-            specs.put(p.index(), new ResolvedSpec(r.spec().asSweepPoint(), r.file(), r.overrides(), r.environment(), r.sources()));
+            specs.put(p.index(), point(resolved, p));
         }
 
         Instant started = context.clock().instant();
@@ -111,11 +116,30 @@ final class SweepRun {
         }
         tags.put("fmnist.sweep_point", p.label());
         List<String> command = new ArrayList<>(context.command());
-        command.addAll(p.overrides());
+        command.add("--point=" + p.index());
         Path dir = sweepFolder.path(p.folderName());
         RunResult result = launcher.launch(new ExperimentModule.RunContext(pointSpec, console, alone && context.terminal(),
                 context.environment(), command, context.clock(), ExperimentModule.Placement.at(dir), tags));
-        return new PointOutcome(p, dir, TrackedValues.test(result.test(), false, 0), null);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        result.history().stream().filter(m -> m.evalSplit().equals("validation"))
+                .filter(m -> m.epoch() == Trainer.bestEpoch(result.history())).findFirst().ifPresent(kept -> {
+                    metrics.put("val_accuracy", kept.evalAccuracy());
+                    metrics.put("val_loss", kept.evalLoss());
+                });
+        metrics.putAll(TrackedValues.test(result.test(), false, 0));
+        return new PointOutcome(p, dir, metrics, null);
+    }
+
+    /** {@code sweep}'s spec at point {@code p}: the same layers with the point's values on top, and no grid. */
+    static ResolvedSpec point(ResolvedSpec sweep, SweepPoint p, Map<String, String> environment) {
+        List<String> overrides = new ArrayList<>(sweep.overrides());
+        overrides.addAll(p.overrides());
+        ResolvedSpec r = new SpecLoader().load(sweep.file(), overrides, environment);
+        return new ResolvedSpec(r.spec().asSweepPoint(), r.file(), r.overrides(), r.environment(), r.sources());
+    }
+
+    private ResolvedSpec point(ResolvedSpec sweep, SweepPoint p) {
+        return point(sweep, p, context.environment());
     }
 
     private int finish(List<PointOutcome> outcomes, List<String> keys, SweepSpec sweep, RunFolder folder, RunTracker parent)

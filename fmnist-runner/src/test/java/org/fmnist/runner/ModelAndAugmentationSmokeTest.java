@@ -21,8 +21,10 @@ class ModelAndAugmentationSmokeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"baseline.yaml", "cnn.yaml", "cnn-augmented.yaml", "baseline-captioned.yaml",
+            "cnn-deep-augmented.yaml", "sweep-dense.yaml --point=6",
             "cnn.yaml model.type=cnn-deep", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]"})
     void runsOnASlice(String experiment) throws Exception {
+        // The list above names each registered model; a new model is added to it.
         String[] words = experiment.split(" ", 2);
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("../experiments/" + words[0],
                 "data.train_limit=640", "data.test_limit=200", "training.epochs=1", "output.dir=" + out,
@@ -41,7 +43,7 @@ class ModelAndAugmentationSmokeTest {
             metrics = files.filter(p -> p.getFileName().toString().equals("metrics.json")).findFirst().orElseThrow();
         }
         var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics.toFile());
-        if (experiment.startsWith("cnn")) {
+        if (experiment.startsWith("cnn") || experiment.startsWith("sweep")) {
             assertEquals(1, m.get("best_epoch").asInt(), "a validation split records the epoch whose weights were kept");
         } else {
             assertTrue(m.get("best_epoch") == null, "no best epoch is chosen on the test set");
@@ -51,5 +53,11 @@ class ModelAndAugmentationSmokeTest {
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("augmentations.png")), "augmentation picture");
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyRegisteredModelIsInTheListAbove() {
+        assertEquals(java.util.Set.of("dense", "cnn", "cnn-deep"), RunnerMain.registeredModels().keySet(),
+                "add a line for the new model to runsOnASlice");
     }
 }

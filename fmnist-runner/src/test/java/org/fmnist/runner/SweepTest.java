@@ -65,6 +65,16 @@ class SweepTest {
         assertTrue(parent.artifacts().containsKey("sweep.md"));
         long children = runs.stream().filter(r -> parent.runId().equals(r.tags().get(RunReplicator.PARENT_RUN_ID_TAG))).count();
         assertEquals(4, children);
+
+        String[] pointCommand = Files.readString(pointFolder.resolve("command.txt")).strip().replace("./runner ", "").split(" ");
+        assertTrue(pointCommand[pointCommand.length - 1].equals("--point=" + first.get("point").asInt()), String.join(" ", pointCommand));
+        RunnerMainAccess.Outcome alone = RunnerMainAccess.run(Map.of(), pointCommand);
+        assertEquals(0, alone.exit(), alone.err());
+        assertTrue(!alone.out().contains("sweep:"), "--point runs that point as a single run");
+        Path aloneRun = Path.of(alone.out().lines().filter(l -> l.startsWith("run folder: ")).findFirst().orElseThrow().substring(12));
+        assertEquals(first.at("/metrics/test_accuracy").asDouble(),
+                JSON.readTree(aloneRun.resolve("metrics.json").toFile()).at("/test/accuracy").asDouble(), 1e-12,
+                "the point's own command reproduces it");
     }
 
     @Test

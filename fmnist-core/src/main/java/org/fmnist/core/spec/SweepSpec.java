@@ -10,7 +10,7 @@ import java.util.Map;
 public record SweepSpec(
         @JsonPropertyDescription("Values to try, by spec key, e.g. {model.hidden: [32, 64, 128]}; every combination is one run. Empty: a single run.")
         Map<String, List<String>> grid,
-        @JsonPropertyDescription("Test metric the sweep's table is sorted by: test_accuracy, test_loss, test_macro_f1 or test_f1_<class>.")
+        @JsonPropertyDescription("Metric the sweep's table is sorted by: val_accuracy or val_loss (of the kept epoch; choose on these), or test_accuracy, test_loss, test_macro_f1, test_f1_<class>.")
         String metric,
         @JsonPropertyDescription("What runs the points: 'local' (this machine); 'runner sweep-executors' lists them.")
         String executor,

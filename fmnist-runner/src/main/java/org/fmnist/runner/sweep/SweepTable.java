@@ -42,7 +42,7 @@ public final class SweepTable {
         StringBuilder md = new StringBuilder();
         md.append("| ").append(String.join(" | ", columns)).append(" |\n|");
         for (String c : columns) {
-            md.append(c.startsWith("test_") || c.equals("rank") ? "---:|" : "---|");
+            md.append(c.startsWith("test_") || c.startsWith("val_") || c.equals("rank") ? "---:|" : "---|");
         }
         md.append('\n');
         int rank = 0;

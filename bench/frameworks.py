@@ -1,0 +1,179 @@
+"""Trains the reference dense model or the compact CNN on the full Fashion-MNIST in PyTorch or Keras.
+
+One framework, model and batch size per process, so that peak RSS belongs to that run alone. Prints
+one JSON line. The architectures, initialisation, optimizer, batch size and thread budget match
+fmnist's (fmnist-models: DenseModel, CompactCnn); see bench/README.md.
+
+    python frameworks.py --framework torch --model dense --batch 32 --epochs 4 --threads 1
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+
+DATA_DIRS = [os.environ.get("FMNIST_DATA", ""), "/usr/share/datasets/fashion-mnist",
+             os.path.expanduser("~/.cache/fmnist")]
+
+
+def read_idx(name):
+    for d in DATA_DIRS:
+        for candidate in (os.path.join(d, name), os.path.join(d, name + ".gz")):
+            if d and os.path.exists(candidate):
+                opener = gzip.open if candidate.endswith(".gz") else open
+                with opener(candidate, "rb") as f:
+                    raw = f.read()
+                dims = raw[3]
+                shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+                return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+    sys.exit(f"{name} not found in {DATA_DIRS}: apt-get install dataset-fashion-mnist")
+
+
+def load(train_limit):
+    x = read_idx("train-images-idx3-ubyte").astype(np.float32) / 255.0
+    y = read_idx("train-labels-idx1-ubyte").astype(np.int64)
+    xt = read_idx("t10k-images-idx3-ubyte").astype(np.float32) / 255.0
+    yt = read_idx("t10k-labels-idx1-ubyte").astype(np.int64)
+    if train_limit:
+        x, y = x[:train_limit], y[:train_limit]
+    return x, y, xt, yt
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_torch(a, x, y, xt, yt):
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(a.threads)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(a.seed)
+    if a.model == "dense":
+        net = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
+        for m in net:
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+        shape = (-1, 784)
+    else:
+        net = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                            nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+        layers = [m for m in net if isinstance(m, (nn.Conv2d, nn.Linear))]
+        for m in layers[:-1]:
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+        nn.init.xavier_normal_(layers[-1].weight)
+        nn.init.zeros_(layers[-1].bias)
+        shape = (-1, 1, 28, 28)
+    params = sum(p.numel() for p in net.parameters())
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    xs, ys = torch.from_numpy(x.reshape(shape)), torch.from_numpy(y)
+    generator = torch.Generator().manual_seed(a.seed)
+    epochs = []
+    for _ in range(a.epochs):
+        net.train()
+        order = torch.randperm(len(xs), generator=generator)
+        start = time.perf_counter()
+        for i in range(0, len(xs), a.batch):
+            idx = order[i:i + a.batch]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(net(xs[idx]), ys[idx])
+            loss.backward()
+            opt.step()
+        epochs.append(time.perf_counter() - start)
+    net.eval()
+    xt_ = torch.from_numpy(xt.reshape(shape))
+
+    def predict():
+        with torch.no_grad():
+            return torch.cat([net(xt_[i:i + a.infer_batch]) for i in range(0, len(xt_), a.infer_batch)]).argmax(1).numpy()
+
+    return params, epochs, predict
+
+
+def run_keras(a, x, y, xt, yt):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+    from tensorflow import keras
+
+    tf.config.threading.set_intra_op_parallelism_threads(a.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    keras.utils.set_random_seed(a.seed)
+    he = keras.initializers.VarianceScaling(2.0, "fan_in", "untruncated_normal")
+    glorot_normal = keras.initializers.VarianceScaling(1.0, "fan_avg", "untruncated_normal")
+    if a.model == "dense":
+        net = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                                keras.layers.Dense(32, activation="relu"),
+                                keras.layers.Dense(10, activation="softmax")])
+        shape = (-1, 28, 28)
+    else:
+        net = keras.Sequential([keras.Input((28, 28, 1)),
+                                keras.layers.Conv2D(32, 3, padding="same", activation="relu", kernel_initializer=he),
+                                keras.layers.MaxPooling2D(2),
+                                keras.layers.Conv2D(64, 3, padding="same", activation="relu", kernel_initializer=he),
+                                keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
+                                keras.layers.Dense(128, activation="relu", kernel_initializer=he),
+                                keras.layers.Dropout(0.5),
+                                keras.layers.Dense(10, activation="softmax", kernel_initializer=glorot_normal)])
+        shape = (-1, 28, 28, 1)
+    net.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    times = []
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            times.append(time.perf_counter() - self.start)
+
+    net.fit(x.reshape(shape), y, batch_size=a.batch, epochs=a.epochs, shuffle=True, verbose=0, callbacks=[EpochTimer()])
+    xt_ = xt.reshape(shape)
+
+    def predict():
+        return net.predict(xt_, batch_size=a.infer_batch, verbose=0).argmax(1)
+
+    return net.count_params(), times, predict
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--framework", choices=["torch", "keras"], required=True)
+    p.add_argument("--model", choices=["dense", "cnn"], required=True)
+    p.add_argument("--batch", type=int, required=True)
+    p.add_argument("--epochs", type=int, default=4)
+    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--train-limit", type=int, default=0)
+    p.add_argument("--infer-batch", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=42)
+    a = p.parse_args()
+    x, y, xt, yt = load(a.train_limit)
+    runner = run_torch if a.framework == "torch" else run_keras
+    params, epochs, predict = runner(a, x, y, xt, yt)
+    predicted = predict()  # warm-up pass, and the accuracy
+    inference = []
+    for _ in range(3):
+        start = time.perf_counter()
+        predict()
+        inference.append(len(xt) / (time.perf_counter() - start))
+    measured = epochs[1:] if len(epochs) > 1 else epochs
+    version = __import__("torch").__version__ if a.framework == "torch" else __import__("tensorflow").__version__
+    print(json.dumps({
+        "framework": a.framework, "version": version, "model": a.model, "batch": a.batch, "threads": a.threads,
+        "train_images": len(x), "parameters": int(params), "epoch_seconds": epochs,
+        "median_epoch_seconds": statistics.median(measured),
+        "samples_per_second": len(x) / statistics.median(measured),
+        "test_accuracy": float((predicted == yt).mean()),
+        "inference_images_per_second": statistics.median(inference), "peak_rss_mb": peak_rss_mb()}))
+
+
+if __name__ == "__main__":
+    main()
