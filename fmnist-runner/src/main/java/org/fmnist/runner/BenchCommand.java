@@ -80,7 +80,8 @@ final class BenchCommand implements Callable<Integer> {
         double median = median(seconds.size() > 1 ? seconds.subList(1, seconds.size()) : seconds);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("framework", "fmnist");
-        result.put("version", "DL4J " + org.deeplearning4j.nn.conf.NeuralNetConfiguration.class.getPackage().getImplementationVersion());
+        java.util.Properties versions = Provenance.versions();
+        result.put("version", "DL4J " + versions.getProperty("dl4j.version") + " " + versions.getProperty("nd4j.classifier"));
         result.put("model", s.model().type());
         result.put("batch", s.training().batchSize());
         result.put("threads", threads);

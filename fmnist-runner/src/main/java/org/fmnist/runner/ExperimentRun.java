@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.fmnist.captioning.CaptionConsistency;
@@ -239,7 +237,7 @@ final class ExperimentRun {
         folder.writeBytes("provenance.json", json.writeValueAsBytes(run.provenance().finished(wall)));
         tracker.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         // The run is complete and model.zip holds what a restart would need; checkpoints only take room now.
-        deleteTree(checkpoints);
+        EpochCheckpoint.delete(checkpoints);
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
         return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
     }
@@ -248,16 +246,6 @@ final class ExperimentRun {
     private static String readTrackedRunId(RunFolder folder) throws IOException {
         Path file = folder.path(CHECKPOINTS).resolve(TRACKED_RUN_FILE);
         return Files.isRegularFile(file) ? Files.readString(file).trim() : null;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     /** MLflow's standard tags, and fmnist's own for finding runs again. */

@@ -87,7 +87,7 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private static Properties versions() {
+    static Properties versions() {
         Properties p = new Properties();
         try (InputStream in = DataSource.class.getResourceAsStream("/fmnist-versions.properties")) {
             if (in != null) {

@@ -20,6 +20,7 @@ import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
+import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
 import org.fmnist.runner.sweep.PointOutcome;
 import org.fmnist.runner.sweep.SweepExecutor;
@@ -126,7 +127,9 @@ final class SweepRun {
                     metrics.put("val_accuracy", kept.evalAccuracy());
                     metrics.put("val_loss", kept.evalLoss());
                 });
-        metrics.putAll(TrackedValues.test(result.test(), false, 0));
+        double trainSeconds = result.history().stream().mapToDouble(EpochMetrics::seconds).sum();
+        metrics.putAll(TrackedValues.test(result.test(), false, trainSeconds));
+        metrics.put(SweepTable.SECONDS_PER_EPOCH, trainSeconds / result.history().size());
         return new PointOutcome(p, dir, metrics, null);
     }
 

@@ -118,6 +118,11 @@ public final class EpochCheckpoint implements TrainingListener {
         return Optional.of(new TrainingState(s.history(), bestParams, s.bestLoss(), s.sinceBest()));
     }
 
+    /** Removes {@code dir} and every checkpoint in it, once they are no longer needed. */
+    public static void delete(Path dir) throws IOException {
+        deleteTree(dir);
+    }
+
     private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;

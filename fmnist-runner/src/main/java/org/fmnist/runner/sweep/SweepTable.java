@@ -8,6 +8,9 @@ import java.util.Locale;
 
 /** The comparison of a sweep's points: best first by the sweep's metric, failed points last. */
 public final class SweepTable {
+    /** A point's mean training time per epoch, reported beside its results. */
+    public static final String SECONDS_PER_EPOCH = "seconds_per_epoch";
+
     private SweepTable() {}
 
     /** Whether a smaller value of {@code metric} is better (losses), rather than a larger one. */
@@ -27,13 +30,13 @@ public final class SweepTable {
     }
 
     /**
-     * A Markdown table of {@code ranked}: one column per grid key, then the metric, test accuracy and
-     * macro F1, and the point's folder relative to {@code base}.
+     * A Markdown table of {@code ranked}: one column per grid key, then the metric, test accuracy,
+     * macro F1 and seconds per epoch, and the point's folder relative to {@code base}.
      */
     public static String markdown(List<String> keys, List<PointOutcome> ranked, String metric, Path base) {
         List<String> columns = new ArrayList<>(List.of("rank", "point"));
         columns.addAll(keys);
-        for (String m : List.of(metric, "test_accuracy", "test_macro_f1")) {
+        for (String m : List.of(metric, "test_accuracy", "test_macro_f1", SECONDS_PER_EPOCH)) {
             if (!columns.contains(m)) {
                 columns.add(m);
             }
@@ -42,7 +45,8 @@ public final class SweepTable {
         StringBuilder md = new StringBuilder();
         md.append("| ").append(String.join(" | ", columns)).append(" |\n|");
         for (String c : columns) {
-            md.append(c.startsWith("test_") || c.startsWith("val_") || c.equals("rank") ? "---:|" : "---|");
+            md.append(c.startsWith("test_") || c.startsWith("val_") || c.equals(SECONDS_PER_EPOCH) || c.equals("rank")
+                    ? "---:|" : "---|");
         }
         md.append('\n');
         int rank = 0;
@@ -55,7 +59,7 @@ public final class SweepTable {
             }
             for (String c : columns.subList(2 + keys.size(), columns.size() - 1)) {
                 cells.add(o.failed() ? (c.equals(metric) ? "failed: " + o.failure().replace("|", "\\|") : "")
-                        : String.format(Locale.ROOT, "%.4f", o.metrics().get(c)));
+                        : String.format(Locale.ROOT, c.equals(SECONDS_PER_EPOCH) ? "%.1f" : "%.4f", o.metrics().get(c)));
             }
             cells.add(o.folder() == null ? "" : base.relativize(o.folder()).toString());
             md.append("| ").append(String.join(" | ", cells)).append(" |\n");

@@ -1,0 +1,79 @@
+package org.fmnist.runner.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SweepPointsAndTableTest {
+
+    @Test
+    void theGridIsEveryCombinationTheLastKeyFastest() {
+        Map<String, List<String>> grid = new LinkedHashMap<>();
+        grid.put("model.hidden", List.of("32", "64", "128"));
+        grid.put("training.learning_rate", List.of("0.001", "0.0003"));
+
+        List<SweepPoint> points = SweepPoint.grid(grid);
+
+        assertEquals(6, points.size());
+        assertEquals(List.of("model.hidden=32", "training.learning_rate=0.001"), points.get(0).overrides());
+        assertEquals(List.of("model.hidden=32", "training.learning_rate=0.0003"), points.get(1).overrides());
+        assertEquals("model.hidden=128 training.learning_rate=0.0003", points.get(5).label());
+        assertEquals("point-06", points.get(5).folderName());
+        assertEquals(List.of(), SweepPoint.grid(Map.of()).get(0).overrides(), "no grid: one point, the spec itself");
+    }
+
+    private static PointOutcome done(int index, double accuracy, double loss) {
+        return new PointOutcome(new SweepPoint(index, Map.of("k", Integer.toString(index))), Path.of("/s/point-0" + index),
+                Map.of("test_accuracy", accuracy, "test_loss", loss, "test_macro_f1", accuracy, SweepTable.SECONDS_PER_EPOCH, 2.0),
+                null);
+    }
+
+    @Test
+    void lossesSortAscendingEverythingElseDescendingFailuresLast() {
+        PointOutcome failed = new PointOutcome(new SweepPoint(2, Map.of("k", "2")), null, Map.of(), "hidden must be at least 1");
+        List<PointOutcome> outcomes = List.of(done(1, 0.80, 0.5), failed, done(3, 0.90, 0.6), done(4, 0.85, 0.4));
+
+        assertEquals(List.of(3, 4, 1, 2), SweepTable.ranked(outcomes, "test_accuracy").stream().map(o -> o.point().index()).toList());
+        assertEquals(List.of(4, 1, 3, 2), SweepTable.ranked(outcomes, "test_loss").stream().map(o -> o.point().index()).toList());
+
+        String md = SweepTable.markdown(List.of("k"), SweepTable.ranked(outcomes, "test_loss"), "test_loss", Path.of("/s"));
+        List<String> lines = md.lines().toList();
+        assertEquals("| rank | point | k | test_loss | test_accuracy | test_macro_f1 | seconds_per_epoch | folder |", lines.get(0));
+        assertEquals("| 1 | 4 | 4 | 0.4000 | 0.8500 | 0.8500 | 2.0 | point-04 |", lines.get(2));
+        assertTrue(lines.get(5).startsWith("| – | 2 | 2 | failed: hidden must be at least 1 |"), lines.get(5));
+    }
+
+    @Test
+    void theLocalExecutorRunsEveryPointKeepsOrderAndSurvivesAFailure() {
+        AtomicInteger atOnce = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        List<SweepPoint> points = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            points.add(new SweepPoint(i, Map.of("k", Integer.toString(i))));
+        }
+
+        List<PointOutcome> outcomes = new LocalSweepExecutor(2).runAll(points, p -> {
+            most.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(30);
+                if (p.index() == 3) {
+                    throw new IllegalStateException("point three\n  broke");
+                }
+                return done(p.index(), 0.5, 0.5);
+            } finally {
+                atOnce.decrementAndGet();
+            }
+        }, 8);
+
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), outcomes.stream().map(o -> o.point().index()).toList());
+        assertEquals("point three broke", outcomes.get(2).failure());
+        assertEquals(2, most.get(), "never more points at once than cores, however many the spec allows");
+    }
+}
