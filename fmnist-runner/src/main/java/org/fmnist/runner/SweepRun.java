@@ -11,8 +11,11 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
@@ -63,7 +66,7 @@ final class SweepRun {
             throw new SpecException(new SpecProblem(resolved.sourceOf("sweep.executor"), "sweep.executor",
                     "unknown sweep executor '" + sweep.executor() + "'", "use one of " + new TreeSet<>(executors.keySet())));
         }
-        java.util.Set<String> metrics = new java.util.LinkedHashSet<>(List.of("val_accuracy", "val_loss"));
+        Set<String> metrics = new LinkedHashSet<>(List.of("val_accuracy", "val_loss"));
         metrics.addAll(TrackedValues.testMetricNames());
         if (!metrics.contains(sweep.metric())) {
             throw new SpecException(new SpecProblem(resolved.sourceOf("sweep.metric"), "sweep.metric",
@@ -73,6 +76,11 @@ final class SweepRun {
             throw new SpecException(new SpecProblem(resolved.sourceOf("sweep.metric"), "sweep.metric",
                     "compares validation results, but the runs hold out no validation images",
                     "set training.validation_split: 0.1, or compare a test metric"));
+        }
+        Provider<RunTracker> tracker = trackers.get(spec.tracking().type());
+        if (tracker == null) {
+            throw new SpecException(new SpecProblem(resolved.sourceOf("tracking.type"), "tracking.type",
+                    "unknown tracker '" + spec.tracking().type() + "'", "use one of " + new TreeSet<>(trackers.keySet())));
         }
         List<SweepPoint> points = SweepPoint.grid(sweep.grid());
         // Every point's spec is resolved before any point trains, so a bad value stops the sweep at once.
@@ -90,7 +98,7 @@ final class SweepRun {
         out.printf("sweep: %d points over %s, sorted by %s; %s executor, %d at once; folder %s%n", points.size(), keys,
                 sweep.metric(), sweep.executor(), sweep.parallel(), folder.dir());
 
-        RunTracker parent = trackers.get(spec.tracking().type()).get();
+        RunTracker parent = tracker.get();
         String runName = spec.name() + "-sweep-" + folder.dir().getFileName();
         out.println(parent.start(new RunTracker.RunDescription(
                 MlflowTracker.experiment(spec.tracking(), context.environment(), spec.name()), runName,
@@ -166,7 +174,7 @@ final class SweepRun {
             row.put("values", o.point().values());
             row.put("folder", o.folder() == null ? null : folder.dir().relativize(o.folder()).toString());
             row.put("failure", o.failure());
-            row.put("metrics", new java.util.TreeMap<>(o.metrics()));
+            row.put("metrics", new TreeMap<>(o.metrics()));
             rows.add(row);
         }
         folder.writeBytes("sweep.json", json.writeValueAsBytes(Map.of("metric", sweep.metric(), "points", rows)));

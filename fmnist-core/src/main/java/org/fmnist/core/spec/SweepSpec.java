@@ -12,9 +12,9 @@ public record SweepSpec(
         Map<String, List<String>> grid,
         @JsonPropertyDescription("Metric the sweep's table is sorted by: val_accuracy or val_loss (of the kept epoch; choose on these), or test_accuracy, test_loss, test_macro_f1, test_f1_<class>.")
         String metric,
-        @JsonPropertyDescription("What runs the points: 'local' (this machine); 'runner sweep-executors' lists them.")
+        @JsonPropertyDescription("What runs the points: 'local', this machine (the one executor shipped; others register under their own name).")
         String executor,
-        @JsonPropertyDescription("Points the local executor trains at once; each gets the cores divided among them.")
+        @JsonPropertyDescription("Points the local executor trains at once, at most the machine's cores; each point uses its model's own thread count.")
         int parallel) {
 
     public SweepSpec {
