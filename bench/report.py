@@ -65,9 +65,11 @@ def main(raw, out_md, plot_dir):
               "with JavaCPP and ND4J settings changed through `FMNIST_JAVA_OPTS`:", "",
               "| fmnist, dense, batch 32 | s/epoch | time ÷ PyTorch's | peak RSS (MB) | test accuracy |",
               "|---|---:|---:|---:|---:|"]
-    tried = {"table": "runner defaults (1 thread)", "tuning-nopointergc": "+ `-Dorg.bytedeco.javacpp.noPointerGC=true`",
-             "tuning-nogc": "+ `noPointerGC=true`, `-Dorg.nd4j.noarraygc=true`, `maxPhysicalBytes=0`",
-             "tuning-2threads": "runner defaults, 2 threads (`training.threads=2`)"}
+    tried = {"table": "the runner's choice: 1 thread, no native memory guard",
+             "tuning-guarded": "with the guard the CNNs keep (`-Dorg.bytedeco.javacpp.maxPhysicalBytes=3G`)",
+             "tuning-nopointergc": "+ `-Dorg.bytedeco.javacpp.noPointerGC=true`",
+             "tuning-nogc": "+ `noPointerGC=true`, `-Dorg.nd4j.noarraygc=true`",
+             "tuning-2threads": "the runner's choice, but 2 threads (`training.threads=2`)"}
     ref = torch.get(("dense", 32))
     for r in rows:
         x = r["result"]
@@ -75,6 +77,19 @@ def main(raw, out_md, plot_dir):
             ratio = f"{x['median_epoch_seconds'] / ref['median_epoch_seconds']:.2f}" if ref else ""
             lines.append(f"| {tried[r['purpose']]} | {x['median_epoch_seconds']:.2f} | {ratio} | {x['peak_rss_mb']:,.0f} | "
                          f"{x['test_accuracy']:.4f} |")
+    growth = {}
+    for r in rows:
+        if r["purpose"].startswith("memory-"):
+            growth.setdefault(r["purpose"], {})[r["result"]["epochs"]] = r["result"]["peak_rss_mb"]
+    if growth:
+        epochs = sorted({n for g in growth.values() for n in g})
+        names = {"memory-runner": "the runner's choice", "memory-nopointergc": "+ `noPointerGC=true`"}
+        lines += ["", "A setting is only usable if memory stays flat as a run goes on. Peak RSS (MB) of a whole "
+                  "`./runner experiments/baseline.yaml` run (checkpoints, reports and all) by the number of epochs:", "",
+                  "| fmnist, dense, batch 32 | " + " | ".join(f"{n} epochs" for n in epochs) + " |",
+                  "|---|" + "---:|" * len(epochs)]
+        for purpose, g in growth.items():
+            lines.append(f"| {names[purpose]} | " + " | ".join(f"{g[n]:,.0f}" if n in g else "" for n in epochs) + " |")
     lines += ["", "## Growth", "",
               "Seconds of the second of two epochs, fmnist and PyTorch: one epoch each, so expect ±20% noise per point.", "",
               "![epoch time by training-set size](benchmarks/growth-size.png)", "",

@@ -47,9 +47,11 @@ final class BenchCommand implements Callable<Integer> {
     List<String> overrides = new ArrayList<>();
 
     private final Map<String, String> environment;
+    private final NativeMemoryGuard memoryGuard;
 
-    BenchCommand(Map<String, String> environment) {
+    BenchCommand(Map<String, String> environment, NativeMemoryGuard memoryGuard) {
         this.environment = environment;
+        this.memoryGuard = memoryGuard;
     }
 
     @Override
@@ -62,6 +64,7 @@ final class BenchCommand implements Callable<Integer> {
                 .getInstance(Key.get(new TypeLiteral<Map<String, ModelFactory<?>>>() {}));
         ModelFactory<?> factory = models.get(s.model().type());
         Record parameters = ModelParameters.bind(factory, resolved, new SpecLoader().mapper());
+        memoryGuard.chooseFor(List.of(factory));
         int threads = s.training().threads() > 0 ? s.training().threads() : factory.preferredThreads();
         ExperimentRun.useThreads(threads);
         FashionMnist data = DataLocator.standard(null, DataLocator.defaultCache(environment), Optional.empty(), environment).load();
@@ -85,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("model", s.model().type());
         result.put("batch", s.training().batchSize());
         result.put("threads", threads);
+        result.put("native_memory_limit_bytes", NativeMemoryGuard.limitBytes());
         result.put("train_images", train.size());
         result.put("parameters", net.numParams());
         result.put("epoch_seconds", seconds);

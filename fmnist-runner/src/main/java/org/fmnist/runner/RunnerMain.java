@@ -72,16 +72,19 @@ public final class RunnerMain implements Callable<Integer> {
     private final PrintStream err;
     private final Map<String, String> environment;
     private final List<Module> extensions;
+    private final NativeMemoryGuard memoryGuard;
 
-    RunnerMain(PrintStream out, PrintStream err, Map<String, String> environment, List<Module> extensions) {
+    RunnerMain(PrintStream out, PrintStream err, Map<String, String> environment, List<Module> extensions,
+               NativeMemoryGuard memoryGuard) {
         this.out = out;
         this.err = err;
         this.environment = environment;
         this.extensions = extensions;
+        this.memoryGuard = memoryGuard;
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out, System.err, System.getenv()));
+        System.exit(execute(NativeMemoryGuard.forThisProcess(), args, System.out, System.err, System.getenv()));
     }
 
     /**
@@ -91,11 +94,16 @@ public final class RunnerMain implements Callable<Integer> {
      */
     static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> environment,
                        Module... extensions) {
-        CommandLine cli = new CommandLine(new RunnerMain(out, err, environment, List.of(extensions)));
+        return execute(NativeMemoryGuard.unchanged(), args, out, err, environment, extensions);
+    }
+
+    private static int execute(NativeMemoryGuard memoryGuard, String[] args, PrintStream out, PrintStream err,
+                               Map<String, String> environment, Module... extensions) {
+        CommandLine cli = new CommandLine(new RunnerMain(out, err, environment, List.of(extensions), memoryGuard));
         cli.addSubcommand("sync", new SyncCommand(environment));
         cli.addSubcommand("predict", new PredictCommand(environment));
         cli.addSubcommand("bench-captions", new BenchCaptionsCommand(environment));
-        cli.addSubcommand("bench", new BenchCommand(environment));
+        cli.addSubcommand("bench", new BenchCommand(environment, memoryGuard));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -133,7 +141,10 @@ public final class RunnerMain implements Callable<Integer> {
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
         if (!resolved.spec().sweep().isEmpty()) {
-            return injector(context).getInstance(SweepRun.class).call(this::launch);
+            List<String> types = resolved.spec().sweep().grid().getOrDefault("model.type", List.of(resolved.spec().model().type()));
+            Injector injector = injector(context);
+            memoryGuard.chooseFor(models(injector, types));
+            return injector.getInstance(SweepRun.class).call(this::launch);
         }
         launch(context);
         return OK;
@@ -174,7 +185,15 @@ public final class RunnerMain implements Callable<Integer> {
 
     /** Runs one experiment with an injector of its own (a sweep runs several). */
     RunResult launch(ExperimentModule.RunContext context) throws Exception {
-        return injector(context).getInstance(ExperimentRun.class).call();
+        Injector injector = injector(context);
+        memoryGuard.chooseFor(models(injector, List.of(context.spec().spec().model().type())));
+        return injector.getInstance(ExperimentRun.class).call();
+    }
+
+    /** The factories of the registered models among {@code types}; unknown types are the run's to report. */
+    private static List<ModelFactory<?>> models(Injector injector, List<String> types) {
+        Map<String, ModelFactory<?>> models = injector.getInstance(Key.get(new TypeLiteral<Map<String, ModelFactory<?>>>() {}));
+        return types.stream().filter(models::containsKey).<ModelFactory<?>>map(models::get).toList();
     }
 
     private Injector injector(ExperimentModule.RunContext context) {

@@ -70,7 +70,10 @@ class ResumeAfterKillIT {
         assertEquals(reference.at("/test/accuracy").asDouble(), after.at("/test/accuracy").asDouble(), 1e-9);
         assertEquals(reference.at("/test/loss").asDouble(), after.at("/test/loss").asDouble(), 1e-6);
         assertFalse(Files.exists(run.resolve(ExperimentRun.CHECKPOINTS)), "checkpoints are removed once the run is complete");
-        assertEquals(1, Provenance.read(run.resolve("provenance.json")).resumed().size());
+        Provenance provenance = Provenance.read(run.resolve("provenance.json"));
+        assertEquals(1, provenance.resumed().size());
+        assertEquals(0L, provenance.nativeMemoryLimitBytes(), "the killed runner process trained the dense model "
+                + "without the native memory guard, and its epoch still matches the guarded reference run in this JVM");
 
         List<LocalRunStore.LocalRun> tracked = new LocalRunStore(dir.resolve("mlruns")).runs();
         assertEquals(1, tracked.size(), "the resumed run went on in the same MLflow run");
