@@ -72,8 +72,8 @@ public final class DenseModel implements ModelFactory<DenseModel.Parameters> {
     }
 
     /**
-     * Measured on the full data: without the guard, 40 epochs peak at the same 1.4 GB resident as 10
-     * epochs with it, and an epoch takes 1.5 s instead of 2.0 s (results/benchmarks.md).
+     * Measured on the full data (results/benchmarks.md): without the guard, a whole run peaks at
+     * 1.36 GB resident after 10 epochs and after 40, and an epoch takes 1.66 s instead of 2.08 s.
      */
     @Override
     public boolean needsNativeMemoryGuard() {
