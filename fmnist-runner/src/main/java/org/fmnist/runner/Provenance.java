@@ -24,9 +24,9 @@ import org.fmnist.core.data.DataSource;
  */
 public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirty, String dl4jVersion,
                          String nd4jBackend, String javaVersion, String javaVm, String os, int cpuCores,
-                         long maxHeapBytes, int threads, Long nativeMemoryLimitBytes, long seed, String dataDirectory, String dataFoundBy,
-                         Map<String, String> dataMd5, List<String> command, Instant started, double wallSeconds,
-                         List<Instant> resumed) {
+                         long maxHeapBytes, int threads, Long nativeMemoryLimitBytes, long seed, String dataDirectory,
+                         String dataFoundBy, Map<String, String> dataMd5, List<String> command, Instant started,
+                         double wallSeconds, List<Instant> resumed) {
 
     public Provenance {
         resumed = resumed == null ? List.of() : List.copyOf(resumed);
@@ -40,13 +40,15 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
                 versions.getProperty("dl4j.version"), "nd4j-native " + versions.getProperty("nd4j.classifier"),
                 System.getProperty("java.version"), System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), threads, NativeMemoryGuard.limitBytes(), seed,
-                data.directory().toString(), data.foundBy(), data.md5(), List.copyOf(command), started, 0, List.of());
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), threads,
+                NativeMemoryGuard.limitBytes(), seed, data.directory().toString(), data.foundBy(), data.md5(),
+                List.copyOf(command), started, 0, List.of());
     }
 
     Provenance finished(double wall) {
         return new Provenance(fmnistVersion, gitCommit, gitDirty, dl4jVersion, nd4jBackend, javaVersion, javaVm, os,
-                cpuCores, maxHeapBytes, threads, nativeMemoryLimitBytes, seed, dataDirectory, dataFoundBy, dataMd5, command, started, wall, resumed);
+                cpuCores, maxHeapBytes, threads, nativeMemoryLimitBytes, seed, dataDirectory, dataFoundBy, dataMd5, command,
+                started, wall, resumed);
     }
 
     /** This provenance, noting a resumption at {@code at}. */
@@ -54,7 +56,8 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
         List<Instant> all = new java.util.ArrayList<>(resumed);
         all.add(at);
         return new Provenance(fmnistVersion, gitCommit, gitDirty, dl4jVersion, nd4jBackend, javaVersion, javaVm, os,
-                cpuCores, maxHeapBytes, threads, nativeMemoryLimitBytes, seed, dataDirectory, dataFoundBy, dataMd5, command, started, wallSeconds, all);
+                cpuCores, maxHeapBytes, threads, nativeMemoryLimitBytes, seed, dataDirectory, dataFoundBy, dataMd5, command,
+                started, wallSeconds, all);
     }
 
     /**

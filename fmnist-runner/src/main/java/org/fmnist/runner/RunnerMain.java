@@ -141,7 +141,8 @@ public final class RunnerMain implements Callable<Integer> {
         ExperimentModule.RunContext context = new ExperimentModule.RunContext(resolved, out, System.console() != null,
                 environment, command, Clock.systemDefaultZone());
         if (!resolved.spec().sweep().isEmpty()) {
-            List<String> types = resolved.spec().sweep().grid().getOrDefault("model.type", List.of(resolved.spec().model().type()));
+            List<String> types = resolved.spec().sweep().grid()
+                    .getOrDefault("model.type", List.of(resolved.spec().model().type()));
             Injector injector = injector(context);
             memoryGuard.chooseFor(models(injector, types));
             return injector.getInstance(SweepRun.class).call(this::launch);
@@ -192,7 +193,8 @@ public final class RunnerMain implements Callable<Integer> {
 
     /** The factories of the registered models among {@code types}; unknown types are the run's to report. */
     private static List<ModelFactory<?>> models(Injector injector, List<String> types) {
-        Map<String, ModelFactory<?>> models = injector.getInstance(Key.get(new TypeLiteral<Map<String, ModelFactory<?>>>() {}));
+        Map<String, ModelFactory<?>> models = injector.getInstance(
+                Key.get(new TypeLiteral<Map<String, ModelFactory<?>>>() {}));
         return types.stream().filter(models::containsKey).<ModelFactory<?>>map(models::get).toList();
     }
 

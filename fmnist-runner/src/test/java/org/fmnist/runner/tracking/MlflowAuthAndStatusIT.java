@@ -141,7 +141,10 @@ class MlflowAuthAndStatusIT {
         Path store = dir.resolve("mlruns");
         Path jar = Path.of("target/fmnist-runner.jar");
         assertTrue(Files.isRegularFile(jar), "the slow tier runs after 'package' has built " + jar);
-        Process p = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString(), "../experiments/baseline.yaml",
+        // A process started in the background by a non-interactive shell inherits SIGINT as ignored,
+        // and the JVM then never sees the Ctrl-C; env gives the runner the default disposition back.
+        Process p = new ProcessBuilder("env", "--default-signal=INT", "java", "-Xmx1g", "-jar", jar.toString(),
+                "../experiments/baseline.yaml",
                 "training.epochs=50", "output.save_model=false", "output.dir=" + dir.resolve("runs"), "tracking.store=" + store,
                 "tracking.experiment=interrupted").redirectErrorStream(true).redirectOutput(dir.resolve("console.txt").toFile()).start();
         try {
