@@ -65,7 +65,8 @@ def main(raw, out_md, plot_dir):
               "with JavaCPP and ND4J settings changed through `FMNIST_JAVA_OPTS`:", "",
               "| fmnist, dense, batch 32 | s/epoch | time ÷ PyTorch's | peak RSS (MB) | test accuracy |",
               "|---|---:|---:|---:|---:|"]
-    tried = {"table": "the runner's choice: 1 thread, no native memory guard",
+    tried = {"table": "the runner's choice: 1 thread, parallel collector, no native memory guard",
+             "tuning-g1": "with the JVM's default collector, G1 (`-XX:-UseParallelGC -XX:+UseG1GC`)",
              "tuning-guarded": "with the guard the CNNs keep (`-Dorg.bytedeco.javacpp.maxPhysicalBytes=3G`)",
              "tuning-nopointergc": "+ `-Dorg.bytedeco.javacpp.noPointerGC=true`",
              "tuning-nogc": "+ `noPointerGC=true`, `-Dorg.nd4j.noarraygc=true`",
@@ -83,7 +84,8 @@ def main(raw, out_md, plot_dir):
             growth.setdefault(r["purpose"], {})[r["result"]["epochs"]] = r["result"]["peak_rss_mb"]
     if growth:
         epochs = sorted({n for g in growth.values() for n in g})
-        names = {"memory-runner": "the runner's choice", "memory-nopointergc": "+ `noPointerGC=true`"}
+        names = {"memory-runner": "the runner's choice", "memory-g1": "with G1",
+                 "memory-nopointergc": "+ `noPointerGC=true`"}
         lines += ["", "A setting is only usable if memory stays flat as a run goes on. Peak RSS (MB) of a whole "
                   "`./runner experiments/baseline.yaml` run (checkpoints, reports and all) by the number of epochs:", "",
                   "| fmnist, dense, batch 32 | " + " | ".join(f"{n} epochs" for n in epochs) + " |",
