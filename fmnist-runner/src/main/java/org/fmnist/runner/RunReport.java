@@ -36,12 +36,16 @@ final class RunReport {
         t.put("weighted", test.report().weighted());
         Map<String, Object> perClass = new LinkedHashMap<>();
         for (ClassificationReport.ClassMetrics c : test.report().perClass()) {
-            perClass.put(c.fashionClass().key(), Map.of("precision", c.precision(), "recall", c.recall(), "f1", c.f1(),
-                    "support", c.support()));
+            perClass.put(c.fashionClass().key(), scores(c.precision(), c.recall(), c.f1(), c.support()));
         }
         t.put("per_class", perClass);
-        t.put("most_confused", test.confusion().mostConfused(5).stream().map(p -> Map.of(
-                "true", p.actual().displayName(), "predicted", p.predicted().displayName(), "count", p.count())).toList());
+        t.put("most_confused", test.confusion().mostConfused(5).stream().map(p -> {
+            Map<String, Object> pair = new LinkedHashMap<>();
+            pair.put("true", p.actual().displayName());
+            pair.put("predicted", p.predicted().displayName());
+            pair.put("count", p.count());
+            return pair;
+        }).toList());
         m.put("test", t);
         if (!captioning.isEmpty()) {
             m.put("captioning", captioning);
@@ -55,15 +59,22 @@ final class RunReport {
     static Map<String, Object> report(ClassificationReport r) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (ClassificationReport.ClassMetrics c : r.perClass()) {
-            out.put(c.fashionClass().displayName(), Map.of("precision", c.precision(), "recall", c.recall(),
-                    "f1", c.f1(), "support", c.support()));
+            out.put(c.fashionClass().displayName(), scores(c.precision(), c.recall(), c.f1(), c.support()));
         }
         out.put("accuracy", r.accuracy());
-        out.put("macro avg", Map.of("precision", r.macro().precision(), "recall", r.macro().recall(), "f1", r.macro().f1(),
-                "support", r.support()));
-        out.put("weighted avg", Map.of("precision", r.weighted().precision(), "recall", r.weighted().recall(),
-                "f1", r.weighted().f1(), "support", r.support()));
+        out.put("macro avg", scores(r.macro().precision(), r.macro().recall(), r.macro().f1(), r.support()));
+        out.put("weighted avg", scores(r.weighted().precision(), r.weighted().recall(), r.weighted().f1(), r.support()));
         return out;
+    }
+
+    /** One row of scores, its keys in a fixed order (unlike {@code Map.of}'s) so that reruns write identical files. */
+    private static Map<String, Object> scores(double precision, double recall, double f1, long support) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("precision", precision);
+        row.put("recall", recall);
+        row.put("f1", f1);
+        row.put("support", support);
+        return row;
     }
 
     static String markdown(String runName, Evaluation test) {

@@ -110,7 +110,10 @@ final class TrackedValues {
 
     private static String table(List<String> columns, List<List<Object>> data) {
         try {
-            return JSON.writeValueAsString(Map.of("columns", columns, "data", data));
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("columns", columns);
+            table.put("data", data);
+            return JSON.writeValueAsString(table);
         } catch (Exception e) {
             throw new IllegalStateException("plain lists always serialise", e);
         }
