@@ -34,7 +34,7 @@ public interface ModelFactory<P extends Record> {
      * Whether training this model needs JavaCPP's guard on native memory: on every native
      * allocation it reads the process's resident size and forces a garbage collection past a limit,
      * because ND4J frees native buffers only when Java collects their owners. The deep CNN grew to
-     * 22 GB without it. The check costs a small model about a quarter of its step, so a model whose
+     * 22 GB without it. The check costs a small model about a fifth of its epoch, so a model whose
      * native garbage Java's ordinary collections free in time can go without it. The runner drops
      * the guard for a process only when every model the process trains says so, since JavaCPP reads
      * the setting once, when ND4J loads.
