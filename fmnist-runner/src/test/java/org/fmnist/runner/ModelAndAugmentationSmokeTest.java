@@ -20,8 +20,8 @@ class ModelAndAugmentationSmokeTest {
     Path out;
 
     @ParameterizedTest
-    @ValueSource(strings = {"baseline.yaml", "cnn.yaml", "cnn-augmented.yaml", "baseline-captioned.yaml",
-            "cnn-deep-augmented.yaml", "sweep-dense.yaml --point=6",
+    @ValueSource(strings = {"baseline.yaml", "cnn.yaml", "cnn-augmented.yaml", "cnn-light-augmented.yaml",
+            "baseline-captioned.yaml", "cnn-deep-augmented.yaml", "sweep-dense.yaml --point=6",
             "cnn.yaml model.type=cnn-deep", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]"})
     void runsOnASlice(String experiment) throws Exception {
         // The list above names each registered model; a new model is added to it.
