@@ -1,9 +1,6 @@
 package org.fmnist.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.inject.Guice;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
-import org.fmnist.models.ModelsModule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -60,9 +56,7 @@ final class BenchCommand implements Callable<Integer> {
         all.addAll(overrides);
         ResolvedSpec resolved = new SpecLoader().load(spec, all, environment);
         ExperimentSpec s = resolved.spec();
-        Map<String, ModelFactory<?>> models = Guice.createInjector(new ModelsModule())
-                .getInstance(Key.get(new TypeLiteral<Map<String, ModelFactory<?>>>() {}));
-        ModelFactory<?> factory = models.get(s.model().type());
+        ModelFactory<?> factory = RunnerMain.registeredModels().get(s.model().type());
         Record parameters = ModelParameters.bind(factory, resolved, new SpecLoader().mapper());
         memoryGuard.chooseFor(List.of(factory));
         int threads = s.training().threads() > 0 ? s.training().threads() : factory.preferredThreads();

@@ -49,6 +49,8 @@ public final class RunnerMain implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
+    /** The models' {@code MapBinder}, by {@code model.type}. */
+    private static final Key<Map<String, ModelFactory<?>>> MODELS = Key.get(new TypeLiteral<>() {});
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "Experiment spec (YAML), e.g. experiments/baseline.yaml")
     Path spec;
@@ -193,8 +195,7 @@ public final class RunnerMain implements Callable<Integer> {
 
     /** The factories of the registered models among {@code types}; unknown types are the run's to report. */
     private static List<ModelFactory<?>> models(Injector injector, List<String> types) {
-        Map<String, ModelFactory<?>> models = injector.getInstance(
-                Key.get(new TypeLiteral<Map<String, ModelFactory<?>>>() {}));
+        Map<String, ModelFactory<?>> models = injector.getInstance(MODELS);
         return types.stream().filter(models::containsKey).<ModelFactory<?>>map(models::get).toList();
     }
 
@@ -262,8 +263,7 @@ public final class RunnerMain implements Callable<Integer> {
 
     /** The registered models, by name; the same map a run chooses from. */
     static Map<String, ModelFactory<?>> registeredModels() {
-        return new TreeMap<>(Guice.createInjector(new ModelsModule())
-                .getInstance(Key.get(new TypeLiteral<Map<String, ModelFactory<?>>>() {})));
+        return new TreeMap<>(Guice.createInjector(new ModelsModule()).getInstance(MODELS));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -130,8 +130,9 @@ final class SweepRun {
         RunResult result = launcher.launch(new ExperimentModule.RunContext(pointSpec, console, alone && context.terminal(),
                 context.environment(), command, context.clock(), ExperimentModule.Placement.at(dir), tags));
         Map<String, Double> metrics = new LinkedHashMap<>();
+        int keptEpoch = Trainer.bestEpoch(result.history());
         result.history().stream().filter(m -> m.evalSplit().equals("validation"))
-                .filter(m -> m.epoch() == Trainer.bestEpoch(result.history())).findFirst().ifPresent(kept -> {
+                .filter(m -> m.epoch() == keptEpoch).findFirst().ifPresent(kept -> {
                     metrics.put("val_accuracy", kept.evalAccuracy());
                     metrics.put("val_loss", kept.evalLoss());
                 });
