@@ -124,6 +124,18 @@ class RunnerEndToEndTest {
     }
 
     @Test
+    void reportRowsKeepOneKeyOrderSoThatRerunsWriteIdenticalFiles() throws IOException {
+        List<String> expected = List.of("precision", "recall", "f1", "support");
+        for (JsonNode row : List.of(JSON.readTree(run.resolve("report.json").toFile()).get("Shirt"),
+                JSON.readTree(run.resolve("report.json").toFile()).get("macro avg"),
+                JSON.readTree(run.resolve("metrics.json").toFile()).at("/test/per_class/shirt"))) {
+            List<String> keys = new java.util.ArrayList<>();
+            row.fieldNames().forEachRemaining(keys::add);
+            assertEquals(expected, keys, row.toString());
+        }
+    }
+
+    @Test
     void picturesAreReadablePngs() throws IOException {
         for (String png : List.of("confusion-matrix.png", "samples.png", "training-curves.png")) {
             BufferedImage img = ImageIO.read(run.resolve(png).toFile());
