@@ -90,6 +90,8 @@ def run_torch(a, x, y, xt, yt):
             loss.backward()
             opt.step()
         epochs.append(time.perf_counter() - start)
+    if a.profile_steps:
+        profile_torch_steps(a, net, opt, loss_fn, xs, ys, generator)
     net.eval()
     xt_ = torch.from_numpy(xt.reshape(shape))
 
@@ -98,6 +100,28 @@ def run_torch(a, x, y, xt, yt):
             return torch.cat([net(xt_[i:i + a.infer_batch]) for i in range(0, len(xt_), a.infer_batch)]).argmax(1).numpy()
 
     return params, epochs, predict
+
+
+def profile_torch_steps(a, net, opt, loss_fn, xs, ys, generator):
+    """Records a.profile_steps more training steps with torch.profiler; keeps the ops per step in a.profile."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    order = torch.randperm(len(xs), generator=generator)
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for s in range(a.profile_steps):
+            idx = order[s * a.batch:(s + 1) * a.batch]
+            opt.zero_grad(set_to_none=True)
+            loss_fn(net(xs[idx]), ys[idx]).backward()
+            opt.step()
+    ops = [e for e in prof.key_averages() if e.key.startswith("aten::")]
+    ops.sort(key=lambda e: e.self_cpu_time_total, reverse=True)
+    n = a.profile_steps
+    a.profile = {"steps": n,
+                 "aten_calls_per_step": sum(e.count for e in ops) / n,
+                 "aten_self_microseconds_per_step": sum(e.self_cpu_time_total for e in ops) / n,
+                 "ops": [{"op": e.key, "calls_per_step": e.count / n, "self_microseconds_per_step": e.self_cpu_time_total / n}
+                         for e in ops]}
 
 
 def run_keras(a, x, y, xt, yt):
@@ -154,6 +178,7 @@ def main():
     p.add_argument("--train-limit", type=int, default=0)
     p.add_argument("--infer-batch", type=int, default=1000)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--profile-steps", type=int, default=0, help="torch only: profile this many more training steps")
     a = p.parse_args()
     x, y, xt, yt = load(a.train_limit)
     runner = run_torch if a.framework == "torch" else run_keras
@@ -172,7 +197,8 @@ def main():
         "median_epoch_seconds": statistics.median(measured),
         "samples_per_second": len(x) / statistics.median(measured),
         "test_accuracy": float((predicted == yt).mean()),
-        "inference_images_per_second": statistics.median(inference), "peak_rss_mb": peak_rss_mb()}))
+        "inference_images_per_second": statistics.median(inference), "peak_rss_mb": peak_rss_mb(),
+        **({"op_profile": a.profile} if getattr(a, "profile", None) else {})}))
 
 
 if __name__ == "__main__":

@@ -21,10 +21,14 @@ import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.ModelParameters;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
+import org.fmnist.core.train.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -41,6 +45,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides, e.g. training.batch_size=128 training.epochs=4")
     List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--profile-ops", description = "Count and time ND4J's native op calls during the last epoch's steps "
+            + "(that epoch is then left out of the timing); adds op_profile to the JSON line.")
+    boolean profileOps;
 
     private final Map<String, String> environment;
     private final NativeMemoryGuard memoryGuard;
@@ -65,7 +73,17 @@ final class BenchCommand implements Callable<Integer> {
         Split train = data.train().head(s.data().trainLimit() == 0 ? data.train().size() : s.data().trainLimit());
         MultiLayerNetwork net = create(factory, parameters, s);
 
-        List<EpochMetrics> epochs = new Trainer(List.of()).fit(net, train, data.test(), s.training(), s.seed());
+        if (profileOps && s.training().epochs() < 2) {
+            throw new SpecException(new SpecProblem("command-line option --profile-ops", "training.epochs",
+                    "is " + s.training().epochs() + "; the last epoch is profiled and left out of the timing",
+                    "give training.epochs=2 or more"));
+        }
+        Optional<OpProfile> profile = profileOps ? Optional.of(new OpProfile(s.training().epochs())) : Optional.empty();
+        List<EpochMetrics> epochs = new Trainer(profile.stream().map(p -> (TrainingListener) p).toList())
+                .fit(net, train, data.test(), s.training(), s.seed());
+        if (profile.isPresent()) {
+            epochs = epochs.subList(0, epochs.size() - 1);
+        }
         Predictions test = Predictor.predict(net, data.test());
         List<Double> inference = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -91,6 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("test_accuracy", test.accuracy());
         result.put("inference_images_per_second", median(inference));
         result.put("peak_rss_mb", peakRssMb());
+        profile.ifPresent(p -> result.put("op_profile", p.summary()));
         System.out.println(new ObjectMapper().writeValueAsString(result));
         return RunnerMain.OK;
     }

@@ -56,6 +56,7 @@ import org.fmnist.runner.tracking.MlflowTracker;
 import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTracker;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /** One experiment from resolved spec to run folder: data, model, training, evaluation, outputs. */
 final class ExperimentRun {
@@ -376,6 +377,8 @@ final class ExperimentRun {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
+        // libnd4j's OpenMP regions (softmax, for one) otherwise use a team as large as the machine.
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 
     private static int limit(int requested, int available) {
