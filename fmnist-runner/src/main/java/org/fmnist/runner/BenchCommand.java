@@ -64,6 +64,11 @@ final class BenchCommand implements Callable<Integer> {
         all.addAll(overrides);
         ResolvedSpec resolved = new SpecLoader().load(spec, all, environment);
         ExperimentSpec s = resolved.spec();
+        if (profileOps && s.training().epochs() < 2) {
+            throw new SpecException(new SpecProblem("command-line option --profile-ops", "training.epochs",
+                    "is " + s.training().epochs() + "; the last epoch is profiled and left out of the timing",
+                    "give training.epochs=2 or more"));
+        }
         ModelFactory<?> factory = RunnerMain.registeredModels().get(s.model().type());
         Record parameters = ModelParameters.bind(factory, resolved, new SpecLoader().mapper());
         memoryGuard.chooseFor(List.of(factory));
@@ -73,11 +78,6 @@ final class BenchCommand implements Callable<Integer> {
         Split train = data.train().head(s.data().trainLimit() == 0 ? data.train().size() : s.data().trainLimit());
         MultiLayerNetwork net = create(factory, parameters, s);
 
-        if (profileOps && s.training().epochs() < 2) {
-            throw new SpecException(new SpecProblem("command-line option --profile-ops", "training.epochs",
-                    "is " + s.training().epochs() + "; the last epoch is profiled and left out of the timing",
-                    "give training.epochs=2 or more"));
-        }
         Optional<OpProfile> profile = profileOps ? Optional.of(new OpProfile(s.training().epochs())) : Optional.empty();
         List<EpochMetrics> epochs = new Trainer(profile.stream().map(p -> (TrainingListener) p).toList())
                 .fit(net, train, data.test(), s.training(), s.seed());

@@ -377,7 +377,7 @@ final class ExperimentRun {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
-        // libnd4j's OpenMP regions (softmax, for one) otherwise use a team as large as the machine.
+        // libnd4j's OpenMP team otherwise stays as large as the machine, whatever the settings above say.
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 

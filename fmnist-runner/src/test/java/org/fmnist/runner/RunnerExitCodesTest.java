@@ -70,6 +70,15 @@ class RunnerExitCodesTest {
     }
 
     @Test
+    void profilingOpsNeedsAnEpochBesidesTheProfiledOne() throws IOException {
+        RunnerMainAccess.Outcome o = run("bench", spec("name: x\nmodel: {type: dense}\n").toString(), "training.epochs=1",
+                "--profile-ops");
+
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("--profile-ops") && o.err().contains("training.epochs=2 or more"), o.err());
+    }
+
+    @Test
     void anUnknownTrackerIsBadInput() throws IOException {
         RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "tracking.type=wandb");
 
