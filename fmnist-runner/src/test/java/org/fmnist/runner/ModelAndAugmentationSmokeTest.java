@@ -8,25 +8,36 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every shipped experiment and every model, one short epoch on a slice of the real data, through the runner. */
 class ModelAndAugmentationSmokeTest {
     @TempDir
     Path out;
 
+    /** Each shipped spec, each registered model and each augmentation, with the arguments that pick them. */
+    private static final List<String> EXPERIMENTS = List.of("baseline.yaml", "baseline-captioned.yaml", "cnn.yaml",
+            "cnn-augmented.yaml", "cnn-light-augmented.yaml", "cnn-wide-light-augmented.yaml", "cnn-deep-augmented.yaml",
+            "cnn-deep-augmented-lowdrop.yaml", "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1",
+            "cnn.yaml model.type=cnn-deep", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
+
+    static List<String> experiments() {
+        return EXPERIMENTS;
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"baseline.yaml", "cnn.yaml", "cnn-augmented.yaml", "cnn-light-augmented.yaml",
-            "baseline-captioned.yaml", "cnn-deep-augmented.yaml", "sweep-dense.yaml --point=6",
-            "cnn.yaml model.type=cnn-deep", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]"})
+    @MethodSource("experiments")
     void runsOnASlice(String experiment) throws Exception {
-        // The list above names each registered model; a new model is added to it.
         String[] words = experiment.split(" ", 2);
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("../experiments/" + words[0],
+        List<String> args = new java.util.ArrayList<>(List.of("../experiments/" + words[0],
                 "data.train_limit=640", "data.test_limit=200", "training.epochs=1", "output.dir=" + out,
                 "tracking.type=none", "output.save_model=false", "captioning.samples=50"));
         if (words.length > 1) {
@@ -55,9 +66,19 @@ class ModelAndAugmentationSmokeTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void everyRegisteredModelIsInTheListAbove() {
-        assertEquals(java.util.Set.of("dense", "cnn", "cnn-deep"), RunnerMain.registeredModels().keySet(),
-                "add a line for the new model to runsOnASlice");
+        assertEquals(Set.of("dense", "cnn", "cnn-deep"), RunnerMain.registeredModels().keySet(),
+                "add a line for the new model to EXPERIMENTS");
+    }
+
+    @Test
+    void everyShippedSpecIsInTheListAbove() throws Exception {
+        Set<String> listed = EXPERIMENTS.stream().map(e -> e.split(" ")[0]).collect(Collectors.toSet());
+        try (Stream<Path> specs = Files.list(Path.of("../experiments"))) {
+            List<String> missing = specs.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .filter(n -> !listed.contains(n)).sorted().toList();
+            assertEquals(List.of(), missing, "add these specs to EXPERIMENTS");
+        }
     }
 }
