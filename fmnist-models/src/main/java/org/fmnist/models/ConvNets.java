@@ -1,5 +1,6 @@
 package org.fmnist.models;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -33,6 +34,9 @@ record ConvNets(int[] filters, int convsPerBlock, int kernel, boolean batchNorm,
         var list = new NeuralNetConfiguration.Builder()
                 .seed(context.seed())
                 .updater(context.updater())
+                // Keeps each convolution's output from the forward pass for the backward pass, which
+                // otherwise runs the convolution a second time.
+                .cacheMode(CacheMode.DEVICE)
                 .weightInit(WeightInit.RELU)
                 .list();
         boolean dropNext = false;
