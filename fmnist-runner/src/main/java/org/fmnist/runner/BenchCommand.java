@@ -79,8 +79,8 @@ final class BenchCommand implements Callable<Integer> {
         MultiLayerNetwork net = create(factory, parameters, s);
 
         Optional<OpProfile> profile = profileOps ? Optional.of(new OpProfile(s.training().epochs())) : Optional.empty();
-        List<EpochMetrics> epochs = new Trainer(profile.stream().map(p -> (TrainingListener) p).toList())
-                .fit(net, train, data.test(), s.training(), s.seed());
+        List<TrainingListener> listeners = profile.<List<TrainingListener>>map(List::of).orElse(List.of());
+        List<EpochMetrics> epochs = new Trainer(listeners).fit(net, train, data.test(), s.training(), s.seed());
         if (profile.isPresent()) {
             epochs = epochs.subList(0, epochs.size() - 1);
         }

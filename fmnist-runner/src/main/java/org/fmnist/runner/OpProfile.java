@@ -40,12 +40,13 @@ final class OpProfile implements TrainingListener {
         if (on) {
             steps++;
         }
-        if (batch == 1) {
+        // An epoch of one batch has no step after the first to profile.
+        if (batch == 1 && batches > 1) {
             OpProfiler.getInstance().reset();
             OpProfiler.getInstance().setClassAggergator(times);
             Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
             on = true;
-        } else if (batch == batches) {
+        } else if (on && batch == batches) {
             Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
             calls = OpProfiler.getInstance().getInvocationsCount();
             on = false;

@@ -3,6 +3,7 @@ package org.fmnist.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,12 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
+import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.spec.LearningRateSchedule;
 import org.fmnist.core.spec.Optimizer;
 import org.fmnist.core.spec.TrainingSpec;
 import org.fmnist.core.train.Trainer;
+import org.fmnist.models.CompactCnn;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,6 +75,34 @@ class OpProfileTest {
         long counted = OpProfiler.getInstance().getInvocationsCount();
         Nd4j.ones(4, 4).muli(2);
         assertEquals(counted, OpProfiler.getInstance().getInvocationsCount(), "the profiler is switched off again");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConvolutionalNetworksRunEachConvolutionOncePerStep() {
+        CompactCnn cnn = new CompactCnn();
+        CompactCnn.Parameters small = new CompactCnn.Parameters(4, 8, 3, 16, 0.5, true);
+        OpProfile profile = new OpProfile(2);
+        TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5);
+        new Trainer(List.of(profile)).fit(cnn.create(small, new ModelContext(1, Optimizer.ADAM.updater(1e-3))),
+                randomImages("train", 96), randomImages("test", 32), twoEpochs, 1);
+
+        // Two convolution layers: without DL4J's cache mode the backward pass runs each one again (4 a step).
+        ((List<Map<String, Object>>) profile.summary().get("ops")).stream().filter(op -> op.get("op").equals("conv2d"))
+                .findFirst().ifPresentOrElse(op -> assertEquals(2.0, op.get("calls_per_step")),
+                        () -> fail("no conv2d op was profiled"));
+    }
+
+    @Test
+    void anEpochOfOneBatchHasNoStepToProfileAndLeavesTheProfilerOff() {
+        OpProfile profile = new OpProfile(1);
+        TrainingSpec oneEpoch = new TrainingSpec(1, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5);
+        new Trainer(List.of(profile)).fit(denseNet(), randomImages("train", 32), randomImages("test", 32), oneEpoch, 1);
+
+        assertThrows(IllegalStateException.class, profile::summary);
+        long counted = OpProfiler.getInstance().getInvocationsCount();
+        Nd4j.ones(4, 4).muli(2);
+        assertEquals(counted, OpProfiler.getInstance().getInvocationsCount(), "the profiler stays off");
     }
 
     @Test
