@@ -1,10 +1,10 @@
 package org.fmnist.augment;
 
-import com.google.inject.AbstractModule;
+import org.fmnist.core.plugin.PluginModule;
 import org.fmnist.core.augment.AugmentationRegistry;
 
 /** Registers the augmentations a spec's {@code augment} entries can name. */
-public final class AugmentModule extends AbstractModule {
+public final class AugmentModule extends PluginModule {
     @Override
     protected void configure() {
         var augmentations = AugmentationRegistry.augmentations(binder());

@@ -1,6 +1,6 @@
 package org.fmnist.captioning;
 
-import com.google.inject.AbstractModule;
+import org.fmnist.core.plugin.PluginModule;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 
@@ -8,7 +8,7 @@ import com.google.inject.multibindings.MapBinder;
  * Registers the caption generators a spec can list in {@code captioning.generators}. Nothing is
  * loaded here: the BGE model loads when a generator or measure that needs it is first created.
  */
-public final class CaptioningModule extends AbstractModule {
+public final class CaptioningModule extends PluginModule {
     @Override
     protected void configure() {
         MapBinder<String, CaptionGenerator> generators = MapBinder.newMapBinder(binder(), String.class, CaptionGenerator.class);

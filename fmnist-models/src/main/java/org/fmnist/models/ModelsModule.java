@@ -1,10 +1,10 @@
 package org.fmnist.models;
 
-import com.google.inject.AbstractModule;
+import org.fmnist.core.plugin.PluginModule;
 import org.fmnist.core.model.ModelRegistry;
 
 /** Registers every model of this module under the name a spec's {@code model.type} uses. */
-public final class ModelsModule extends AbstractModule {
+public final class ModelsModule extends PluginModule {
     @Override
     protected void configure() {
         var models = ModelRegistry.models(binder());

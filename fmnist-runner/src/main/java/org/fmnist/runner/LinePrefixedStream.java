@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * A console for one of several runs printing at once: each whole line goes out with the run's
  * prefix, in one piece, so lines of parallel runs interleave but never mix.
  */
-final class LinePrefixedStream extends OutputStream {
+public final class LinePrefixedStream extends OutputStream {
     private final PrintStream target;
     private final String prefix;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -20,7 +20,7 @@ final class LinePrefixedStream extends OutputStream {
     }
 
     /** A print stream writing to {@code target}, every line starting with {@code prefix}. */
-    static PrintStream of(PrintStream target, String prefix) {
+    public static PrintStream of(PrintStream target, String prefix) {
         return new PrintStream(new LinePrefixedStream(target, prefix), true, StandardCharsets.UTF_8);
     }
 

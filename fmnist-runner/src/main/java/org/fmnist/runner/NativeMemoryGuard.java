@@ -11,7 +11,7 @@ import org.fmnist.core.model.ModelFactory;
  * rest of the process: a sweep keeps the guard unless none of its models needs it. A limit the user
  * gives with {@code -D} (through {@code FMNIST_JAVA_OPTS}) always wins.
  */
-final class NativeMemoryGuard {
+public final class NativeMemoryGuard {
     private static final String LIMIT = "org.bytedeco.javacpp.maxPhysicalBytes";
     private static final String LIMIT_LOWER_CASE = "org.bytedeco.javacpp.maxphysicalbytes";
     /**
@@ -43,7 +43,7 @@ final class NativeMemoryGuard {
     }
 
     /** Drops the guard when no model in {@code models} needs it, unless the choice was made already. */
-    void chooseFor(Collection<? extends ModelFactory<?>> models) {
+    public void chooseFor(Collection<? extends ModelFactory<?>> models) {
         if (!mayChoose || chosen) {
             return;
         }
@@ -54,7 +54,7 @@ final class NativeMemoryGuard {
     }
 
     /** The limit JavaCPP actually applies in this process, in bytes; 0 when there is none. */
-    static long limitBytes() {
+    public static long limitBytes() {
         return Pointer.maxPhysicalBytes();
     }
 }

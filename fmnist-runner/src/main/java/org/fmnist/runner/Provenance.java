@@ -64,7 +64,7 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
      * How the code and data of this process differ from {@code earlier}'s, one line each; empty when
      * they are the same (a rerun or a resumed run then computes what the earlier one did).
      */
-    List<String> differencesFrom(Provenance earlier) {
+    public List<String> differencesFrom(Provenance earlier) {
         List<String> lines = new java.util.ArrayList<>();
         if (!java.util.Objects.equals(gitCommit, earlier.gitCommit)) {
             lines.add("the code differs: commit " + gitCommit + " now, " + earlier.gitCommit + " then");
@@ -83,7 +83,7 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
     }
 
     /** The provenance a run folder saved. */
-    static Provenance read(Path file) throws IOException {
+    public static Provenance read(Path file) throws IOException {
         return READER.readValue(file.toFile(), Provenance.class);
     }
 
@@ -92,7 +92,7 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    static Properties versions() {
+    public static Properties versions() {
         Properties p = new Properties();
         try (InputStream in = DataSource.class.getResourceAsStream("/fmnist-versions.properties")) {
             if (in != null) {

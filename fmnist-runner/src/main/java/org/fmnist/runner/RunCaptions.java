@@ -14,7 +14,7 @@ import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.train.Trainer;
 
 /** Captions a seeded sample of test predictions with each configured generator, and measures them. */
-final class RunCaptions {
+public final class RunCaptions {
     /** One captioned test image. */
     record Row(int index, FashionClass actual, FashionClass predicted, float confidence, String generator, String caption) {}
 
@@ -23,7 +23,7 @@ final class RunCaptions {
 
     private RunCaptions() {}
 
-    static Prediction prediction(Split test, Predictions p, int i) {
+    public static Prediction prediction(Split test, Predictions p, int i) {
         float[] probabilities = new float[FashionClass.COUNT];
         for (int c = 0; c < probabilities.length; c++) {
             probabilities[c] = p.probability(i, c);

@@ -25,7 +25,11 @@ import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.runner.job.RunJob;
 import org.fmnist.runner.sweep.PointOutcome;
+import org.fmnist.runner.sweep.SweepJob;
+import org.fmnist.runner.tracking.TrackedValues;
 import org.fmnist.runner.sweep.SweepExecutor;
 import org.fmnist.runner.sweep.SweepPoint;
 import org.fmnist.runner.sweep.SweepTable;
@@ -40,32 +44,29 @@ import org.fmnist.runner.tracking.RunTracker;
  * that fails is reported and the others go on. The sweep folder holds the points' run folders,
  * {@code sweep.md} and {@code sweep.json}.
  */
-final class SweepRun {
-    private final ExperimentModule.RunContext context;
-    private final Map<String, Provider<RunTracker>> trackers;
-    private final Map<String, SweepExecutor> executors;
+public final class SweepRun {
+    private final Registry registry;
+    private final Invocation invocation;
     private final SpecLoader loader = new SpecLoader();
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ObjectMapper json = JsonMapperFactory.create();
 
     @Inject
-    SweepRun(ExperimentModule.RunContext context, Map<String, Provider<RunTracker>> trackers,
-             Map<String, SweepExecutor> executors) {
-        this.context = context;
-        this.trackers = trackers;
-        this.executors = executors;
+    SweepRun(Registry registry, Invocation invocation) {
+        this.registry = registry;
+        this.invocation = invocation;
     }
 
-    /** Runs every point with {@code launcher}; returns the exit code: 0 when all points finished, else 1. */
-    int call(ExperimentLauncher launcher) throws Exception {
-        ResolvedSpec resolved = context.spec();
+    /**
+     * Runs every point of {@code resolved}'s grid as a job; returns the exit code: 0 when all points
+     * finished, else 1.
+     *
+     * @param command the runner arguments that started the sweep, saved with it and its points
+     */
+    public int call(ResolvedSpec resolved, List<String> command) throws Exception {
         ExperimentSpec spec = resolved.spec();
         SweepSpec sweep = spec.sweep();
-        PrintStream out = context.console();
-        SweepExecutor executor = executors.get(sweep.executor());
-        if (executor == null) {
-            throw new SpecException(new SpecProblem(resolved.sourceOf("sweep.executor"), "sweep.executor",
-                    "unknown sweep executor '" + sweep.executor() + "'", "use one of " + new TreeSet<>(executors.keySet())));
-        }
+        PrintStream out = invocation.out();
+        SweepExecutor executor = registry.executor(resolved);
         Set<String> metrics = new LinkedHashSet<>(List.of("val_accuracy", "val_loss"));
         metrics.addAll(TrackedValues.testMetricNames());
         if (!metrics.contains(sweep.metric())) {
@@ -77,97 +78,60 @@ final class SweepRun {
                     "compares validation results, but the runs hold out no validation images",
                     "set training.validation_split: 0.1, or compare a test metric"));
         }
-        Provider<RunTracker> tracker = trackers.get(spec.tracking().type());
-        if (tracker == null) {
-            throw new SpecException(new SpecProblem(resolved.sourceOf("tracking.type"), "tracking.type",
-                    "unknown tracker '" + spec.tracking().type() + "'", "use one of " + new TreeSet<>(trackers.keySet())));
-        }
+        RunTracker parent = registry.tracker(resolved);
         List<SweepPoint> points = SweepPoint.grid(sweep.grid());
         // Every point's spec is resolved before any point trains, so a bad value stops the sweep at once.
         Map<Integer, ResolvedSpec> specs = new LinkedHashMap<>();
         for (SweepPoint p : points) {
-            specs.put(p.index(), point(resolved, p));
+            specs.put(p.index(), point(resolved, p, invocation.environment()));
         }
 
-        Instant started = context.clock().instant();
+        Instant started = invocation.clock().instant();
         RunFolder folder = RunFolder.create(Path.of(spec.output().dir()), spec.name(),
-                LocalDateTime.ofInstant(started, context.clock().getZone()));
+                LocalDateTime.ofInstant(started, invocation.clock().getZone()));
         folder.writeText("spec.yaml", loader.mapper().write(spec));
-        folder.writeText("command.txt", "./runner " + String.join(" ", context.command()) + "\n");
+        folder.writeText("command.txt", "./runner " + String.join(" ", command) + "\n");
         List<String> keys = List.copyOf(sweep.grid().keySet());
         out.printf("sweep: %d points over %s, sorted by %s; %s executor, %d at once; folder %s%n", points.size(), keys,
                 sweep.metric(), sweep.executor(), sweep.parallel(), folder.dir());
 
-        RunTracker parent = tracker.get();
         String runName = spec.name() + "-sweep-" + folder.dir().getFileName();
-        out.println(parent.start(new RunTracker.RunDescription(
-                MlflowTracker.experiment(spec.tracking(), context.environment(), spec.name()), runName,
-                sweepParams(sweep), sweepTags(runName, resolved, folder), started.toEpochMilli(), null)));
+        out.println(parent.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(), null,
+                null, null, sweepParams(sweep), Map.of("fmnist.sweep", "true",
+                "fmnist.run_folder", folder.dir().toAbsolutePath().toString()), started.toEpochMilli(), null)));
         try {
-            List<PointOutcome> outcomes = executor.runAll(points, p -> runPoint(p, points.size(), specs.get(p.index()),
-                    folder, parent, launcher), sweep.parallel());
-            return finish(outcomes, keys, sweep, folder, parent);
+            List<SweepJob> jobs = new ArrayList<>();
+            for (SweepPoint p : points) {
+                List<String> pointCommand = new ArrayList<>(command);
+                pointCommand.add("--point=" + p.index());
+                jobs.add(new SweepJob(p, RunJob.of(specs.get(p.index()), loader.mapper(), pointCommand)
+                        .in(folder.path(p.folderName()).toAbsolutePath())
+                        .childOf(parent.runId(), Map.of("fmnist.sweep_point", p.label()))));
+            }
+            List<PointOutcome> outcomes = executor.runAll(jobs, sweep.parallel(), invocation);
+            return finish(resolved, command, outcomes, keys, sweep, folder, parent);
         } catch (Exception | Error e) {
             parent.finish(RunStatus.FAILED).forEach(out::println);
             throw e;
         }
     }
 
-    private PointOutcome runPoint(SweepPoint p, int count, ResolvedSpec pointSpec, RunFolder sweepFolder, RunTracker parent,
-                                  ExperimentLauncher launcher) throws Exception {
-        boolean alone = pointSpec.spec().sweep().parallel() == 1;
-        PrintStream console = alone ? context.console()
-                : LinePrefixedStream.of(context.console(), "[" + p.index() + "/" + count + "] ");
-        console.printf("== point %d of %d: %s ==%n", p.index(), count, p.label());
-        Map<String, String> tags = new LinkedHashMap<>();
-        if (parent.runId() != null) {
-            tags.put(RunReplicator.PARENT_RUN_ID_TAG, parent.runId());
-        }
-        tags.put("fmnist.sweep_point", p.label());
-        List<String> command = new ArrayList<>(context.command());
-        command.add("--point=" + p.index());
-        Path dir = sweepFolder.path(p.folderName());
-        RunResult result = launcher.launch(new ExperimentModule.RunContext(pointSpec, console, alone && context.terminal(),
-                context.environment(), command, context.clock(), ExperimentModule.Placement.at(dir), tags));
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        int keptEpoch = Trainer.bestEpoch(result.history());
-        result.history().stream().filter(m -> m.evalSplit().equals("validation"))
-                .filter(m -> m.epoch() == keptEpoch).findFirst().ifPresent(kept -> {
-                    metrics.put("val_accuracy", kept.evalAccuracy());
-                    metrics.put("val_loss", kept.evalLoss());
-                });
-        double trainSeconds = result.history().stream().mapToDouble(EpochMetrics::seconds).sum();
-        metrics.putAll(TrackedValues.test(result.test(), false, trainSeconds));
-        metrics.put(SweepTable.SECONDS_PER_EPOCH, trainSeconds / result.history().size());
-        return new PointOutcome(p, dir, metrics, null);
-    }
-
     /** {@code sweep}'s spec at point {@code p}: the same layers with the point's values on top, and no grid. */
-    static ResolvedSpec point(ResolvedSpec sweep, SweepPoint p, Map<String, String> environment) {
+    public static ResolvedSpec point(ResolvedSpec sweep, SweepPoint p, Map<String, String> environment) {
         List<String> overrides = new ArrayList<>(sweep.overrides());
         overrides.addAll(p.overrides());
         ResolvedSpec r = new SpecLoader().load(sweep.file(), overrides, environment);
         return new ResolvedSpec(r.spec().asSweepPoint(), r.file(), r.overrides(), r.environment(), r.sources());
     }
 
-    private ResolvedSpec point(ResolvedSpec sweep, SweepPoint p) {
-        return point(sweep, p, context.environment());
-    }
-
-    private int finish(List<PointOutcome> outcomes, List<String> keys, SweepSpec sweep, RunFolder folder, RunTracker parent)
-            throws Exception {
-        PrintStream out = context.console();
-        List<PointOutcome> complete = new ArrayList<>();
-        for (PointOutcome o : outcomes) {
-            Path dir = folder.path(o.point().folderName());
-            complete.add(o.folder() != null || !Files.isDirectory(dir) ? o
-                    : new PointOutcome(o.point(), dir, o.metrics(), o.failure()));
-        }
-        List<PointOutcome> ranked = SweepTable.ranked(complete, sweep.metric());
+    private int finish(ResolvedSpec resolved, List<String> command, List<PointOutcome> outcomes, List<String> keys,
+                       SweepSpec sweep, RunFolder folder, RunTracker parent) throws Exception {
+        PrintStream out = invocation.out();
+        List<PointOutcome> ranked = SweepTable.ranked(outcomes, sweep.metric());
         long failed = ranked.stream().filter(PointOutcome::failed).count();
         String table = SweepTable.markdown(keys, ranked, sweep.metric(), folder.dir());
-        folder.writeText("sweep.md", "# Sweep " + context.spec().spec().name() + "\n\n```\n./runner "
-                + String.join(" ", context.command()) + "\n```\n\nPoints sorted by " + sweep.metric() + ", best first.\n\n" + table);
+        folder.writeText("sweep.md", "# Sweep " + resolved.spec().name() + "\n\n```\n./runner "
+                + String.join(" ", command) + "\n```\n\nPoints sorted by " + sweep.metric() + ", best first.\n\n" + table);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (PointOutcome o : ranked) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -178,7 +142,10 @@ final class SweepRun {
             row.put("metrics", new TreeMap<>(o.metrics()));
             rows.add(row);
         }
-        folder.writeBytes("sweep.json", json.writeValueAsBytes(Map.of("metric", sweep.metric(), "points", rows)));
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("metric", sweep.metric());
+        document.put("points", rows);
+        folder.writeBytes("sweep.json", json.writeValueAsBytes(document));
         out.println();
         out.print(table);
         for (PointOutcome o : ranked) {
@@ -207,16 +174,5 @@ final class SweepRun {
         params.put("sweep.executor", sweep.executor());
         params.put("sweep.parallel", Integer.toString(sweep.parallel()));
         return params;
-    }
-
-    private static Map<String, String> sweepTags(String runName, ResolvedSpec resolved, RunFolder folder) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("mlflow.runName", runName);
-        tags.put("mlflow.source.name", resolved.file().toString());
-        tags.put("mlflow.source.type", "LOCAL");
-        tags.put("mlflow.user", System.getProperty("user.name", ""));
-        tags.put("fmnist.sweep", "true");
-        tags.put("fmnist.run_folder", folder.dir().toAbsolutePath().toString());
-        return tags;
     }
 }

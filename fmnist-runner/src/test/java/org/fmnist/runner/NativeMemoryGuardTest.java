@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The choice's rules, on the system property JavaCPP reads; {@link NativeMemoryGuardIT} checks its effect. */
 class NativeMemoryGuardTest {
     private static final String LIMIT = "org.bytedeco.javacpp.maxPhysicalBytes";
-    private final Map<String, ModelFactory<?>> models = RunnerMain.registeredModels();
+    private final Map<String, ModelFactory<?>> models = RunnerMainAccess.registry(Map.of()).models();
     private String before;
 
     @BeforeEach

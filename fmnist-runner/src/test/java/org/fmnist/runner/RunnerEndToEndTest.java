@@ -62,7 +62,7 @@ class RunnerEndToEndTest {
     void writesExactlyTheDocumentedFiles() throws IOException {
         try (Stream<Path> files = Files.list(run)) {
             Set<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-            assertEquals(Set.of("spec.yaml", "overrides.yaml", "command.txt", "provenance.json", "metrics.json",
+            assertEquals(Set.of("spec.yaml", "overrides.yaml", "command.txt", "job.json", "provenance.json", "metrics.json",
                     "report.md", "report.json", "confusion-matrix.csv", "confusion-matrix.png", "samples.png",
                     "training-curves.png", "model.zip"), names);
         }

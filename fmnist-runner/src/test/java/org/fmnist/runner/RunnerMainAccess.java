@@ -17,6 +17,12 @@ public final class RunnerMainAccess {
         return runWith(env, new Module[0], args);
     }
 
+    /** The registry every command of a runner started with {@code env} sees. */
+    public static Registry registry(Map<String, String> env) {
+        Invocation invocation = new Invocation(System.out, System.err, false, env, java.time.Clock.systemDefaultZone());
+        return RunnerMain.injector(invocation, NativeMemoryGuard.unchanged()).getInstance(Registry.class);
+    }
+
     /** @param extensions further Guice modules, e.g. a test's own model registrations */
     public static Outcome runWith(Map<String, String> env, Module[] extensions, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -6,13 +6,13 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Checks of values that bind fine but cannot be run: ranges, required keys, names. */
-final class SpecValidator {
+public final class SpecValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern USERINFO = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*@");
 
     private SpecValidator() {}
 
-    static List<SpecProblem> check(ExperimentSpec spec, Function<String, String> sourceOf) {
+    public static List<SpecProblem> check(ExperimentSpec spec, Function<String, String> sourceOf) {
         List<SpecProblem> problems = new ArrayList<>();
         Checker c = new Checker(problems, sourceOf);
         if (spec.name() == null || spec.name().isBlank()) {

@@ -1,35 +1,42 @@
 package org.fmnist.runner.sweep;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.fmnist.runner.Invocation;
+import org.fmnist.runner.LinePrefixedStream;
+import org.fmnist.runner.job.JobRunner;
 
 /**
- * {@code sweep.executor: local}: points run in this process, one after another with
+ * {@code sweep.executor: local}: jobs run in this process, one after another with
  * {@code sweep.parallel: 1}, else on a pool of that many threads, never more than the machine's
- * cores (more would only slow every point down).
+ * cores (more would only slow every point down). Parallel points print with a {@code [i/n]} prefix.
  */
 public final class LocalSweepExecutor implements SweepExecutor {
+    // A provider: a run looks executors up in the registry, which holds this executor.
+    private final Provider<JobRunner> runs;
     private final int cores;
 
     @Inject
-    LocalSweepExecutor() {
-        this(Runtime.getRuntime().availableProcessors());
+    LocalSweepExecutor(Provider<JobRunner> runs) {
+        this(runs, Runtime.getRuntime().availableProcessors());
     }
 
     /** @param cores the most points to run at once */
-    public LocalSweepExecutor(int cores) {
+    public LocalSweepExecutor(Provider<JobRunner> runs, int cores) {
+        this.runs = runs;
         this.cores = cores;
     }
 
     @Override
-    public List<PointOutcome> runAll(List<SweepPoint> points, PointTask task, int parallel) {
-        int threads = Math.max(1, Math.min(Math.min(parallel, cores), points.size()));
+    public List<PointOutcome> runAll(List<SweepJob> jobs, int parallel, Invocation invocation) {
+        int threads = Math.max(1, Math.min(Math.min(parallel, cores), jobs.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "fmnist-sweep");
             t.setDaemon(true);
@@ -37,14 +44,8 @@ public final class LocalSweepExecutor implements SweepExecutor {
         });
         try {
             List<Future<PointOutcome>> running = new ArrayList<>();
-            for (SweepPoint p : points) {
-                running.add(pool.submit(() -> {
-                    try {
-                        return task.run(p);
-                    } catch (Exception | Error e) {
-                        return new PointOutcome(p, null, Map.of(), describe(e));
-                    }
-                }));
+            for (SweepJob job : jobs) {
+                running.add(pool.submit(() -> run(job, jobs.size(), threads == 1, invocation)));
             }
             List<PointOutcome> outcomes = new ArrayList<>();
             for (Future<PointOutcome> f : running) {
@@ -61,7 +62,15 @@ public final class LocalSweepExecutor implements SweepExecutor {
         }
     }
 
-    private static String describe(Throwable e) {
-        return (e.getMessage() == null ? e.toString() : e.getMessage()).strip().replaceAll("\\s+", " ");
+    private PointOutcome run(SweepJob job, int count, boolean alone, Invocation invocation) {
+        PrintStream console = alone ? invocation.out()
+                : LinePrefixedStream.of(invocation.out(), "[" + job.point().index() + "/" + count + "] ");
+        console.printf("== point %d of %d: %s ==%n", job.point().index(), count, job.point().label());
+        try {
+            runs.get().execute(job.run(), invocation.printingTo(console, alone && invocation.terminal()));
+            return PointOutcome.read(job);
+        } catch (Exception | Error e) {
+            return PointOutcome.failed(job, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
     }
 }

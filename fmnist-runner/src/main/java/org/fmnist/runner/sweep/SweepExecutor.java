@@ -1,29 +1,22 @@
 package org.fmnist.runner.sweep;
 
 import java.util.List;
+import org.fmnist.runner.Invocation;
 
 /**
- * Runs the points of a sweep. An executor decides where points run and how many at once; it never
- * changes what a point computes, so a sweep gives the same numbers on any executor.
+ * Runs the jobs of a sweep. An executor decides where jobs run and how many at once; it never
+ * changes what a job computes, so a sweep gives the same numbers on any executor. It receives
+ * plain {@link SweepJob}s, not code, so another engine can run them on other machines.
  */
 public interface SweepExecutor {
 
-    /** What running one point means, supplied by the runner. */
-    @FunctionalInterface
-    interface PointTask {
-        /**
-         * Runs {@code point} to its end.
-         *
-         * @throws Exception when the point fails; the executor records it and goes on with the others
-         */
-        PointOutcome run(SweepPoint point) throws Exception;
-    }
-
     /**
-     * Runs every point and returns their outcomes in point order. A point that throws becomes a
-     * failed outcome; the other points still run.
+     * Runs every job and returns their outcomes in point order, each read from its run folder's
+     * {@code metrics.json} ({@link PointOutcome#read}). A job that fails becomes a failed outcome; the
+     * others still run.
      *
      * @param parallel how many points the spec allows at once ({@code sweep.parallel})
+     * @param invocation the console and environment of the runner that started the sweep
      */
-    List<PointOutcome> runAll(List<SweepPoint> points, PointTask task, int parallel);
+    List<PointOutcome> runAll(List<SweepJob> jobs, int parallel, Invocation invocation);
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.fmnist.core.spec.TrackingSpec;
-import org.fmnist.runner.ExperimentModule;
+import org.fmnist.runner.Invocation;
 import org.fmnist.runner.tracking.LocalRunStore.LocalRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +41,24 @@ public final class MlflowTracker implements RunTracker {
     /** "key@step" of the points a resumed run had recorded before it stopped. */
     private Set<String> recordedBefore = Set.of();
 
-    @Inject
-    MlflowTracker(ExperimentModule.RunContext context) {
-        this(context.spec().spec().tracking(), context.environment(), MlflowServer.Limits.DEFAULT);
+    /** Registered as {@code mlflow}; MLflow's server settings may come from the environment. */
+    static final class Factory implements TrackerFactory {
+        private final Map<String, String> env;
+
+        @Inject
+        Factory(Invocation invocation) {
+            this.env = invocation.environment();
+        }
+
+        @Override
+        public String description() {
+            return "the local MLflow store (tracking.store), copied live to a server when tracking.uri or MLFLOW_TRACKING_URI names one";
+        }
+
+        @Override
+        public RunTracker create(TrackingSpec spec) {
+            return new MlflowTracker(spec, env, MlflowServer.Limits.DEFAULT);
+        }
     }
 
     MlflowTracker(TrackingSpec spec, Map<String, String> env, MlflowServer.Limits limits) {
@@ -62,7 +77,7 @@ public final class MlflowTracker implements RunTracker {
     }
 
     /** The experiment: {@code tracking.experiment}, else {@code MLFLOW_EXPERIMENT_NAME}, else the spec's name. */
-    public static String experiment(TrackingSpec spec, Map<String, String> env, String specName) {
+    static String experiment(TrackingSpec spec, Map<String, String> env, String specName) {
         if (spec.experiment() != null && !spec.experiment().isBlank()) {
             return spec.experiment();
         }
@@ -88,9 +103,10 @@ public final class MlflowTracker implements RunTracker {
             }
         }
         LocalRunStore store = new LocalRunStore(Path.of(spec.store()));
+        String experiment = experiment(spec, env, description.specName());
+        Map<String, String> tags = MlflowTags.of(description);
         if (description.resumeRunId() == null) {
-            run = store.createRun(description.experiment(), description.runName(),
-                    description.tags().getOrDefault("mlflow.user", ""), description.startMillis());
+            run = store.createRun(experiment, description.runName(), tags.get(MlflowTags.USER), description.startMillis());
         } else {
             run = store.run(description.resumeRunId()).orElseThrow(() -> new TrackingException("The MLflow run "
                     + description.resumeRunId() + " this run was recorded in is not in the local store " + store.root()
@@ -101,9 +117,9 @@ public final class MlflowTracker implements RunTracker {
             run.metrics().forEach((key, points) -> points.forEach(p -> recorded.add(key + "@" + p.step())));
             recordedBefore = recorded;
         }
-        run.setTags(description.tags());
+        run.setTags(tags);
         run.logParams(description.params());
-        String where = "tracking: MLflow run " + run.runId() + " in experiment '" + description.experiment()
+        String where = "tracking: MLflow run " + run.runId() + " in experiment '" + experiment
                 + "', local store " + run.dir();
         if (server != null) {
             replicator = new RunReplicator(server, run);

@@ -3,9 +3,24 @@ package org.fmnist.runner.tracking;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.fmnist.core.spec.TrackingSpec;
 
 /** {@code tracking.type: none}: the run folder is the only record. */
 final class NoTracker implements RunTracker {
+
+    /** Registered as {@code none}. */
+    static final class Factory implements TrackerFactory {
+        @Override
+        public String description() {
+            return "the run folder is the only record";
+        }
+
+        @Override
+        public RunTracker create(TrackingSpec spec) {
+            return new NoTracker();
+        }
+    }
+
     @Override
     public String start(RunDescription run) {
         return "tracking: none (tracking.type: none); the run folder is the record";

@@ -25,7 +25,7 @@ public final class RunReplicator {
     /** Tag on the server's copy naming the local run it came from. */
     public static final String LOCAL_RUN_ID_TAG = "fmnist.local_run_id";
     /** MLflow's tag that nests a run under another, as a sweep's points under the sweep. */
-    public static final String PARENT_RUN_ID_TAG = "mlflow.parentRunId";
+    public static final String PARENT_RUN_ID_TAG = MlflowTags.PARENT_RUN_ID;
 
     private final MlflowServer server;
     private final LocalRun run;

@@ -3,13 +3,20 @@ package org.fmnist.runner.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fmnist.runner.Invocation;
+import org.fmnist.runner.job.JobRunner;
+import org.fmnist.runner.job.RunJob;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SweepPointsAndTableTest {
 
@@ -50,30 +57,57 @@ class SweepPointsAndTableTest {
         assertTrue(lines.get(5).startsWith("| – | 2 | 2 | failed: hidden must be at least 1 |"), lines.get(5));
     }
 
+    @TempDir
+    Path dir;
+
+    /** A job whose run folder is {@code dir/point-0i}, as a sweep places it. */
+    private SweepJob job(int i) {
+        SweepPoint p = new SweepPoint(i, Map.of("k", Integer.toString(i)));
+        RunJob run = new RunJob(JsonNodeFactory.instance.objectNode(), "spec.yaml", p.overrides(), Map.of(), Map.of(),
+                List.of(), dir.resolve(p.folderName()).toString(), false, null, Map.of());
+        return new SweepJob(p, run);
+    }
+
     @Test
-    void theLocalExecutorRunsEveryPointKeepsOrderAndSurvivesAFailure() {
+    void theLocalExecutorRunsEveryJobKeepsOrderReadsOutcomesBackAndSurvivesAFailure() {
         AtomicInteger atOnce = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        List<SweepPoint> points = new ArrayList<>();
+        List<SweepJob> jobs = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
-            points.add(new SweepPoint(i, Map.of("k", Integer.toString(i))));
+            jobs.add(job(i));
         }
-
-        List<PointOutcome> outcomes = new LocalSweepExecutor(2).runAll(points, p -> {
+        // Stands in for training: writes the metrics.json a finished run leaves, with its summary.
+        JobRunner fake = (job, invocation) -> {
             most.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(30);
-                if (p.index() == 3) {
+                if (job.overrides().equals(List.of("k=3"))) {
                     throw new IllegalStateException("point three\n  broke");
                 }
-                return done(p.index(), 0.5, 0.5);
+                Files.createDirectories(job.runFolder());
+                double accuracy = 0.5 + job.overrides().get(0).charAt(2) / 1000.0;
+                Files.writeString(job.runFolder().resolve("metrics.json"),
+                        "{\"test\": {}, \"summary\": {\"test_accuracy\": " + accuracy + "}}");
             } finally {
                 atOnce.decrementAndGet();
             }
-        }, 8);
+        };
+        Invocation invocation = new Invocation(System.out, System.err, false, Map.of(), Clock.systemUTC());
+
+        List<PointOutcome> outcomes = new LocalSweepExecutor(() -> fake, 2).runAll(jobs, 8, invocation);
 
         assertEquals(List.of(1, 2, 3, 4, 5, 6), outcomes.stream().map(o -> o.point().index()).toList());
         assertEquals("point three broke", outcomes.get(2).failure());
+        assertEquals(0.5 + '6' / 1000.0, outcomes.get(5).metrics().get("test_accuracy"), 1e-12, "read from metrics.json");
+        assertEquals(dir.resolve("point-06"), outcomes.get(5).folder());
         assertEquals(2, most.get(), "never more points at once than cores, however many the spec allows");
+    }
+
+    @Test
+    void aJobThatLeftNoMetricsIsAFailedPoint() {
+        PointOutcome o = PointOutcome.read(job(1));
+
+        assertTrue(o.failed());
+        assertTrue(o.failure().contains("no metrics.json"), o.failure());
     }
 }

@@ -59,7 +59,7 @@ class LocalRunStoreTest {
         TrackingSpec spec = new TrackingSpec("mlflow", null, null, dir.resolve("mlruns").toString());
         MlflowTracker tracker = new MlflowTracker(spec, Map.of(), MlflowServer.Limits.DEFAULT);
 
-        String where = tracker.start(new RunTracker.RunDescription("exp", "run", Map.of("a", "1"), Map.of("t", "v"), 5, null));
+        String where = tracker.start(new RunTracker.RunDescription("exp", "run", "exp.yaml", null, null, null, Map.of("a", "1"), Map.of("t", "v"), 5, null));
         tracker.logMetrics(Map.of("train_loss", 0.3), 1);
         List<String> first = tracker.finish(RunStatus.KILLED);
         List<String> second = tracker.finish(RunStatus.FINISHED);

@@ -1,4 +1,4 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,10 +1,13 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import jakarta.inject.Inject;
 import java.util.Map;
+import org.fmnist.runner.Invocation;
+import org.fmnist.runner.RunnerMain;
 import java.util.concurrent.Callable;
 import org.fmnist.runner.tracking.LocalRunStore;
 import org.fmnist.runner.tracking.MlflowServer;
@@ -29,8 +32,9 @@ final class SyncCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
 
-    SyncCommand(Map<String, String> environment) {
-        this.environment = environment;
+    @Inject
+    SyncCommand(Invocation invocation) {
+        this.environment = invocation.environment();
     }
 
     @Override

@@ -1,16 +1,14 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.inject.Guice;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
+import jakarta.inject.Inject;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.fmnist.augment.AugmentModule;
 import org.fmnist.core.augment.AugmentationFactory;
 import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.runner.Registry;
+import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 
 /** {@code runner augmentations}: the augmentations a spec's {@code augment} list can name, with their keys. */
@@ -20,10 +18,16 @@ final class AugmentationsCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private final Registry registry;
+
+    @Inject
+    AugmentationsCommand(Registry registry) {
+        this.registry = registry;
+    }
+
     @Override
     public Integer call() {
-        Map<String, AugmentationFactory<?>> all = new TreeMap<>(Guice.createInjector(new AugmentModule())
-                .getInstance(Key.get(new TypeLiteral<Map<String, AugmentationFactory<?>>>() {})));
+        Map<String, AugmentationFactory<?>> all = registry.augmentations();
         ObjectMapper yaml = new SpecMapper().yaml();
         all.forEach((name, factory) -> {
             spec.commandLine().getOut().printf("%-12s %s%n", name, factory.description());

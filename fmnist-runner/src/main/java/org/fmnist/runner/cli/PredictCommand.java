@@ -1,8 +1,6 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
-import com.google.inject.Guice;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
+import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,18 +9,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.captioning.CaptionGenerator;
-import org.fmnist.captioning.CaptioningModule;
 import org.fmnist.captioning.Prediction;
 import org.fmnist.core.data.PictureConversion;
 import org.fmnist.core.data.Split;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.fmnist.runner.Invocation;
+import org.fmnist.runner.Registry;
+import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,10 +47,13 @@ final class PredictCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     private final Map<String, String> environment;
+    private final Registry registry;
     private Split test;
 
-    PredictCommand(Map<String, String> environment) {
-        this.environment = environment;
+    @Inject
+    PredictCommand(Invocation invocation, Registry registry) {
+        this.environment = invocation.environment();
+        this.registry = registry;
     }
 
     @Override
@@ -63,13 +65,7 @@ final class PredictCommand implements Callable<Integer> {
             err.println("runner predict: no model at " + zip + ". Fix: give a run folder written with output.save_model: true, or its model.zip.");
             return RunnerMain.BAD_INPUT;
         }
-        Map<String, CaptionGenerator> generators = Guice.createInjector(new CaptioningModule())
-                .getInstance(Key.get(new TypeLiteral<Map<String, CaptionGenerator>>() {}));
-        CaptionGenerator generator = generators.get(captioner);
-        if (generator == null) {
-            err.println("runner predict: unknown captioner '" + captioner + "'. Fix: use one of " + new TreeSet<>(generators.keySet()));
-            return RunnerMain.BAD_INPUT;
-        }
+        CaptionGenerator generator = registry.captioner(captioner);
         MultiLayerNetwork net = SavedRun.network(model);
         int failed = 0;
         for (String input : inputs) {

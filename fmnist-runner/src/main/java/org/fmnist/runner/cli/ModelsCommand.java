@@ -1,8 +1,11 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.inject.Inject;
 import java.util.Map;
+import org.fmnist.runner.Registry;
+import org.fmnist.runner.RunnerMain;
 import org.fmnist.core.spec.SpecMapper;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,9 +16,16 @@ final class ModelsCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private final Registry registry;
+
+    @Inject
+    ModelsCommand(Registry registry) {
+        this.registry = registry;
+    }
+
     @Override
     public Integer call() {
-        RunnerMain.registeredModels().forEach((name, factory) -> {
+        registry.models().forEach((name, factory) -> {
             spec.commandLine().getOut().printf("%-12s %s%n", name, factory.description());
             // A parameter record fills in its own defaults, so binding no keys at all yields them.
             ObjectMapper yaml = new SpecMapper().yaml();

@@ -1,4 +1,4 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.PluginSpec;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 
 /** {@code runner keys}: every spec key with its type and description, read from the spec records. */

@@ -1,4 +1,4 @@
-package org.fmnist.runner;
+package org.fmnist.runner.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,13 +12,13 @@ import org.fmnist.core.eval.Evaluation;
 import org.fmnist.core.train.EpochMetrics;
 
 /** What a run hands its tracker: params, metrics and tables, named as researchers search for them. */
-final class TrackedValues {
+public final class TrackedValues {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TrackedValues() {}
 
     /** Every key of the resolved spec, flattened: {@code model.hidden=32}. Unset keys are left out. */
-    static Map<String, String> params(JsonNode spec) {
+    public static Map<String, String> params(JsonNode spec) {
         Map<String, String> params = new LinkedHashMap<>();
         flatten(spec, "", params);
         return params;
@@ -33,7 +33,7 @@ final class TrackedValues {
     }
 
     /** Per-epoch metrics; the evaluated split is "val" or "test". */
-    static Map<String, Double> epoch(EpochMetrics m) {
+    public static Map<String, Double> epoch(EpochMetrics m) {
         String split = m.evalSplit().equals("validation") ? "val" : m.evalSplit();
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("train_loss", m.trainLoss());
@@ -50,7 +50,7 @@ final class TrackedValues {
      * Final test metrics, per class too ({@code test_f1_shirt}). When the test set was already the
      * per-epoch split, its loss and accuracy were logged at the last epoch and are not repeated.
      */
-    static Map<String, Double> test(Evaluation test, boolean testWasPerEpochSplit, double trainSeconds) {
+    public static Map<String, Double> test(Evaluation test, boolean testWasPerEpochSplit, double trainSeconds) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (!testWasPerEpochSplit) {
             metrics.put("test_loss", test.loss());
@@ -72,7 +72,7 @@ final class TrackedValues {
     }
 
     /** The keys of {@link #test}'s metrics a sweep can be sorted by (all but the training time). */
-    static java.util.Set<String> testMetricNames() {
+    public static java.util.Set<String> testMetricNames() {
         java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of("test_loss", "test_accuracy",
                 "test_macro_precision", "test_macro_recall", "test_macro_f1", "test_weighted_f1"));
         for (FashionClass c : FashionClass.values()) {
@@ -84,7 +84,7 @@ final class TrackedValues {
     }
 
     /** MLflow tables ({"columns": [...], "data": [[...]]}), shown as tables in the MLflow UI. */
-    static Map<String, String> tables(Evaluation test) {
+    public static Map<String, String> tables(Evaluation test) {
         Map<String, String> tables = new LinkedHashMap<>();
         List<String> columns = new ArrayList<>(List.of("true \\ predicted"));
         for (FashionClass c : FashionClass.values()) {

@@ -1,4 +1,4 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fmnist.runner.Provenance;
+import org.fmnist.runner.RunResult;
 import java.util.Locale;
 
 /** What a rerun tells its user: whether code, data or libraries changed since the original, and whether the results match. */

@@ -1,4 +1,4 @@
-package org.fmnist.runner;
+package org.fmnist.runner.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import jakarta.inject.Inject;
 import java.util.Map;
+import org.fmnist.runner.Invocation;
+import org.fmnist.runner.RunnerMain;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.captioning.BertCaptioner;
@@ -16,6 +19,7 @@ import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.Prediction;
 import org.fmnist.captioning.TemplateCaptioner;
 import org.fmnist.core.data.Split;
+import org.fmnist.runner.RunCaptions;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
 import picocli.CommandLine.Command;
@@ -42,8 +46,9 @@ final class BenchCaptionsCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
 
-    BenchCaptionsCommand(Map<String, String> environment) {
-        this.environment = environment;
+    @Inject
+    BenchCaptionsCommand(Invocation invocation) {
+        this.environment = invocation.environment();
     }
 
     @Override

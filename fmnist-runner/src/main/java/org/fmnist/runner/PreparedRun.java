@@ -1,0 +1,40 @@
+package org.fmnist.runner;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.augment.Augmentation;
+import org.fmnist.core.data.DataSource;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.model.ModelContext;
+import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.spec.ResolvedSpec;
+
+/**
+ * Everything chosen and loaded before a network exists: the model and its bound parameters, the
+ * augmentation, the thread budget and the three splits. A run and {@code runner bench} both start here.
+ *
+ * @param eval the split measured after each epoch: the validation slice, or the test set when none is held out
+ */
+public record PreparedRun(ResolvedSpec resolved, ModelFactory<?> factory, Record parameters, Augmentation augmentation,
+                          int threads, DataSource data, Split train, Split eval, Split test) {
+
+    public ExperimentSpec spec() {
+        return resolved.spec();
+    }
+
+    /** Whether the test set is also the per-epoch split (no validation images held out). */
+    public boolean evaluatesOnTest() {
+        return eval == test;
+    }
+
+    /** A new network of the spec's model, initialised from the spec's seed. */
+    public MultiLayerNetwork newNetwork() {
+        return create(factory);
+    }
+
+    private <P extends Record> MultiLayerNetwork create(ModelFactory<P> typed) {
+        ExperimentSpec spec = spec();
+        return typed.create(typed.parametersType().cast(parameters),
+                new ModelContext(spec.seed(), spec.training().optimizer().updater(spec.training())));
+    }
+}

@@ -1,0 +1,123 @@
+package org.fmnist.runner;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.fmnist.captioning.CaptionGenerator;
+import org.fmnist.core.augment.Augmentation;
+import org.fmnist.core.augment.AugmentationFactory;
+import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.spec.PluginSpec;
+import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecException;
+import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.core.spec.SpecProblem;
+import org.fmnist.runner.sweep.SweepExecutor;
+import org.fmnist.runner.tracking.RunTracker;
+import org.fmnist.runner.tracking.TrackerFactory;
+
+/**
+ * Everything a spec can name, as the plugin modules registered it in their {@code MapBinder}s, and
+ * the lookups by name: an unknown name is a {@link SpecException} that lists the names known, so
+ * every command reports it the same way.
+ */
+public final class Registry {
+    private final Map<String, ModelFactory<?>> models;
+    private final Map<String, AugmentationFactory<?>> augmentations;
+    private final Map<String, Provider<CaptionGenerator>> captioners;
+    private final Map<String, TrackerFactory> trackers;
+    private final Map<String, SweepExecutor> executors;
+    private final SpecMapper mapper = new SpecMapper();
+
+    @Inject
+    Registry(Map<String, ModelFactory<?>> models, Map<String, AugmentationFactory<?>> augmentations,
+             Map<String, Provider<CaptionGenerator>> captioners, Map<String, TrackerFactory> trackers,
+             Map<String, SweepExecutor> executors) {
+        this.models = models;
+        this.augmentations = augmentations;
+        this.captioners = captioners;
+        this.trackers = trackers;
+        this.executors = executors;
+    }
+
+    /** The registered models by name, sorted, for listing. */
+    public SortedMap<String, ModelFactory<?>> models() {
+        return new TreeMap<>(models);
+    }
+
+    /** The registered augmentations by name, sorted, for listing. */
+    public SortedMap<String, AugmentationFactory<?>> augmentations() {
+        return new TreeMap<>(augmentations);
+    }
+
+    /** The model {@code model.type} names. */
+    public ModelFactory<?> model(ResolvedSpec spec) {
+        return named(models, spec.spec().model().type(), spec.sourceOf("model.type"), "model.type", "model type");
+    }
+
+    /** The factories of the registered models among {@code types}; unknown ones are left for the run to report. */
+    public List<ModelFactory<?>> modelsAmong(List<String> types) {
+        return types.stream().filter(models::containsKey).<ModelFactory<?>>map(models::get).toList();
+    }
+
+    /** The spec's {@code augment} list composed in order; none when the list is empty. */
+    public Augmentation augmentation(ResolvedSpec spec) {
+        List<PluginSpec> entries = spec.spec().augment();
+        Augmentation all = Augmentation.none();
+        for (int i = 0; i < entries.size(); i++) {
+            String key = "augment[" + i + "]";
+            AugmentationFactory<?> factory = named(augmentations, entries.get(i).type(), spec.sourceOf("augment"), key + ".type", "augmentation");
+            all = all.then(create(factory, entries.get(i), key, spec));
+        }
+        return all;
+    }
+
+    private <P extends Record> Augmentation create(AugmentationFactory<P> factory, PluginSpec entry, String key,
+                                                   ResolvedSpec spec) {
+        return factory.create(mapper.bindParameters(entry.params(), factory.parametersType(), key, spec::sourceOf));
+    }
+
+    /** The caption generators {@code captioning.generators} names, in its order. */
+    public Map<String, CaptionGenerator> captioners(ResolvedSpec spec) {
+        Map<String, CaptionGenerator> chosen = new LinkedHashMap<>();
+        for (String name : spec.spec().captioning().generators()) {
+            chosen.put(name, named(captioners, name, spec.sourceOf("captioning.generators"), "captioning.generators", "caption generator").get());
+        }
+        return chosen;
+    }
+
+    /** A caption generator by name, as {@code runner predict --captioner} gives it. */
+    public CaptionGenerator captioner(String name) {
+        Provider<CaptionGenerator> g = captioners.get(name);
+        if (g == null) {
+            throw new SpecException(new SpecProblem("command-line option --captioner", "", "unknown caption generator '"
+                    + name + "'", "use one of " + new TreeSet<>(captioners.keySet())));
+        }
+        return g.get();
+    }
+
+    /** A new tracker of the kind {@code tracking.type} names. */
+    public RunTracker tracker(ResolvedSpec spec) {
+        return named(trackers, spec.spec().tracking().type(), spec.sourceOf("tracking.type"), "tracking.type", "tracker")
+                .create(spec.spec().tracking());
+    }
+
+    /** The executor {@code sweep.executor} names. */
+    public SweepExecutor executor(ResolvedSpec spec) {
+        return named(executors, spec.spec().sweep().executor(), spec.sourceOf("sweep.executor"), "sweep.executor", "sweep executor");
+    }
+
+    private static <T> T named(Map<String, T> registered, String name, String source, String key, String what) {
+        T found = registered.get(name);
+        if (found == null) {
+            throw new SpecException(new SpecProblem(source, key, "unknown " + what + " '" + name + "'",
+                    "use one of the registered " + what + "s: " + new TreeSet<>(registered.keySet())));
+        }
+        return found;
+    }
+}

@@ -1,0 +1,88 @@
+package org.fmnist.runner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.fmnist.captioning.CaptionConsistency;
+import org.fmnist.captioning.CaptionGenerator;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.eval.Evaluation;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.plot.ConfusionMatrixChart;
+import org.fmnist.core.plot.SampleGrid;
+import org.fmnist.core.plot.TrainingCurves;
+import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.train.EpochMetrics;
+import org.fmnist.core.train.Trainer;
+import org.fmnist.runner.sweep.SweepTable;
+import org.fmnist.runner.tracking.TrackedValues;
+
+/**
+ * Writes what a finished run leaves in its folder: the reports, the confusion matrix, the pictures,
+ * the model and {@code metrics.json}, whose {@code summary} is what a sweep reads back to compare
+ * points wherever they ran.
+ */
+final class RunOutputs {
+    /** The key of {@code metrics.json} holding the run's flat final metrics. */
+    static final String SUMMARY = "summary";
+    private final ObjectMapper json = JsonMapperFactory.create();
+
+    /** Everything a run's outputs are made from. */
+    record Finished(ExperimentSpec spec, MultiLayerNetwork net, List<EpochMetrics> history, Integer keptEpoch,
+                    Evaluation evaluation, Split test, Map<String, CaptionGenerator> generators,
+                    Map<String, CaptionConsistency.Result> captioning, double trainSeconds) {}
+
+    void write(RunFolder folder, Finished run, double wallSeconds) throws Exception {
+        ExperimentSpec spec = run.spec();
+        Evaluation evaluation = run.evaluation();
+        String title = spec.name() + " (" + spec.model().type() + ")";
+        folder.writeText("report.md", RunReport.markdown(spec.name(), evaluation));
+        folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
+        folder.writeText("confusion-matrix.csv", RunReport.confusionCsv(evaluation.confusion()));
+        folder.writePng("confusion-matrix.png", ConfusionMatrixChart.render(evaluation.confusion(),
+                String.format("%s: test accuracy %.4f", title, evaluation.accuracy())));
+        if (spec.output().samples() > 0) {
+            List<Integer> chosen = SampleGrid.choose(evaluation.predictions(), spec.output().samples(), spec.seed());
+            List<String> captions = new ArrayList<>();
+            String captioner = run.generators().isEmpty() ? null : run.generators().keySet().iterator().next();
+            if (captioner != null) {
+                for (int i : chosen) {
+                    captions.add(run.generators().get(captioner)
+                            .caption(RunCaptions.prediction(run.test(), evaluation.predictions(), i)));
+                }
+            }
+            folder.writePng("samples.png", SampleGrid.render(run.test(), evaluation.predictions(), chosen, captions,
+                    title + ": sample test predictions (green right, red wrong)"
+                            + (captioner == null ? "" : ", " + captioner + " captions")));
+        }
+        folder.writePng("training-curves.png", TrainingCurves.render(run.history(), title));
+        if (spec.output().saveModel()) {
+            folder.write("model.zip", tmp -> ModelSerializer.writeModel(run.net(), tmp.toFile(), true));
+        }
+        Map<String, Object> metrics = RunReport.metrics(spec.name(), spec.model().type(), run.net().numParams(),
+                run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);
+        metrics.put(SUMMARY, summary(run));
+        folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
+    }
+
+    /**
+     * The run's final numbers under the names the trackers use: the kept epoch's validation loss and
+     * accuracy (when images were held out), every test metric and the mean seconds per epoch.
+     */
+    static Map<String, Double> summary(Finished run) {
+        Map<String, Double> summary = new LinkedHashMap<>();
+        int kept = Trainer.bestEpoch(run.history());
+        run.history().stream().filter(m -> m.evalSplit().equals("validation")).filter(m -> m.epoch() == kept)
+                .findFirst().ifPresent(m -> {
+                    summary.put("val_accuracy", m.evalAccuracy());
+                    summary.put("val_loss", m.evalLoss());
+                });
+        summary.putAll(TrackedValues.test(run.evaluation(), false, run.trainSeconds()));
+        summary.put(SweepTable.SECONDS_PER_EPOCH, run.trainSeconds() / run.history().size());
+        return summary;
+    }
+}

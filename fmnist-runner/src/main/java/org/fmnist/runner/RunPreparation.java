@@ -1,0 +1,91 @@
+package org.fmnist.runner;
+
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.fmnist.core.augment.Augmentation;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.FashionMnist;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.ModelParameters;
+import org.fmnist.core.spec.DataSpec;
+import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.core.train.Trainer;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * Turns a resolved spec into a {@link PreparedRun}: looks up and binds every plugin the spec names
+ * (so a bad name fails before any data loads), sets the thread budget, then finds, verifies and
+ * splits the data. The order matters: the native memory guard is chosen before ND4J first loads.
+ */
+public final class RunPreparation {
+    private final Registry registry;
+    private final Invocation invocation;
+    private final NativeMemoryGuard memoryGuard;
+    private final SpecMapper mapper = new SpecMapper();
+
+    @Inject
+    RunPreparation(Registry registry, Invocation invocation, NativeMemoryGuard memoryGuard) {
+        this.registry = registry;
+        this.invocation = invocation;
+        this.memoryGuard = memoryGuard;
+    }
+
+    public PreparedRun prepare(ResolvedSpec resolved) {
+        ExperimentSpec spec = resolved.spec();
+        ModelFactory<?> factory = registry.model(resolved);
+        Record parameters = ModelParameters.bind(factory, resolved, mapper);
+        Augmentation augmentation = registry.augmentation(resolved);
+        memoryGuard.chooseFor(List.of(factory));
+        int threads = spec.training().threads() > 0 ? spec.training().threads() : factory.preferredThreads();
+        useThreads(threads);
+
+        FashionMnist data = locator(spec.data()).load();
+        Split train = data.train().head(limit(spec.data().trainLimit(), data.train().size()));
+        Split test = data.test().head(limit(spec.data().testLimit(), data.test().size()));
+        Split[] trainAndEval = holdOut(train, test, spec.training().validationSplit(), spec.seed());
+        return new PreparedRun(resolved, factory, parameters, augmentation, threads, data.source(), trainAndEval[0],
+                trainAndEval[1], test);
+    }
+
+    private DataLocator locator(DataSpec d) {
+        Path cache = d.cache() != null ? Path.of(d.cache()) : DataLocator.defaultCache(invocation.environment());
+        Optional<URI> mirror = d.download() ? Optional.of(URI.create(d.mirror())) : Optional.empty();
+        return DataLocator.standard(d.dir() == null ? null : Path.of(d.dir()), cache, mirror, invocation.environment());
+    }
+
+    /** Limits both ND4J's own threads and OpenBLAS's for this process. */
+    static void useThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+        // libnd4j's OpenMP team otherwise stays as large as the machine, whatever the settings above say.
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    }
+
+    private static int limit(int requested, int available) {
+        return requested == 0 ? available : Math.min(requested, available);
+    }
+
+    /** {train, eval}: with a validation fraction, a seeded slice of the training images; else the test set. */
+    static Split[] holdOut(Split train, Split test, double fraction, long seed) {
+        if (fraction <= 0) {
+            return new Split[] {train, test};
+        }
+        int[] order = Trainer.permutation(train.size(), new Random(seed ^ 0x5DEECE66DL));
+        int held = (int) Math.round(train.size() * fraction);
+        int[] validation = Arrays.copyOfRange(order, 0, held);
+        int[] rest = Arrays.copyOfRange(order, held, order.length);
+        Arrays.sort(validation);
+        Arrays.sort(rest);
+        return new Split[] {train.select("train", rest), train.select("validation", validation)};
+    }
+}

@@ -1,0 +1,22 @@
+package org.fmnist.runner;
+
+import com.google.inject.AbstractModule;
+import org.fmnist.runner.job.JobRunner;
+
+/** Binds what the entry point knows before any command runs: the {@link Invocation} and the memory guard. */
+final class RunnerModule extends AbstractModule {
+    private final Invocation invocation;
+    private final NativeMemoryGuard memoryGuard;
+
+    RunnerModule(Invocation invocation, NativeMemoryGuard memoryGuard) {
+        this.invocation = invocation;
+        this.memoryGuard = memoryGuard;
+    }
+
+    @Override
+    protected void configure() {
+        bind(Invocation.class).toInstance(invocation);
+        bind(NativeMemoryGuard.class).toInstance(memoryGuard);
+        bind(JobRunner.class).to(ExperimentRun.class);
+    }
+}

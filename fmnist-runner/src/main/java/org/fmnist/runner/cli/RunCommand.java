@@ -1,0 +1,136 @@
+package org.fmnist.runner.cli;
+
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecException;
+import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.core.spec.SpecProblem;
+import org.fmnist.core.spec.SweepSpec;
+import org.fmnist.runner.ExperimentRun;
+import org.fmnist.runner.Invocation;
+import org.fmnist.runner.NativeMemoryGuard;
+import org.fmnist.runner.Registry;
+import org.fmnist.runner.RunnerMain;
+import org.fmnist.runner.SweepRun;
+import org.fmnist.runner.job.RunJob;
+import org.fmnist.runner.sweep.SweepPoint;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./runner SPEC [KEY=VALUE...]}: one run, or a sweep when the spec or {@code --sweep} gives a grid. */
+@Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = RunCommand.Version.class,
+        description = {"Trains, evaluates and records a Fashion-MNIST experiment described by a YAML spec.", "",
+                "Example: ./runner experiments/baseline.yaml training.epochs=3",
+                "         ./runner experiments/baseline.yaml --sweep model.hidden=32,64,128"},
+        footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
+                + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
+        subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, KeysCommand.class, ModelsCommand.class,
+                AugmentationsCommand.class, CompareCommand.class, SyncCommand.class, PredictCommand.class,
+                BenchCommand.class, BenchCaptionsCommand.class})
+public final class RunCommand implements Callable<Integer> {
+    @Mixin
+    SpecArguments arguments;
+
+    @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
+            description = "Run the spec once for each value (and each combination with other --sweep options), "
+                    + "as one sweep, e.g. --sweep model.hidden=32,64,128. Adds to the spec's sweep.grid.")
+    List<String> sweep = new ArrayList<>();
+
+    @Option(names = "--point", paramLabel = "N",
+            description = "Run only point N (1-based, as the sweep's table numbers them) of the sweep, as a single run.")
+    Integer point;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    private final Invocation invocation;
+    private final Registry registry;
+    private final NativeMemoryGuard memoryGuard;
+    private final ExperimentRun run;
+    private final SweepRun sweepRun;
+    private final SpecLoader loader = new SpecLoader();
+
+    @Inject
+    RunCommand(Invocation invocation, Registry registry, NativeMemoryGuard memoryGuard, ExperimentRun run,
+               SweepRun sweepRun) {
+        this.invocation = invocation;
+        this.registry = registry;
+        this.memoryGuard = memoryGuard;
+        this.run = run;
+        this.sweepRun = sweepRun;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (arguments.spec == null) {
+            commandSpec.commandLine().usage(invocation.err());
+            return RunnerMain.BAD_INPUT;
+        }
+        ResolvedSpec resolved = withCommandLineSweep(loader.load(arguments.spec, arguments.overrides, invocation.environment()));
+        List<String> command = arguments.asTyped();
+        sweep.forEach(s -> command.add("--sweep=" + s));
+        if (point != null) {
+            command.add("--point=" + point);
+            resolved = onePoint(resolved, point);
+        }
+        if (!resolved.spec().sweep().isEmpty()) {
+            // The memory guard is chosen once per process, before ND4J loads, for every model of the sweep.
+            memoryGuard.chooseFor(registry.modelsAmong(resolved.spec().sweep().grid()
+                    .getOrDefault("model.type", List.of(resolved.spec().model().type()))));
+            return sweepRun.call(resolved, command);
+        }
+        run.run(RunJob.of(resolved, loader.mapper(), command), invocation);
+        return RunnerMain.OK;
+    }
+
+    /** {@code resolved} with the {@code --sweep} options added to its grid. */
+    private ResolvedSpec withCommandLineSweep(ResolvedSpec resolved) {
+        if (sweep.isEmpty()) {
+            return resolved;
+        }
+        Map<String, List<String>> grid = new LinkedHashMap<>(resolved.spec().sweep().grid());
+        for (String option : sweep) {
+            int eq = option.indexOf('=');
+            List<String> values = eq < 0 ? List.of() : Arrays.stream(option.substring(eq + 1).split(","))
+                    .map(String::trim).filter(v -> !v.isEmpty()).toList();
+            if (values.isEmpty()) {
+                throw new SpecException(new SpecProblem("command-line option --sweep " + option, "",
+                        "is not of the form KEY=V1,V2,...", "write e.g. --sweep model.hidden=32,64,128"));
+            }
+            grid.put(option.substring(0, eq).trim(), values);
+        }
+        ExperimentSpec s = resolved.spec();
+        SweepSpec old = s.sweep();
+        ExperimentSpec withGrid = new ExperimentSpec(s.name(), s.description(), s.seed(), s.data(), s.model(), s.training(),
+                s.tracking(), s.output(), s.captioning(), s.augment(),
+                new SweepSpec(grid, old.metric(), old.executor(), old.parallel()));
+        return new ResolvedSpec(withGrid, resolved.file(), resolved.overrides(), resolved.environment(), resolved.sources());
+    }
+
+    /** Point {@code n} of {@code sweep}'s grid, resolved as a single run. */
+    private ResolvedSpec onePoint(ResolvedSpec sweep, int n) {
+        List<SweepPoint> points = SweepPoint.grid(sweep.spec().sweep().grid());
+        if (n < 1 || n > points.size()) {
+            throw new SpecException(new SpecProblem("command-line option --point " + n, "sweep.grid",
+                    "the sweep has " + points.size() + " point" + (points.size() == 1 ? "" : "s"),
+                    points.isEmpty() ? "--point needs a spec with sweep.grid or --sweep options" : "give a number from 1 to " + points.size()));
+        }
+        return SweepRun.point(sweep, points.get(n - 1), invocation.environment());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"fmnist " + RunCommand.class.getPackage().getImplementationVersion()};
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.fmnist.runner.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.fmnist.core.spec.SpecException;
+import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.core.spec.SpecProblem;
+
+/** The resolved spec a run folder saved, which {@code resume} and {@code rerun} start from. */
+final class SavedSpec {
+    private SavedSpec() {}
+
+    /** {@code run}'s {@code spec.yaml}; a clear error when {@code run} is not a run folder. */
+    static Path in(Path run) {
+        Path file = run.resolve("spec.yaml");
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(run.resolve("provenance.json"))) {
+            throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder (no spec.yaml and provenance.json)",
+                    "give a folder a run wrote, e.g. runs/baseline/20261124-101500 or results/baseline"));
+        }
+        return file;
+    }
+
+    /**
+     * The environment without its {@code FMNIST_SECTION__KEY} variables: a saved spec is already
+     * resolved, and variables set today must not silently change what is rerun or resumed.
+     */
+    static Map<String, String> withoutSpecKeys(Map<String, String> environment) {
+        Map<String, String> kept = new TreeMap<>(environment);
+        kept.keySet().removeIf(k -> k.startsWith(SpecLoader.ENV_PREFIX) && k.contains("__"));
+        return kept;
+    }
+}
