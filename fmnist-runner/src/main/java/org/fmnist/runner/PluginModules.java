@@ -32,7 +32,10 @@ import org.fmnist.core.plugin.PluginModule;
  */
 final class PluginModules {
     private static final String SERVICE_FILE = "META-INF/services/" + PluginModule.class.getName();
-    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate key \"([^\"]*)\" found in (\\S+)");
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate key \"([^\"]*)\" found in (.+?)\\.?$",
+            Pattern.MULTILINE);
+    /** Guice names the modules that bound a duplicate by simple name: "1 : ModelsModule.configure(...)". */
+    private static final Pattern BOUND_AT = Pattern.compile("\\d+ : (\\w+)\\.configure\\(");
 
     /** Module class name to the jar (or folder) whose service file lists it. */
     private final Map<String, String> origins;
@@ -115,11 +118,14 @@ final class PluginModules {
         for (Message m : e.getErrorMessages()) {
             Matcher duplicate = DUPLICATE_KEY.matcher(m.getMessage());
             if (duplicate.find()) {
-                List<String> modules = modulesNamedIn(m.getMessage());
+                List<String> modules = new ArrayList<>();
+                Matcher bound = BOUND_AT.matcher(e.getMessage());
+                while (bound.find()) {
+                    modules.add(where(fullName(bound.group(1))));
+                }
                 return new PluginException("plugin error: the name '" + duplicate.group(1) + "' is registered twice in "
-                        + duplicate.group(2).replaceAll("[.,]+$", "") + ", by " + String.join(" and by ", modules.stream()
-                        .map(this::where).toList()) + ". Fix: give the plugin's entry another name, or remove one of the jars"
-                        + " from plugins/.", e);
+                        + duplicate.group(2) + ", by " + String.join(" and by ", modules) + ". Fix: give the plugin's entry"
+                        + " another name, or remove one of the jars from plugins/.", e);
             }
         }
         Message first = e.getErrorMessages().iterator().next();
@@ -135,6 +141,12 @@ final class PluginModules {
     private List<String> modulesNamedIn(String text) {
         return origins.keySet().stream().filter(text::contains)
                 .sorted((a, b) -> Integer.compare(text.indexOf(a), text.indexOf(b))).toList();
+    }
+
+    /** The plugin module class whose simple name is {@code simpleName}, or the name itself when none is. */
+    private String fullName(String simpleName) {
+        return origins.keySet().stream().filter(c -> c.endsWith("." + simpleName) || c.equals(simpleName)).findFirst()
+                .orElse(simpleName);
     }
 
     private String where(String moduleClass) {

@@ -1,13 +1,13 @@
 package org.fmnist.runner.extension;
 
-import com.google.inject.AbstractModule;
+import org.fmnist.core.plugin.PluginModule;
 import com.google.inject.multibindings.MapBinder;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.core.augment.AugmentationRegistry;
 import org.fmnist.core.model.ModelRegistry;
 
 /** A module outside the project's own: one registration line per model, augmentation and caption generator. */
-public final class ExtensionsModule extends AbstractModule {
+public final class ExtensionsModule extends PluginModule {
     @Override
     protected void configure() {
         ModelRegistry.models(binder()).addBinding("softmax").to(SoftmaxRegression.class);
