@@ -1,9 +1,9 @@
 package org.fmnist.models;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.Network;
 
 /**
  * {@code type: cnn}: conv 3×3×32 → max-pool → conv 3×3×64 → max-pool → dense 128 → dropout 0.5 →
@@ -49,7 +49,7 @@ public final class CompactCnn implements ModelFactory<CompactCnn.Parameters> {
     }
 
     @Override
-    public MultiLayerNetwork create(Parameters p, ModelContext context) {
+    public Network create(Parameters p, ModelContext context) {
         return new ConvNets(new int[] {p.filters1(), p.filters2()}, 1, p.kernel(), false, 0, p.dense(), p.dropout(),
                 p.onednn()).build(context);
     }

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.model.ModelContext;
+import org.fmnist.core.model.Network;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -30,7 +31,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 record ConvNets(int[] filters, int convsPerBlock, int kernel, boolean batchNorm, double blockDropout, int dense,
                 double denseDropout, boolean oneDnn) {
 
-    MultiLayerNetwork build(ModelContext context) {
+    Network build(ModelContext context) {
         var list = new NeuralNetConfiguration.Builder()
                 .seed(context.seed())
                 .updater(context.updater())
@@ -73,9 +74,10 @@ record ConvNets(int[] filters, int convsPerBlock, int kernel, boolean batchNorm,
         list.setInputType(InputType.convolutionalFlat(IdxFile.SIDE, IdxFile.SIDE, 1));
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
+        Network network = Network.of(net);
         if (oneDnn) {
-            OneDnnConvolutions.attach(net);
+            OneDnnConvolutions.attach(network);
         }
-        return net;
+        return network;
     }
 }

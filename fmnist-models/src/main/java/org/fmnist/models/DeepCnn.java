@@ -1,9 +1,9 @@
 package org.fmnist.models;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.Network;
 
 /**
  * {@code type: cnn-deep}: three blocks of two batch-normalised 3×3 convolutions (32, 64, 128
@@ -45,7 +45,7 @@ public final class DeepCnn implements ModelFactory<DeepCnn.Parameters> {
     }
 
     @Override
-    public MultiLayerNetwork create(Parameters p, ModelContext context) {
+    public Network create(Parameters p, ModelContext context) {
         int f = p.filters();
         return new ConvNets(new int[] {f, 2 * f, 4 * f}, 2, 3, true, p.blockDropout(), p.dense(), p.dropout(), p.onednn())
                 .build(context);

@@ -12,6 +12,7 @@ import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.Network;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -48,7 +49,7 @@ public final class DenseModel implements ModelFactory<DenseModel.Parameters> {
     }
 
     @Override
-    public MultiLayerNetwork create(Parameters p, ModelContext context) {
+    public Network create(Parameters p, ModelContext context) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(context.seed())
                 .updater(context.updater())
@@ -62,7 +63,7 @@ public final class DenseModel implements ModelFactory<DenseModel.Parameters> {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        return net;
+        return Network.of(net);
     }
 
     /** Per-step overhead dominates a model this small; a second thread only adds contention. */

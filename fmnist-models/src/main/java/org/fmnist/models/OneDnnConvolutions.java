@@ -5,7 +5,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.Network;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -19,10 +19,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class OneDnnConvolutions {
     private OneDnnConvolutions() {}
 
-    /** Attaches the helper to every plain convolution layer; returns how many were attached. */
-    public static int attach(MultiLayerNetwork net) {
+    /**
+     * Attaches the helper to every plain convolution layer, a graph's included; returns how many were
+     * attached.
+     */
+    public static int attach(Network net) {
         int attached = 0;
-        for (Layer layer : net.getLayers()) {
+        for (Layer layer : net.layers()) {
             if (layer.getClass() != ConvolutionLayer.class) {
                 continue;
             }

@@ -10,9 +10,9 @@ import com.google.inject.TypeLiteral;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.Network;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,30 +24,30 @@ class DenseModelTest {
 
     @Test
     void theReferenceHas25450ParametersByDl4jsOwnCount() {
-        MultiLayerNetwork net = model.create(new DenseModel.Parameters(null, null), context);
+        Network net = model.create(new DenseModel.Parameters(null, null), context);
 
         assertEquals(25_450, net.numParams());
-        assertEquals(784 * 32 + 32, net.getLayer(0).numParams());
-        assertEquals(32 * 10 + 10, net.getLayer(1).numParams());
+        assertEquals(784 * 32 + 32, net.layers().get(0).numParams());
+        assertEquals(32 * 10 + 10, net.layers().get(1).numParams());
     }
 
     @Test
     void isFlattenDenseReluThenSoftmax() {
-        MultiLayerNetwork net = model.create(new DenseModel.Parameters(null, null), context);
+        Network net = model.create(new DenseModel.Parameters(null, null), context);
 
-        DenseLayer hidden = assertInstanceOf(DenseLayer.class, net.getLayer(0).conf().getLayer());
-        OutputLayer output = assertInstanceOf(OutputLayer.class, net.getLayer(1).conf().getLayer());
+        DenseLayer hidden = assertInstanceOf(DenseLayer.class, net.layers().get(0).conf().getLayer());
+        OutputLayer output = assertInstanceOf(OutputLayer.class, net.layers().get(1).conf().getLayer());
         assertEquals(784, hidden.getNIn());
         assertEquals(32, hidden.getNOut());
         assertEquals(Activation.RELU.getActivationFunction(), hidden.getActivationFn());
         assertEquals(Activation.SOFTMAX.getActivationFunction(), output.getActivationFn());
         assertEquals(10, output.getNOut());
-        assertEquals(2, net.getnLayers());
+        assertEquals(2, net.layers().size());
     }
 
     @Test
     void outputsAProbabilityDistributionPerImage() {
-        MultiLayerNetwork net = model.create(new DenseModel.Parameters(null, null), context);
+        Network net = model.create(new DenseModel.Parameters(null, null), context);
 
         float[] sums = net.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 784)).sum(1).toFloatVector();
 
@@ -58,16 +58,16 @@ class DenseModelTest {
 
     @Test
     void hiddenWidthChangesTheParameterCount() {
-        MultiLayerNetwork net = model.create(new DenseModel.Parameters(64, Activation.TANH), context);
+        Network net = model.create(new DenseModel.Parameters(64, Activation.TANH), context);
 
         assertEquals(784 * 64 + 64 + 64 * 10 + 10, net.numParams());
     }
 
     @Test
     void theSameSeedGivesTheSameWeights() {
-        MultiLayerNetwork a = model.create(new DenseModel.Parameters(null, null), context);
-        MultiLayerNetwork b = model.create(new DenseModel.Parameters(null, null), context);
-        MultiLayerNetwork c = model.create(new DenseModel.Parameters(null, null), new ModelContext(2, new Adam(1e-3)));
+        Network a = model.create(new DenseModel.Parameters(null, null), context);
+        Network b = model.create(new DenseModel.Parameters(null, null), context);
+        Network c = model.create(new DenseModel.Parameters(null, null), new ModelContext(2, new Adam(1e-3)));
 
         assertEquals(a.params(), b.params());
         assertEquals(false, a.params().equals(c.params()));

@@ -12,9 +12,11 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.ModelContext;
+import org.fmnist.core.model.Network;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,7 +27,7 @@ import org.nd4j.linalg.learning.config.Adam;
 class OneDnnConvolutionsTest {
     private final ModelContext context = new ModelContext(7, new Adam(1e-3));
 
-    private static INDArray[] batch() {
+    static INDArray[] batch() {
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.rand(DataType.FLOAT, 16, 784);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 16, 10);
@@ -42,13 +44,21 @@ class OneDnnConvolutionsTest {
 
     @Test
     void theFastPathIsAttachedAndMatchesDl4jsGradients() {
-        MultiLayerNetwork fast = new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, 0.0, true), context);
-        MultiLayerNetwork plain = new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, 0.0, false), context);
-        assertInstanceOf(MKLDNNConvHelper.class, fast.getLayer(0).getHelper());
-        assertInstanceOf(MKLDNNConvHelper.class, fast.getLayer(2).getHelper());
-        assertNull(plain.getLayer(0).getHelper());
-        assertEquals(plain.params(), fast.params(), "same seed, same starting weights");
+        Network fast = new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, 0.0, true), context);
+        Network plain = new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, 0.0, false), context);
+        assertInstanceOf(MKLDNNConvHelper.class, fast.layers().get(0).getHelper());
+        assertInstanceOf(MKLDNNConvHelper.class, fast.layers().get(2).getHelper());
+        assertNull(plain.layers().get(0).getHelper());
 
+        assertSameForwardPassAndGradients(fast, plain);
+    }
+
+    /**
+     * {@code fast} and {@code plain}, built alike from the same seed, compute the same output and every
+     * gradient on a batch: the check that the helper is right, for either kind of network.
+     */
+    static void assertSameForwardPassAndGradients(Network fast, Network plain) {
+        assertEquals(plain.params(), fast.params(), "same seed, same starting weights");
         INDArray[] b = batch();
         assertTrue(relative(fast.output(b[0]), plain.output(b[0])) < 1e-4, "forward pass");
         Map<String, INDArray> gFast = gradients(fast, b);
@@ -60,12 +70,21 @@ class OneDnnConvolutionsTest {
         }
     }
 
-    private static Map<String, INDArray> gradients(MultiLayerNetwork net, INDArray[] b) {
-        net.setInput(b[0]);
-        net.setLabels(b[1]);
-        net.computeGradientAndScore();
+    /** The gradient of every parameter on batch {@code b}, by name, computed in training mode. */
+    private static Map<String, INDArray> gradients(Network network, INDArray[] b) {
+        // Network has no gradient API (training only needs fit), so this reaches for the DL4J object.
+        if (network.model() instanceof ComputationGraph graph) {
+            graph.setInputs(b[0]);
+            graph.setLabels(b[1]);
+            graph.computeGradientAndScore();
+        } else {
+            MultiLayerNetwork net = (MultiLayerNetwork) network.model();
+            net.setInput(b[0]);
+            net.setLabels(b[1]);
+            net.computeGradientAndScore();
+        }
         Map<String, INDArray> g = new java.util.TreeMap<>();
-        net.gradient().gradientForVariable().forEach((k, v) -> g.put(k, v.dup()));
+        network.model().gradient().gradientForVariable().forEach((k, v) -> g.put(k, v.dup()));
         return g;
     }
 
@@ -77,13 +96,13 @@ class OneDnnConvolutionsTest {
                 .setInputType(InputType.convolutional(28, 28, 1, CNN2DFormat.NHWC)).build());
         nhwc.init();
 
-        assertThrows(IllegalArgumentException.class, () -> OneDnnConvolutions.attach(nhwc));
+        assertThrows(IllegalArgumentException.class, () -> OneDnnConvolutions.attach(Network.of(nhwc)));
     }
 
     @Test
     void theCnnsHaveTheirDocumentedParameterCounts() {
         assertEquals(421_642, new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, null, false), context).numParams());
-        MultiLayerNetwork deep = new DeepCnn().create(new DeepCnn.Parameters(null, null, null, null, false), context);
+        Network deep = new DeepCnn().create(new DeepCnn.Parameters(null, null, null, null, false), context);
         assertEquals(585_962, deep.numParams());
         float[] sums = deep.output(batch()[0]).sum(1).toFloatVector();
         assertEquals(1f, sums[0], 1e-4f);

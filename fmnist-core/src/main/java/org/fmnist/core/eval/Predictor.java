@@ -1,9 +1,9 @@
 package org.fmnist.core.eval;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
+import org.fmnist.core.model.Network;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,12 +15,12 @@ public final class Predictor {
 
     private Predictor() {}
 
-    public static Predictions predict(MultiLayerNetwork net, Split split) {
+    public static Predictions predict(Network net, Split split) {
         return predict(net, split, 0, split.size());
     }
 
     /** Predictions for images {@code from} (inclusive) to {@code to} (exclusive). */
-    public static Predictions predict(MultiLayerNetwork net, Split split, int from, int to) {
+    public static Predictions predict(Network net, Split split, int from, int to) {
         int n = to - from;
         float[] probabilities = new float[n * FashionClass.COUNT];
         int[] predicted = new int[n];
@@ -30,7 +30,7 @@ public final class Predictor {
             float[] pixels = new float[size * IdxFile.PIXELS];
             System.arraycopy(split.pixels(), start * IdxFile.PIXELS, pixels, 0, pixels.length);
             try (INDArray features = Nd4j.create(pixels, new long[] {size, IdxFile.PIXELS}, DataType.FLOAT);
-                 INDArray output = net.output(features, false)) {
+                 INDArray output = net.output(features)) {
                 float[][] rows = output.toFloatMatrix();
                 for (int r = 0; r < size; r++) {
                     System.arraycopy(rows[r], 0, probabilities, (start - from + r) * FashionClass.COUNT, FashionClass.COUNT);

@@ -1,12 +1,11 @@
 package org.fmnist.core.model;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-
 /**
  * Builds one kind of model. Implementations are registered in a Guice {@code MapBinder} under the
  * name a spec gives as {@code model.type}; adding a model is one such class plus that one line.
  *
- * <p>Networks take flat input: a batch is {@code [batch, 784]} floats in [0, 1] and the output is a
+ * <p>A network may be a {@code MultiLayerNetwork} or a {@code ComputationGraph}, wrapped with
+ * {@link Network#of}. Networks take flat input: a batch is {@code [batch, 784]} floats in [0, 1] and the output is a
  * softmax over the ten classes.
  *
  * @param <P> the model's parameters: a record whose components are the keys allowed beside
@@ -22,7 +21,7 @@ public interface ModelFactory<P extends Record> {
     Class<P> parametersType();
 
     /** A new, initialised network. */
-    MultiLayerNetwork create(P parameters, ModelContext context);
+    Network create(P parameters, ModelContext context);
 
     /**
      * Native threads this model trains fastest with on the project's 2-core machines, used when the

@@ -11,8 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.api.Updater;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,7 +37,7 @@ public final class EpochCheckpoint implements TrainingListener {
                          List<EpochMetrics> history) {}
 
     @Override
-    public void onEpochState(MultiLayerNetwork net, TrainingState state) {
+    public void onEpochState(Network net, TrainingState state) {
         try {
             save(net, state);
         } catch (IOException e) {
@@ -47,21 +46,21 @@ public final class EpochCheckpoint implements TrainingListener {
         }
     }
 
-    void save(MultiLayerNetwork net, TrainingState state) throws IOException {
+    void save(Network net, TrainingState state) throws IOException {
         String name = "epoch-" + state.epochsDone();
         Path tmp = dir.resolve("." + name + ".tmp");
         deleteTree(tmp);
         Files.createDirectories(tmp);
         Nd4j.saveBinary(net.params(), tmp.resolve("params.bin").toFile());
-        INDArray updaterState = net.getUpdater().getStateViewArray();
+        INDArray updaterState = net.updaterState();
         if (updaterState != null) {
             Nd4j.saveBinary(updaterState, tmp.resolve("updater.bin").toFile());
         }
         if (state.bestParams() != null) {
             Nd4j.saveBinary(state.bestParams(), tmp.resolve("best-params.bin").toFile());
         }
-        JSON.writeValue(tmp.resolve("state.json").toFile(), new Saved(state.epochsDone(), net.getIterationCount(),
-                net.getEpochCount(), state.bestLoss(), state.sinceBest(), state.history()));
+        JSON.writeValue(tmp.resolve("state.json").toFile(), new Saved(state.epochsDone(), net.iterationCount(),
+                net.epochCount(), state.bestLoss(), state.sinceBest(), state.history()));
         Path target = dir.resolve(name);
         deleteTree(target);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -91,7 +90,7 @@ public final class EpochCheckpoint implements TrainingListener {
      *
      * @return empty when {@code dir} holds no complete checkpoint
      */
-    public static Optional<TrainingState> restore(Path dir, MultiLayerNetwork net) throws IOException {
+    public static Optional<TrainingState> restore(Path dir, Network net) throws IOException {
         Path latest = dir.resolve(LATEST);
         if (!Files.isRegularFile(latest)) {
             return Optional.empty();
@@ -106,13 +105,9 @@ public final class EpochCheckpoint implements TrainingListener {
         net.setParams(params);
         Path updaterFile = saved.resolve("updater.bin");
         if (Files.isRegularFile(updaterFile)) {
-            Updater updater = net.getUpdater();
-            updater.setStateViewArray(net, Nd4j.readBinary(updaterFile.toFile()), false);
+            net.setUpdaterState(Nd4j.readBinary(updaterFile.toFile()));
         }
-        net.setIterationCount(s.iterationCount());
-        net.setEpochCount(s.epochCount());
-        net.getLayerWiseConfigurations().setIterationCount(s.iterationCount());
-        net.getLayerWiseConfigurations().setEpochCount(s.epochCount());
+        net.setCounts(s.iterationCount(), s.epochCount());
         Path best = saved.resolve("best-params.bin");
         INDArray bestParams = Files.isRegularFile(best) ? Nd4j.readBinary(best.toFile()) : null;
         return Optional.of(new TrainingState(s.history(), bestParams, s.bestLoss(), s.sinceBest()));

@@ -7,13 +7,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.TrainingSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,18 +51,18 @@ public final class Trainer {
      * @param eval split measured after each epoch (validation, or test when none is held out)
      * @return the metrics of each epoch trained
      */
-    public List<EpochMetrics> fit(MultiLayerNetwork net, Split train, Split eval, TrainingSpec t, long seed) {
+    public List<EpochMetrics> fit(Network net, Split train, Split eval, TrainingSpec t, long seed) {
         return fit(net, train, eval, t, seed, TrainingState.initial());
     }
 
     /**
-     * Like {@link #fit(MultiLayerNetwork, Split, Split, TrainingSpec, long)}, continuing from
+     * Like {@link #fit(Network, Split, Split, TrainingSpec, long)}, continuing from
      * {@code from}: {@code net} must hold the weights and optimizer state saved with it (see
      * {@link EpochCheckpoint}).
      *
      * @return the metrics of every epoch, those in {@code from} included
      */
-    public List<EpochMetrics> fit(MultiLayerNetwork net, Split train, Split eval, TrainingSpec t, long seed,
+    public List<EpochMetrics> fit(Network net, Split train, Split eval, TrainingSpec t, long seed,
                                   TrainingState from) {
         int epochs = t.epochs();
         int batchSize = t.batchSize();
@@ -95,7 +95,7 @@ public final class Trainer {
                         next = preparer.submit(() -> batch(train, order, nextBatch, batchSize, epochSeed));
                     }
                     INDArray features = arrays.holding(current);
-                    double loss = step(net, features, arrays.labels);
+                    double loss = net.fit(features, arrays.labels);
                     lossSum += loss * current.size();
                     for (TrainingListener l : listeners) {
                         l.onBatchEnd(epoch, b + 1, batches, loss);
@@ -122,7 +122,7 @@ public final class Trainer {
         return state.history();
     }
 
-    private static TrainingState next(TrainingState state, EpochMetrics metrics, MultiLayerNetwork net, boolean validating) {
+    private static TrainingState next(TrainingState state, EpochMetrics metrics, Network net, boolean validating) {
         List<EpochMetrics> history = new ArrayList<>(state.history());
         history.add(metrics);
         if (validating && metrics.evalLoss() < state.bestLoss()) {
@@ -180,12 +180,6 @@ public final class Trainer {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
-    }
-
-    /** One gradient step; returns the batch's loss. */
-    private static double step(MultiLayerNetwork net, INDArray features, INDArray labels) {
-        net.fit(features, labels);
-        return net.score();
     }
 
     /**

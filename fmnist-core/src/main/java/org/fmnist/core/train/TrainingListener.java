@@ -1,6 +1,6 @@
 package org.fmnist.core.train;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.Network;
 
 /** Watches training. Every method has a no-op default, so a listener implements only what it needs. */
 public interface TrainingListener {
@@ -16,7 +16,7 @@ public interface TrainingListener {
      * {@code state}. Listeners that report the epoch come after, so a crash in between loses no
      * epoch that was reported.
      */
-    default void onEpochState(MultiLayerNetwork net, TrainingState state) {}
+    default void onEpochState(Network net, TrainingState state) {}
 
     /** After each epoch, once its evaluations are done. */
     default void onEpochEnd(EpochMetrics metrics) {}

@@ -21,6 +21,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.IdxFixtures;
+import org.fmnist.core.model.Network;
+import org.fmnist.core.model.TinyNetworks;
 import org.fmnist.core.spec.LearningRateSchedule;
 import org.fmnist.core.spec.Optimizer;
 import org.fmnist.core.spec.TrainingSpec;
@@ -42,14 +44,14 @@ class TrainerTest {
                 files.manifest(), Duration.ofSeconds(1)).load();
     }
 
-    private static MultiLayerNetwork smallNet(long seed) {
+    private static Network smallNet(long seed) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(seed).updater(new Adam(1e-2)).weightInit(WeightInit.XAVIER_UNIFORM).list()
                 .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(784)).build());
         net.init();
-        return net;
+        return Network.of(net);
     }
 
     @Test
@@ -111,7 +113,7 @@ class TrainerTest {
         net.init();
         org.fmnist.core.data.Split validation = new org.fmnist.core.data.Split("validation", toy.test().pixels(), toy.test().labels());
 
-        List<EpochMetrics> h = new Trainer(List.of()).fit(net, toy.train(), validation, training(30, 50, 2), 1);
+        List<EpochMetrics> h = new Trainer(List.of()).fit(Network.of(net), toy.train(), validation, training(30, 50, 2), 1);
 
         int best = 0;
         for (int i = 1; i < h.size(); i++) {
@@ -122,7 +124,7 @@ class TrainerTest {
         assertTrue(h.size() < 30, "stopped early after " + h.size() + " epochs");
         assertEquals(h.size() - 1 - 2, best, "stopped two epochs after the best");
         assertEquals(h.get(best).epoch(), Trainer.bestEpoch(h), "the epoch a run reports as kept");
-        double restored = org.fmnist.core.eval.Predictor.predict(net, validation).loss();
+        double restored = org.fmnist.core.eval.Predictor.predict(Network.of(net), validation).loss();
         assertEquals(h.get(best).evalLoss(), restored, 1e-6, "the best epoch's weights are kept");
     }
 
@@ -164,21 +166,21 @@ class TrainerTest {
                 .setInputType(InputType.feedForward(784)).build());
         net.init();
 
-        List<EpochMetrics> h = new Trainer(List.of()).fit(net, toy.train(), toy.test(), step, 1);
+        List<EpochMetrics> h = new Trainer(List.of()).fit(Network.of(net), toy.train(), toy.test(), step, 1);
 
         assertEquals(3, net.getEpochCount());
         assertEquals(1e-4, h.get(2).learningRate(), 1e-12);
         assertEquals(1e-4, net.getLearningRate(0), 1e-12, "DL4J's own rate for the third epoch");
     }
 
-    private static MultiLayerNetwork droppingNet(TrainingSpec t) {
+    private static Network droppingNet(TrainingSpec t) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(21).updater(Optimizer.ADAM.updater(t)).weightInit(WeightInit.XAVIER_UNIFORM).list()
                 .layer(new DenseLayer.Builder().nOut(24).activation(Activation.RELU).dropOut(0.7).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(784)).build());
         net.init();
-        return net;
+        return Network.of(net);
     }
 
     @Test
@@ -188,13 +190,13 @@ class TrainerTest {
         FashionMnist data = toy;
         org.fmnist.core.data.Split validation = data.train().select("validation", java.util.stream.IntStream.range(0, 100).toArray());
         org.fmnist.core.data.Split train = data.train().select("train", java.util.stream.IntStream.range(100, 600).toArray());
-        MultiLayerNetwork whole = droppingNet(t);
+        Network whole = droppingNet(t);
         List<EpochMetrics> uninterrupted = new Trainer(List.of()).fit(whole, train, validation, t, 5);
 
         TrainingSpec firstTwo = new TrainingSpec(2, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5);
         new Trainer(List.of(new EpochCheckpoint(dir))).fit(droppingNet(t), train, validation, firstTwo, 5);
         assertEquals(Optional.of(2), EpochCheckpoint.latestEpoch(dir));
-        MultiLayerNetwork fresh = droppingNet(t);
+        Network fresh = droppingNet(t);
         TrainingState saved = EpochCheckpoint.restore(dir, fresh).orElseThrow();
         List<String> started = new ArrayList<>();
         TrainingListener plan = new TrainingListener() {
@@ -209,6 +211,44 @@ class TrainerTest {
         assertEquals(uninterrupted, withoutTimes(resumed, uninterrupted));
         assertEquals(whole.params(), fresh.params(), "the same weights were kept");
         assertTrue(uninterrupted.get(0).trainLoss() != uninterrupted.get(1).trainLoss());
+    }
+
+    @Test
+    void aGraphWithASkipConnectionTrainsAndTheSameSeedGivesTheSameLosses() {
+        TrainingSpec t = training(2, 32, 0);
+        List<EpochMetrics> a = new Trainer(List.of()).fit(TinyNetworks.residualGraph(9, new Adam(1e-2)), toy.train(), toy.test(), t, 11);
+        List<EpochMetrics> b = new Trainer(List.of()).fit(TinyNetworks.residualGraph(9, new Adam(1e-2)), toy.train(), toy.test(), t, 11);
+        List<EpochMetrics> c = new Trainer(List.of()).fit(TinyNetworks.residualGraph(9, new Adam(1e-2)), toy.train(), toy.test(), t, 12);
+
+        assertEquals(a.get(0).trainLoss(), b.get(0).trainLoss());
+        assertEquals(a.get(1).trainLoss(), b.get(1).trainLoss());
+        assertEquals(a.get(1).evalLoss(), b.get(1).evalLoss());
+        assertNotEquals(a.get(1).trainLoss(), c.get(1).trainLoss());
+        assertTrue(a.get(1).trainLoss() < a.get(0).trainLoss(), a.toString());
+        assertTrue(a.get(1).evalAccuracy() > 0.9, a.toString());
+    }
+
+    @Test
+    void aGraphResumedFromItsCheckpointEndsExactlyLikeOneThatNeverStopped(@TempDir Path dir) throws IOException {
+        // As for the multi-layer network above, with dropout, batch-norm statistics and a skip connection in a graph.
+        TrainingSpec t = new TrainingSpec(3, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 1, 0.5);
+        org.fmnist.core.data.Split validation = toy.train().select("validation", java.util.stream.IntStream.range(0, 100).toArray());
+        org.fmnist.core.data.Split train = toy.train().select("train", java.util.stream.IntStream.range(100, 600).toArray());
+        Network whole = TinyNetworks.residualGraph(21, Optimizer.ADAM.updater(t));
+        List<EpochMetrics> uninterrupted = new Trainer(List.of()).fit(whole, train, validation, t, 5);
+
+        TrainingSpec firstOne = new TrainingSpec(1, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 1, 0.5);
+        new Trainer(List.of(new EpochCheckpoint(dir))).fit(TinyNetworks.residualGraph(21, Optimizer.ADAM.updater(t)), train,
+                validation, firstOne, 5);
+        assertEquals(Optional.of(1), EpochCheckpoint.latestEpoch(dir));
+        Network fresh = TinyNetworks.residualGraph(21, Optimizer.ADAM.updater(t));
+        TrainingState saved = EpochCheckpoint.restore(dir, fresh).orElseThrow();
+        List<EpochMetrics> resumed = new Trainer(List.of()).fit(fresh, train, validation, t, 5, saved);
+
+        assertEquals(uninterrupted, withoutTimes(resumed, uninterrupted));
+        assertEquals(whole.params(), fresh.params(), "the same weights were kept");
+        assertEquals(3, fresh.epochCount());
+        assertTrue(uninterrupted.get(1).trainLoss() != uninterrupted.get(2).trainLoss());
     }
 
     @Test

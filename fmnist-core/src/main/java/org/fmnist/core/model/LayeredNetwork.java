@@ -1,0 +1,97 @@
+package org.fmnist.core.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A {@link Network} that is a {@link MultiLayerNetwork}: a stack of layers. */
+record LayeredNetwork(MultiLayerNetwork net) implements Network {
+
+    LayeredNetwork {
+        Objects.requireNonNull(net, "net");
+    }
+
+    @Override
+    public Model model() {
+        return net;
+    }
+
+    @Override
+    public long numParams() {
+        return net.numParams();
+    }
+
+    @Override
+    public INDArray params() {
+        return net.params();
+    }
+
+    @Override
+    public void setParams(INDArray params) {
+        net.setParams(params);
+    }
+
+    @Override
+    public double fit(INDArray features, INDArray labels) {
+        net.fit(features, labels);
+        return net.score();
+    }
+
+    @Override
+    public INDArray output(INDArray features) {
+        return net.output(features, false);
+    }
+
+    @Override
+    public INDArray updaterState() {
+        return net.getUpdater().getStateViewArray();
+    }
+
+    @Override
+    public void setUpdaterState(INDArray state) {
+        net.getUpdater().setStateViewArray(net, state, false);
+    }
+
+    @Override
+    public int iterationCount() {
+        return net.getIterationCount();
+    }
+
+    @Override
+    public int epochCount() {
+        return net.getEpochCount();
+    }
+
+    @Override
+    public void setCounts(int iterations, int epochs) {
+        // These write the configuration's counters, which the updater's schedules read.
+        net.setIterationCount(iterations);
+        net.setEpochCount(epochs);
+    }
+
+    @Override
+    public void incrementEpochCount() {
+        net.incrementEpochCount();
+    }
+
+    @Override
+    public void save(Path modelZip, boolean withUpdater) throws IOException {
+        ModelSerializer.writeModel(net, modelZip.toFile(), withUpdater);
+    }
+
+    @Override
+    public List<Layer> layers() {
+        return List.of(net.getLayers());
+    }
+
+    @Override
+    public String summary() {
+        return net.summary();
+    }
+}

@@ -1,0 +1,54 @@
+package org.fmnist.core.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** Networks of each kind small enough to train in a test on {@code IdxFixtures}' toy data. */
+public final class TinyNetworks {
+    private TinyNetworks() {}
+
+    /** 784 → dense 16 (relu) → softmax 10. */
+    public static Network layered(long seed, IUpdater updater) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed).updater(updater).weightInit(WeightInit.XAVIER_UNIFORM).list()
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(784)).build());
+        net.init();
+        return Network.of(net);
+    }
+
+    /**
+     * A graph with a skip connection: {@code first} (dense 24, relu) → {@code second} (dense 24,
+     * dropping 30% of its input while training) → {@code norm} (batch norm, relu); the vertex
+     * {@code skip} adds {@code first}'s output to {@code norm}'s, and softmax reads the sum. Dropout,
+     * batch-norm statistics and the skip are the parts a graph's training and checkpoints must carry.
+     */
+    public static Network residualGraph(long seed, IUpdater updater) {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .seed(seed).updater(updater).weightInit(WeightInit.XAVIER_UNIFORM).graphBuilder()
+                .addInputs("pixels")
+                .setInputTypes(InputType.feedForward(784))
+                .addLayer("first", new DenseLayer.Builder().nOut(24).activation(Activation.RELU).build(), "pixels")
+                .addLayer("second", new DenseLayer.Builder().nOut(24).activation(Activation.IDENTITY).dropOut(0.7).build(),
+                        "first")
+                .addLayer("norm", new BatchNormalization.Builder().activation(Activation.RELU).build(), "second")
+                .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "first", "norm")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "skip")
+                .setOutputs("out")
+                .build());
+        graph.init();
+        return Network.of(graph);
+    }
+}
