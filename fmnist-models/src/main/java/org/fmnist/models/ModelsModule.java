@@ -11,5 +11,6 @@ public final class ModelsModule extends PluginModule {
         models.addBinding("dense").to(DenseModel.class);
         models.addBinding("cnn").to(CompactCnn.class);
         models.addBinding("cnn-deep").to(DeepCnn.class);
+        models.addBinding("resnet").to(ResNet.class);
     }
 }

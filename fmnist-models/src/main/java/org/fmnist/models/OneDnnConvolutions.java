@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the helper but never attaches it: its availability check looks for a class that moved in that
  * release, so every convolution runs as im2col + gemm, about 8× slower on these CPUs
  * ({@code shared/notes/dl4j-cpu-performance.md}). Only NCHW layers are accepted: with NHWC the
- * helper's weight gradients are wrong. {@code OneDnnConvolutionsTest} compares its gradients with
- * DL4J's own on a batch.
+ * helper's weight gradients are wrong. {@code OneDnnConvolutionsTest} and {@code ResNetTest} compare its
+ * gradients with DL4J's own on a batch, for a multi-layer network and for a graph.
  */
 public final class OneDnnConvolutions {
     private OneDnnConvolutions() {}
