@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.captioning.CaptionConsistency;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.SentenceEmbedder;
@@ -24,6 +23,7 @@ import org.fmnist.core.eval.Evaluation;
 import org.fmnist.core.eval.Predictor;
 import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.ModelParameters;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.plot.AugmentationGrid;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
@@ -139,7 +139,7 @@ public final class ExperimentRun implements JobRunner {
                                      long startNanos) throws Exception {
         PrintStream out = invocation.out();
         ExperimentSpec spec = run.spec();
-        MultiLayerNetwork net = run.newNetwork();
+        Network net = run.newNetwork();
         out.printf("model %s: %,d parameters; %d thread%s%n", spec.model().type(), net.numParams(), run.threads(),
                 run.threads() == 1 ? "" : "s");
         Path checkpoints = folder.path(CHECKPOINTS);

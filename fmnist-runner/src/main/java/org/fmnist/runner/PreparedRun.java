@@ -1,11 +1,11 @@
 package org.fmnist.runner;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.data.DataSource;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 
@@ -28,11 +28,11 @@ public record PreparedRun(ResolvedSpec resolved, ModelFactory<?> factory, Record
     }
 
     /** A new network of the spec's model, initialised from the spec's seed. */
-    public MultiLayerNetwork newNetwork() {
+    public Network newNetwork() {
         return create(factory);
     }
 
-    private <P extends Record> MultiLayerNetwork create(ModelFactory<P> typed) {
+    private <P extends Record> Network create(ModelFactory<P> typed) {
         ExperimentSpec spec = spec();
         return typed.create(typed.parametersType().cast(parameters),
                 new ModelContext(spec.seed(), spec.training().optimizer().updater(spec.training())));

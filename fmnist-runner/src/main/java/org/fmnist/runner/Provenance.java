@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.fmnist.core.data.DataSource;
+import org.fmnist.core.json.JsonMapperFactory;
 
 /**
  * Where a run's result came from: code, libraries, machine, seed and data, as Tribuo keeps with
@@ -87,9 +88,8 @@ public record Provenance(String fmnistVersion, String gitCommit, Boolean gitDirt
         return READER.readValue(file.toFile(), Provenance.class);
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper READER = new com.fasterxml.jackson.databind.ObjectMapper()
-            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+    /** Lenient: provenance written by other fmnist versions may have keys this one lacks. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = JsonMapperFactory.create()
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public static Properties versions() {

@@ -5,13 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.fmnist.captioning.CaptionConsistency;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Evaluation;
 import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.plot.ConfusionMatrixChart;
 import org.fmnist.core.plot.SampleGrid;
 import org.fmnist.core.plot.TrainingCurves;
@@ -32,7 +31,7 @@ final class RunOutputs {
     private final ObjectMapper json = JsonMapperFactory.create();
 
     /** Everything a run's outputs are made from. */
-    record Finished(ExperimentSpec spec, MultiLayerNetwork net, List<EpochMetrics> history, Integer keptEpoch,
+    record Finished(ExperimentSpec spec, Network net, List<EpochMetrics> history, Integer keptEpoch,
                     Evaluation evaluation, Split test, Map<String, CaptionGenerator> generators,
                     Map<String, CaptionConsistency.Result> captioning, double trainSeconds) {}
 
@@ -61,7 +60,7 @@ final class RunOutputs {
         }
         folder.writePng("training-curves.png", TrainingCurves.render(run.history(), title));
         if (spec.output().saveModel()) {
-            folder.write("model.zip", tmp -> ModelSerializer.writeModel(run.net(), tmp.toFile(), true));
+            folder.write("model.zip", tmp -> run.net().save(tmp, true));
         }
         Map<String, Object> metrics = RunReport.metrics(spec.name(), spec.model().type(), run.net().numParams(),
                 run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);

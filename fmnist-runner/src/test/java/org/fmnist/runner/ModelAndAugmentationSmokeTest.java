@@ -27,7 +27,7 @@ class ModelAndAugmentationSmokeTest {
     private static final List<String> EXPERIMENTS = List.of("baseline.yaml", "baseline-captioned.yaml", "cnn.yaml",
             "cnn-augmented.yaml", "cnn-light-augmented.yaml", "cnn-wide-light-augmented.yaml", "cnn-deep-augmented.yaml",
             "cnn-deep-augmented-lowdrop.yaml", "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1",
-            "cnn.yaml model.type=cnn-deep", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
+            "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
 
     static List<String> experiments() {
         return EXPERIMENTS;
@@ -68,7 +68,7 @@ class ModelAndAugmentationSmokeTest {
 
     @Test
     void everyRegisteredModelIsInTheListAbove() {
-        assertEquals(Set.of("dense", "cnn", "cnn-deep"), RunnerMainAccess.registry(Map.of()).models().keySet(),
+        assertEquals(Set.of("dense", "cnn", "cnn-deep", "resnet"), RunnerMainAccess.registry(Map.of()).models().keySet(),
                 "add a line for the new model to EXPERIMENTS");
     }
 

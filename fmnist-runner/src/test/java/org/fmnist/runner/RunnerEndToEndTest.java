@@ -18,11 +18,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.SpecLoader;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,14 +144,14 @@ class RunnerEndToEndTest {
 
     @Test
     void theSavedModelReproducesTheReportedAccuracy() throws IOException {
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile(), true);
+        Network restored = Network.restore(run.resolve("model.zip"), true);
         Split test = DataLocator.standard(null, out.resolve("cache"), java.util.Optional.empty(), Map.of()).load()
                 .test().head(500);
 
         double accuracy = Predictor.predict(restored, test).accuracy();
 
         assertEquals(JSON.readTree(run.resolve("metrics.json").toFile()).get("test").get("accuracy").asDouble(), accuracy, 1e-9);
-        assertTrue(restored.getUpdater().getStateViewArray() != null, "optimizer state saved for resuming");
+        assertTrue(restored.updaterState() != null, "optimizer state saved for resuming");
     }
 
     @Test

@@ -57,7 +57,7 @@ class RunnerExitCodesTest {
         RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: transformer}\n").toString(), "output.dir=" + dir);
 
         assertEquals(2, o.exit());
-        assertTrue(o.err().contains("unknown model type 'transformer'") && o.err().contains("[cnn, cnn-deep, dense]"), o.err());
+        assertTrue(o.err().contains("unknown model type 'transformer'") && o.err().contains("[cnn, cnn-deep, dense, resnet]"), o.err());
         assertFalse(Files.exists(dir.resolve("x")), "no run folder for a run that never started");
     }
 

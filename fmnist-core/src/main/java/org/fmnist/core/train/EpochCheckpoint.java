@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class EpochCheckpoint implements TrainingListener {
     private static final String LATEST = "latest";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapperFactory.create();
 
     private final Path dir;
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.fmnist.runner.Invocation;
 import org.fmnist.runner.RunnerMain;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.Network;
 import org.fmnist.captioning.BertCaptioner;
 import org.fmnist.captioning.BgeSmallEmbedder;
 import org.fmnist.captioning.CaptionGenerator;
@@ -54,7 +54,7 @@ final class BenchCaptionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
-        MultiLayerNetwork net = SavedRun.network(model);
+        Network net = SavedRun.network(model);
         Split test = SavedRun.testSet(environment).head(images);
         Predictions p = Predictor.predict(net, test);
         List<Prediction> predictions = new ArrayList<>();

@@ -1,6 +1,7 @@
 package org.fmnist.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
@@ -43,7 +45,7 @@ import picocli.CommandLine.Option;
         description = "Times training and inference of a spec's model on the real data; prints one JSON line (used by bench/run).")
 final class BenchCommand implements Callable<Integer> {
     /** One line, so bench/run can read it with a single json.loads. */
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapperFactory.create().disable(SerializationFeature.INDENT_OUTPUT);
 
     @Mixin
     SpecArguments arguments;
@@ -81,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         PreparedRun run = preparation.prepare(resolved);
         Split train = run.train();
         Split test = run.test();
-        MultiLayerNetwork net = run.newNetwork();
+        Network net = run.newNetwork();
 
         Optional<OpProfile> profile = profileOps ? Optional.of(new OpProfile(s.training().epochs())) : Optional.empty();
         List<TrainingListener> listeners = profile.<List<TrainingListener>>map(List::of).orElse(List.of());

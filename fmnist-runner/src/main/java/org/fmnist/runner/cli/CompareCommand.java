@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,7 +73,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private static Row row(Path run) throws IOException {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = JsonMapperFactory.create();
         JsonNode m = json.readTree(run.resolve("metrics.json").toFile());
         JsonNode p = json.readTree(run.resolve("provenance.json").toFile());
         JsonNode t = m.get("test");

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.Network;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.Prediction;
 import org.fmnist.core.data.PictureConversion;
@@ -66,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
             return RunnerMain.BAD_INPUT;
         }
         CaptionGenerator generator = registry.captioner(captioner);
-        MultiLayerNetwork net = SavedRun.network(model);
+        Network net = SavedRun.network(model);
         int failed = 0;
         for (String input : inputs) {
             Optional<float[]> image = image(input, err);
@@ -76,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             float[] probabilities;
             try (INDArray features = Nd4j.create(image.get(), new long[] {1, 784}, DataType.FLOAT);
-                 INDArray output = net.output(features, false)) {
+                 INDArray output = net.output(features)) {
                 probabilities = output.toFloatVector();
             }
             Prediction p = new Prediction(image.get(), probabilities);

@@ -7,13 +7,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.runner.Provenance;
 import org.fmnist.runner.RunResult;
 import java.util.Locale;
 
 /** What a rerun tells its user: whether code, data or libraries changed since the original, and whether the results match. */
 final class RerunComparison {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapperFactory.create();
 
     private RerunComparison() {}
 

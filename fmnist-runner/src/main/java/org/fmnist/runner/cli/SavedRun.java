@@ -5,8 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.Split;
 
@@ -20,8 +19,8 @@ final class SavedRun {
     }
 
     /** The network, for inference (the optimizer state is not loaded). */
-    static MultiLayerNetwork network(Path runOrModel) throws IOException {
-        return ModelSerializer.restoreMultiLayerNetwork(modelFile(runOrModel).toFile(), false);
+    static Network network(Path runOrModel) throws IOException {
+        return Network.restore(modelFile(runOrModel), false);
     }
 
     /** The official test set, found the standard way (no download). */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.eval.ClassificationReport;
 import org.fmnist.core.eval.Evaluation;
@@ -13,7 +14,7 @@ import org.fmnist.core.train.EpochMetrics;
 
 /** What a run hands its tracker: params, metrics and tables, named as researchers search for them. */
 public final class TrackedValues {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapperFactory.create();
 
     private TrackedValues() {}
 

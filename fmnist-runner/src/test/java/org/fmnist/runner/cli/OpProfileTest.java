@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.model.ModelContext;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.LearningRateSchedule;
 import org.fmnist.core.spec.Optimizer;
 import org.fmnist.core.spec.TrainingSpec;
@@ -43,13 +44,13 @@ class OpProfileTest {
         return new Split(name, pixels, labels);
     }
 
-    private static MultiLayerNetwork denseNet() {
+    private static Network denseNet() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).list()
                 .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(IdxFile.PIXELS)).build());
         net.init();
-        return net;
+        return Network.of(net);
     }
 
     @Test

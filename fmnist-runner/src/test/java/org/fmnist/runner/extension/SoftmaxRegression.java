@@ -9,6 +9,7 @@ import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.Network;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -34,14 +35,14 @@ public final class SoftmaxRegression implements ModelFactory<SoftmaxRegression.P
     }
 
     @Override
-    public MultiLayerNetwork create(Parameters p, ModelContext context) {
+    public Network create(Parameters p, ModelContext context) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(context.seed()).updater(context.updater()).l2(p.l2()).list()
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(FashionClass.COUNT).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(IdxFile.PIXELS)).build());
         net.init();
-        return net;
+        return Network.of(net);
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.ModelRegistry;
+import org.fmnist.core.model.Network;
 import org.fmnist.models.DenseModel;
 import org.fmnist.runner.RunnerMainAccess;
 import org.fmnist.runner.RunnerMainAccess.Outcome;
@@ -101,14 +102,14 @@ class MlflowAuthAndStatusIT {
         }
 
         @Override
-        public MultiLayerNetwork create(DenseModel.Parameters p, ModelContext context) {
-            MultiLayerNetwork net = dense.create(p, context);
-            return new MultiLayerNetwork(net.getLayerWiseConfigurations(), net.params()) {
+        public Network create(DenseModel.Parameters p, ModelContext context) {
+            MultiLayerNetwork net = (MultiLayerNetwork) dense.create(p, context).model();
+            return Network.of(new MultiLayerNetwork(net.getLayerWiseConfigurations(), net.params()) {
                 @Override
                 public void fit(INDArray features, INDArray labels) {
                     throw new IllegalStateException("broken on purpose");
                 }
-            };
+            });
         }
 
         @Override
