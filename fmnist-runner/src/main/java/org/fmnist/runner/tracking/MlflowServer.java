@@ -1,5 +1,8 @@
 package org.fmnist.runner.tracking;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -206,23 +209,28 @@ public final class MlflowServer implements AutoCloseable {
         T run() throws IOException, InterruptedException;
     }
 
-    /** Runs {@code call}, retrying transient failures with exponential back-off. */
+    /**
+     * Runs {@code call}, retrying transient failures (refused connections, timeouts, 429 and 5xx)
+     * with exponential back-off, {@code limits.attempts()} tries in all; anything else fails at once.
+     */
     <T> T call(String what, Call<T> call) {
-        Duration backoff = limits.firstBackoff();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.run();
-            } catch (InterruptedException e) {
+        RetryPolicy<T> policy = RetryPolicy.<T>builder()
+                .handleIf(e -> e instanceof Exception x && isTransient(x))
+                .withMaxAttempts(limits.attempts())
+                // Waits double from the first; the cap is above the last wait, so it never shortens one.
+                .withBackoff(limits.firstBackoff(), limits.firstBackoff().multipliedBy(1L << Math.max(1, limits.attempts() - 1)))
+                .build();
+        try {
+            return Failsafe.with(policy).get(call::run);
+        } catch (FailsafeException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
-                throw new TrackingException("Interrupted while trying to " + what, true, e);
-            } catch (IOException | MlflowClientException e) {
-                boolean retry = isTransient(e);
-                if (!retry || attempt >= limits.attempts()) {
-                    throw failure(what, e, retry);
-                }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
+                throw new TrackingException("Interrupted while trying to " + what, true, cause);
             }
+            throw failure(what, (Exception) cause, isTransient((Exception) cause));
+        } catch (MlflowClientException e) {
+            throw failure(what, e, isTransient(e));
         }
     }
 
@@ -255,14 +263,6 @@ public final class MlflowServer implements AutoCloseable {
 
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static <T> List<List<T>> chunks(List<T> items, int size) {
