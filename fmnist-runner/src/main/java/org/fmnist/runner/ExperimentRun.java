@@ -1,5 +1,6 @@
 package org.fmnist.runner;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
@@ -36,6 +37,7 @@ import org.fmnist.runner.job.JobRunner;
 import org.fmnist.runner.job.RunJob;
 import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTracker;
+import org.fmnist.runner.tracking.RunTrackers;
 import org.fmnist.runner.tracking.TrackedValues;
 
 /**
@@ -47,7 +49,8 @@ import org.fmnist.runner.tracking.TrackedValues;
 public final class ExperimentRun implements JobRunner {
     /** The run folder's subfolder of epoch checkpoints, removed once the run is complete. */
     static final String CHECKPOINTS = "checkpoint";
-    private static final String TRACKED_RUN_FILE = "tracked-run-id";
+    /** By tracker name, the ids the trackers gave the run: an interrupted run resumes into them. */
+    private static final String TRACKED_RUN_IDS = "tracked-run-ids.json";
     private final RunPreparation preparation;
     private final Registry registry;
     private final Provider<SentenceEmbedder> embedder;
@@ -77,7 +80,7 @@ public final class ExperimentRun implements JobRunner {
         PrintStream out = invocation.out();
         ResolvedSpec resolved = job.resolved(mapper);
         ExperimentSpec spec = resolved.spec();
-        RunTracker tracker = registry.tracker(resolved);
+        RunTrackers trackers = registry.trackers(resolved);
         Map<String, CaptionGenerator> generators = registry.captioners(resolved);
         PreparedRun run = preparation.prepare(resolved);
 
@@ -91,33 +94,33 @@ public final class ExperimentRun implements JobRunner {
                 spec.output(), spec.captioning(), spec.augment(), spec.sweep());
         String savedYaml = mapper.write(saved);
         Provenance provenance = Provenance.collect(job.command(), spec.seed(), run.threads(), run.data(), started);
-        String trackedRunId = null;
+        Map<String, String> trackedRunIds = Map.of();
         if (job.resume()) {
             Provenance before = Provenance.read(folder.path("provenance.json"));
             provenance.differencesFrom(before).forEach(d -> out.println("warning: " + d));
             provenance = before.resumedAt(started);
-            trackedRunId = readTrackedRunId(folder);
+            trackedRunIds = readTrackedRunIds(folder);
         } else {
             writeRecipe(folder, job, resolved, savedYaml);
         }
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
 
         String runName = spec.name() + "-" + folder.dir().getFileName();
-        out.println(tracker.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(),
-                spec.description(), provenance.gitCommit(), job.parentRunId(),
-                TrackedValues.params(mapper.yaml().valueToTree(saved)), labels(spec, provenance, savedYaml, folder, job),
-                started.toEpochMilli(), trackedRunId)));
-        if (!job.resume() && tracker.runId() != null) {
+        trackers.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(),
+                spec.description(), provenance.gitCommit(), null, TrackedValues.params(mapper.yaml().valueToTree(saved)),
+                labels(spec, provenance, savedYaml, folder, job), started.toEpochMilli(), null),
+                job.parentRunIds(), trackedRunIds).forEach(out::println);
+        if (!job.resume() && !trackers.runIds().isEmpty()) {
             Files.createDirectories(folder.path(CHECKPOINTS));
-            Files.writeString(folder.path(CHECKPOINTS).resolve(TRACKED_RUN_FILE), tracker.runId());
+            Files.write(folder.path(CHECKPOINTS).resolve(TRACKED_RUN_IDS), json.writeValueAsBytes(trackers.runIds()));
         }
-        try (TrackedRunHook onInterrupt = new TrackedRunHook(tracker, out)) {
-            RunResult result = trainAndRecord(run, folder, provenance, tracker, generators, job.resume(), invocation,
+        try (TrackedRunHook onInterrupt = new TrackedRunHook(trackers, out)) {
+            RunResult result = trainAndRecord(run, folder, provenance, trackers, generators, job.resume(), invocation,
                     startNanos);
-            tracker.finish(RunStatus.FINISHED).forEach(out::println);
+            trackers.finish(RunStatus.FINISHED).forEach(out::println);
             return result;
         } catch (Exception | Error e) {
-            tracker.finish(RunStatus.FAILED).forEach(out::println);
+            trackers.finish(RunStatus.FAILED).forEach(out::println);
             throw e;
         }
     }
@@ -134,7 +137,7 @@ public final class ExperimentRun implements JobRunner {
         folder.writeBytes(RunJob.FILE, json.writeValueAsBytes(job.in(folder.dir().toAbsolutePath())));
     }
 
-    private RunResult trainAndRecord(PreparedRun run, RunFolder folder, Provenance provenance, RunTracker tracker,
+    private RunResult trainAndRecord(PreparedRun run, RunFolder folder, Provenance provenance, RunTrackers trackers,
                                      Map<String, CaptionGenerator> generators, boolean resume, Invocation invocation,
                                      long startNanos) throws Exception {
         PrintStream out = invocation.out();
@@ -149,14 +152,14 @@ public final class ExperimentRun implements JobRunner {
             out.println(from.epochsDone() == 0 ? "no epoch was checkpointed before the interruption; training starts over"
                     : "resuming after epoch " + from.epochsDone() + " of " + spec.training().epochs() + ", from its checkpoint");
             // Epochs finished before the interruption are recorded again where the tracker missed them.
-            from.history().forEach(tracker::onEpochEnd);
+            from.history().forEach(trackers::onEpochEnd);
         }
         if (!spec.augment().isEmpty()) {
             folder.writePng("augmentations.png", AugmentationGrid.render(run.train(), run.augmentation(), 6, 7, spec.seed(),
                     spec.name() + ": training images and their augmentations"));
         }
         List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, invocation.terminal()),
-                new EpochCheckpoint(checkpoints), tracker), run.augmentation())
+                new EpochCheckpoint(checkpoints), trackers), run.augmentation())
                 .fit(net, run.train(), run.eval(), spec.training(), spec.seed(), from);
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
         Integer keptEpoch = null;
@@ -169,7 +172,7 @@ public final class ExperimentRun implements JobRunner {
         out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%n", evaluation.accuracy(), evaluation.loss(),
                 evaluation.report().macro().f1());
         int lastEpoch = history.get(history.size() - 1).epoch();
-        tracker.logMetrics(TrackedValues.test(evaluation, run.evaluatesOnTest(), trainSeconds), lastEpoch);
+        trackers.logMetrics(TrackedValues.test(evaluation, run.evaluatesOnTest(), trainSeconds), lastEpoch);
 
         Map<String, CaptionConsistency.Result> captioning = Map.of();
         if (!generators.isEmpty()) {
@@ -180,24 +183,25 @@ public final class ExperimentRun implements JobRunner {
             captioning.forEach((name, r) -> out.printf(
                     "captions (%s): class agreement %.3f with the prediction, %.3f with the truth; diversity %.3f over %d%n",
                     name, r.agreementWithPredicted(), r.agreementWithTrue(), r.diversity(), r.captions()));
-            tracker.logMetrics(RunCaptions.metrics(captioning), lastEpoch);
+            trackers.logMetrics(RunCaptions.metrics(captioning), lastEpoch);
         }
 
         double wall = (System.nanoTime() - startNanos) / 1e9;
         new RunOutputs().write(folder, new RunOutputs.Finished(spec, net, history, keptEpoch, evaluation, run.test(),
                 generators, captioning, trainSeconds), wall);
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
-        tracker.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
+        trackers.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         // The run is complete and model.zip holds what a restart would need; checkpoints only take room now.
         EpochCheckpoint.delete(checkpoints);
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
         return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
     }
 
-    /** The tracked run an interrupted run was recorded in; null when it was not tracked. */
-    private static String readTrackedRunId(RunFolder folder) throws IOException {
-        Path file = folder.path(CHECKPOINTS).resolve(TRACKED_RUN_FILE);
-        return Files.isRegularFile(file) ? Files.readString(file).trim() : null;
+    /** By tracker name, the records an interrupted run was kept in; empty when it was not tracked. */
+    private Map<String, String> readTrackedRunIds(RunFolder folder) throws IOException {
+        Path file = folder.path(CHECKPOINTS).resolve(TRACKED_RUN_IDS);
+        return Files.isRegularFile(file) ? json.readValue(file.toFile(), new TypeReference<Map<String, String>>() {})
+                : Map.of();
     }
 
     /** fmnist's own facts for finding the run again, and the job's own tags (a sweep point's label). */

@@ -17,8 +17,10 @@ import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecProblem;
+import org.fmnist.core.spec.TrackingSpec;
 import org.fmnist.runner.sweep.SweepExecutor;
 import org.fmnist.runner.tracking.RunTracker;
+import org.fmnist.runner.tracking.RunTrackers;
 import org.fmnist.runner.tracking.TrackerFactory;
 
 /**
@@ -30,13 +32,13 @@ public final class Registry {
     private final Map<String, ModelFactory<?>> models;
     private final Map<String, AugmentationFactory<?>> augmentations;
     private final Map<String, Provider<CaptionGenerator>> captioners;
-    private final Map<String, TrackerFactory> trackers;
+    private final Map<String, TrackerFactory<?>> trackers;
     private final Map<String, SweepExecutor> executors;
     private final SpecMapper mapper = new SpecMapper();
 
     @Inject
     Registry(Map<String, ModelFactory<?>> models, Map<String, AugmentationFactory<?>> augmentations,
-             Map<String, Provider<CaptionGenerator>> captioners, Map<String, TrackerFactory> trackers,
+             Map<String, Provider<CaptionGenerator>> captioners, Map<String, TrackerFactory<?>> trackers,
              Map<String, SweepExecutor> executors) {
         this.models = models;
         this.augmentations = augmentations;
@@ -101,10 +103,32 @@ public final class Registry {
         return g.get();
     }
 
-    /** A new tracker of the kind {@code tracking.type} names. */
-    public RunTracker tracker(ResolvedSpec spec) {
-        return named(trackers, spec.spec().tracking().type(), spec.sourceOf("tracking.type"), "tracking.type", "tracker")
-                .create(spec.spec().tracking());
+    /** The registered trackers by name, sorted, for listing. */
+    public SortedMap<String, TrackerFactory<?>> trackers() {
+        return new TreeMap<>(trackers);
+    }
+
+    /**
+     * New trackers of the kinds {@code tracking.type} names, each with its keys from
+     * {@code tracking.NAME}. A section for a tracker nobody registered is an error too, since its
+     * keys would otherwise be ignored without a word.
+     */
+    public RunTrackers trackers(ResolvedSpec spec) {
+        TrackingSpec tracking = spec.spec().tracking();
+        for (String name : tracking.settings().keySet()) {
+            named(trackers, name, spec.sourceOf("tracking." + name), "tracking." + name, "tracker");
+        }
+        Map<String, RunTracker> chosen = new LinkedHashMap<>();
+        for (String name : tracking.type()) {
+            TrackerFactory<?> factory = named(trackers, name, spec.sourceOf("tracking.type"), "tracking.type", "tracker");
+            chosen.put(name, create(factory, tracking.settingsOf(name), "tracking." + name, spec));
+        }
+        return new RunTrackers(chosen);
+    }
+
+    private <P extends Record> RunTracker create(TrackerFactory<P> factory, Map<String, Object> keys, String key,
+                                                 ResolvedSpec spec) {
+        return factory.create(mapper.bindParameters(keys, factory.parametersType(), key, spec::sourceOf));
     }
 
     /** The executor {@code sweep.executor} names. */

@@ -37,6 +37,7 @@ import org.fmnist.runner.tracking.MlflowTracker;
 import org.fmnist.runner.tracking.RunReplicator;
 import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTracker;
+import org.fmnist.runner.tracking.RunTrackers;
 
 /**
  * A sweep: the spec once for every point of its grid, each point a child run (MLflow's
@@ -78,7 +79,7 @@ public final class SweepRun {
                     "compares validation results, but the runs hold out no validation images",
                     "set training.validation_split: 0.1, or compare a test metric"));
         }
-        RunTracker parent = registry.tracker(resolved);
+        RunTrackers parent = registry.trackers(resolved);
         List<SweepPoint> points = SweepPoint.grid(sweep.grid());
         // Every point's spec is resolved before any point trains, so a bad value stops the sweep at once.
         Map<Integer, ResolvedSpec> specs = new LinkedHashMap<>();
@@ -96,9 +97,9 @@ public final class SweepRun {
                 sweep.metric(), sweep.executor(), sweep.parallel(), folder.dir());
 
         String runName = spec.name() + "-sweep-" + folder.dir().getFileName();
-        out.println(parent.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(), null,
-                null, null, sweepParams(sweep), Map.of("fmnist.sweep", "true",
-                "fmnist.run_folder", folder.dir().toAbsolutePath().toString()), started.toEpochMilli(), null)));
+        parent.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(), null, null, null,
+                sweepParams(sweep), Map.of("fmnist.sweep", "true", "fmnist.run_folder", folder.dir().toAbsolutePath().toString()),
+                started.toEpochMilli(), null), Map.of(), Map.of()).forEach(out::println);
         try {
             List<SweepJob> jobs = new ArrayList<>();
             for (SweepPoint p : points) {
@@ -106,7 +107,7 @@ public final class SweepRun {
                 pointCommand.add("--point=" + p.index());
                 jobs.add(new SweepJob(p, RunJob.of(specs.get(p.index()), loader.mapper(), pointCommand)
                         .in(folder.path(p.folderName()).toAbsolutePath())
-                        .childOf(parent.runId(), Map.of("fmnist.sweep_point", p.label()))));
+                        .childOf(parent.runIds(), Map.of("fmnist.sweep_point", p.label()))));
             }
             List<PointOutcome> outcomes = executor.runAll(jobs, sweep.parallel(), invocation);
             return finish(resolved, command, outcomes, keys, sweep, folder, parent);
@@ -125,7 +126,7 @@ public final class SweepRun {
     }
 
     private int finish(ResolvedSpec resolved, List<String> command, List<PointOutcome> outcomes, List<String> keys,
-                       SweepSpec sweep, RunFolder folder, RunTracker parent) throws Exception {
+                       SweepSpec sweep, RunFolder folder, RunTrackers parent) throws Exception {
         PrintStream out = invocation.out();
         List<PointOutcome> ranked = SweepTable.ranked(outcomes, sweep.metric());
         long failed = ranked.stream().filter(PointOutcome::failed).count();

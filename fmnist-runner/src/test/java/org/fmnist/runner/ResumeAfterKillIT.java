@@ -34,7 +34,7 @@ class ResumeAfterKillIT {
     private List<String> args(String out, String store) {
         return List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=3", "data.train_limit=20000",
                 "data.test_limit=2000", "training.validation_split=0.1", "output.dir=" + dir.resolve(out),
-                "tracking.store=" + dir.resolve(store), "output.samples=0");
+                "tracking.mlflow.store=" + dir.resolve(store), "output.samples=0");
     }
 
     @Test

@@ -62,6 +62,26 @@ class RunnerExitCodesTest {
     }
 
     @Test
+    void credentialsInTheMlflowUriAreRefusedBeforeAnythingRuns() throws IOException {
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "output.dir=" + dir,
+                "tracking.mlflow.uri=http://alice:secret@127.0.0.1:5000");
+
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("tracking.mlflow") && o.err().contains("credentials")
+                && o.err().contains("MLFLOW_TRACKING_PASSWORD"), o.err());
+        assertFalse(Files.exists(dir.resolve("x")), "no run folder for a run that never started");
+    }
+
+    @Test
+    void keysForATrackerNobodyRegisteredAreBadInput() throws IOException {
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "output.dir=" + dir,
+                "tracking.wandb.project=x");
+
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("tracking.wandb") && o.err().contains("unknown tracker 'wandb'"), o.err());
+    }
+
+    @Test
     void anUnknownModelParameterIsBadInput() throws IOException {
         RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "model.hiden=64");
 

@@ -30,7 +30,7 @@ class SweepTest {
     private RunnerMainAccess.Outcome sweep(String out, String... more) {
         List<String> args = new ArrayList<>(List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=1",
                 "data.train_limit=1500", "data.test_limit=300", "output.samples=0", "output.save_model=false",
-                "output.dir=" + dir.resolve(out), "tracking.store=" + dir.resolve(out + "-mlruns")));
+                "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(out + "-mlruns")));
         args.addAll(List.of(more));
         return RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
     }

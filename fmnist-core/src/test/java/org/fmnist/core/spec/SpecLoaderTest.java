@@ -49,8 +49,8 @@ class SpecLoaderTest {
         assertEquals(32, s.training().batchSize());
         assertEquals(Optimizer.ADAM, s.training().optimizer());
         assertEquals(0.001, s.training().learningRate());
-        assertEquals("mlflow", s.tracking().type());
-        assertEquals("mlruns", s.tracking().store());
+        assertEquals(List.of("mlflow"), s.tracking().type());
+        assertEquals("mlruns", s.tracking().settingsOf("mlflow").get("store"));
         assertEquals("runs", s.output().dir());
         assertTrue(s.data().download());
         assertNull(s.data().dir());
@@ -170,9 +170,17 @@ class SpecLoaderTest {
     }
 
     @Test
-    void credentialsInTheTrackingUriAreRefused() {
-        assertMentions(failure(MINIMAL, "tracking.uri=http://alice:secret@127.0.0.1:5000"), "tracking.uri",
-                "credentials", "MLFLOW_TRACKING_PASSWORD");
+    void severalTrackersEachWithTheirOwnSection() throws IOException {
+        ExperimentSpec s = load(MINIMAL, List.of("tracking.type=[mlflow, none]", "tracking.mlflow.uri=http://127.0.0.1:5000"), Map.of()).spec();
+
+        assertEquals(List.of("mlflow", "none"), s.tracking().type());
+        assertEquals(Map.of("store", "mlruns", "uri", "http://127.0.0.1:5000"), s.tracking().settingsOf("mlflow"));
+        assertEquals(Map.of(), s.tracking().settingsOf("none"));
+    }
+
+    @Test
+    void aTrackerSectionMustHoldKeys() {
+        assertMentions(failure(MINIMAL, "tracking.mlflow=5"), "tracking.mlflow", "section");
     }
 
     @Test

@@ -2,16 +2,22 @@ package org.fmnist.runner.cli;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.PluginSpec;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.core.spec.TrackingSpec;
+import org.fmnist.runner.Registry;
 import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 
@@ -23,10 +29,26 @@ final class KeysCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private final Registry registry;
+
+    @Inject
+    KeysCommand(Registry registry) {
+        this.registry = registry;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        describe(ExperimentSpec.class, "", new SpecLoader().defaults(), out);
+        JsonNode defaults = new SpecLoader().defaults();
+        describe(ExperimentSpec.class, "", defaults, out);
+        // Each tracker's own keys, under its name; the built-in defaults may set some of them.
+        ObjectMapper yaml = new SpecMapper().yaml();
+        registry.trackers().forEach((name, factory) -> {
+            line(out, "tracking." + name, "section", "", "Keys of tracker '" + name + "': " + factory.description() + ".");
+            JsonNode recordDefaults = yaml.valueToTree(yaml.convertValue(Map.of(), factory.parametersType()));
+            JsonNode given = defaults.path("tracking").path(name);
+            describe(factory.parametersType(), "tracking." + name, given.isMissingNode() ? recordDefaults : given, out);
+        });
         out.println();
         out.println("Columns: key, type, default, meaning. model.* keys besides model.type depend on the model:");
         out.println("'runner models' lists them.");
@@ -47,6 +69,9 @@ final class KeysCommand implements Callable<Integer> {
             JsonNode value = defaults.path(name);
             if (type == PluginSpec.class) {
                 line(out, key + ".type", "text", "", "Registered model to train ('runner models' lists them).");
+            } else if (type == TrackingSpec.class) {
+                line(out, key + ".type", "name|list", value.path("type").asText(""),
+                        "Registered tracker, or a list of them recording the run side by side; each one's keys follow below.");
             } else if (type.isRecord()) {
                 describe(type, key, value, out);
             } else {

@@ -30,12 +30,12 @@ import org.fmnist.core.spec.SpecValidator;
  * @param command the runner arguments that started this run, saved in {@code command.txt}
  * @param runDir the run folder to write; null: a new dated folder under {@code output.dir}
  * @param resume whether {@code runDir} is an interrupted run to continue from its last checkpoint
- * @param parentRunId the tracked id of the sweep run this run belongs to; null for a run of its own
+ * @param parentRunIds by tracker name, the id of the sweep run this run belongs to; empty for a run of its own
  * @param tags further tags for the tracked run, e.g. the sweep point's label
  */
 public record RunJob(JsonNode spec, String specFile, List<String> overrides, Map<String, String> environment,
                      Map<String, String> sources, List<String> command, String runDir, boolean resume,
-                     String parentRunId, Map<String, String> tags) {
+                     Map<String, String> parentRunIds, Map<String, String> tags) {
     /** The name of a job's file in its run folder. */
     public static final String FILE = "job.json";
     private static final ObjectMapper JSON = JsonMapperFactory.create();
@@ -45,28 +45,29 @@ public record RunJob(JsonNode spec, String specFile, List<String> overrides, Map
         environment = Map.copyOf(environment);
         sources = Map.copyOf(sources);
         command = List.copyOf(command);
+        parentRunIds = parentRunIds == null ? Map.of() : Map.copyOf(parentRunIds);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
     }
 
     /** A job for {@code resolved}, to be written to a new folder under {@code output.dir}. */
     public static RunJob of(ResolvedSpec resolved, SpecMapper mapper, List<String> command) {
         return new RunJob(mapper.yaml().valueToTree(resolved.spec()), resolved.file().toString(), resolved.overrides(),
-                resolved.environment(), resolved.sources(), command, null, false, null, Map.of());
+                resolved.environment(), resolved.sources(), command, null, false, Map.of(), Map.of());
     }
 
     /** This job writing to exactly {@code dir}. */
     public RunJob in(Path dir) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), resume, parentRunId, tags);
+        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), resume, parentRunIds, tags);
     }
 
     /** This job continuing the interrupted run in {@code dir}. */
     public RunJob resuming(Path dir) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), true, parentRunId, tags);
+        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), true, parentRunIds, tags);
     }
 
-    /** This job recorded as a child of {@code parent} (may be null: untracked parent), with {@code moreTags}. */
-    public RunJob childOf(String parent, Map<String, String> moreTags) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parent, moreTags);
+    /** This job recorded as a child of the run {@code parents} name (by tracker), with {@code moreTags}. */
+    public RunJob childOf(Map<String, String> parents, Map<String, String> moreTags) {
+        return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parents, moreTags);
     }
 
     /** The spec again, bound and validated as when it was resolved. */

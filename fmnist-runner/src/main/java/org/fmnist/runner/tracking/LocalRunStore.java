@@ -161,7 +161,7 @@ public final class LocalRunStore {
 
     static UncheckedIOException storeFailure(Path where, IOException e) {
         return new UncheckedIOException("The local MLflow store at " + where + " could not be written or read: "
-                + e.getMessage() + ". Fix: free disk space or point tracking.store elsewhere.", e);
+                + e.getMessage() + ". Fix: free disk space or point tracking.mlflow.store elsewhere.", e);
     }
 
     /** One run folder of the store. */

@@ -1,5 +1,6 @@
 package org.fmnist.runner.tracking;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.fmnist.core.spec.TrackingSpec;
 import org.fmnist.runner.Invocation;
 import org.fmnist.runner.tracking.LocalRunStore.LocalRun;
 import org.slf4j.Logger;
@@ -22,14 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code tracking.type: mlflow}: writes the run to the local MLflow store and, when a server is
- * configured ({@code tracking.uri} or {@code MLFLOW_TRACKING_URI}), copies it there as it goes.
+ * configured ({@code tracking.mlflow.uri} or {@code MLFLOW_TRACKING_URI}), copies it there as it goes.
  * A server that cannot be reached, or stops answering, is reported once and then left alone:
  * training goes on, the local record stays complete, and {@code runner sync} sends it later.
  */
 public final class MlflowTracker implements RunTracker {
     private static final Logger LOG = LoggerFactory.getLogger(MlflowTracker.class);
 
-    private final TrackingSpec spec;
+    private final Parameters spec;
     private final Map<String, String> env;
     private final MlflowServer.Limits limits;
     private LocalRun run;
@@ -41,8 +42,32 @@ public final class MlflowTracker implements RunTracker {
     /** "key@step" of the points a resumed run had recorded before it stopped. */
     private Set<String> recordedBefore = Set.of();
 
+    /**
+     * The keys under {@code tracking.mlflow}.
+     *
+     * @param uri the server; null: MLFLOW_TRACKING_URI; neither: the local store only
+     */
+    public record Parameters(
+            @JsonPropertyDescription("MLflow tracking server URL; unset: MLFLOW_TRACKING_URI; neither: local store only. Credentials go in MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN, never here.")
+            String uri,
+            @JsonPropertyDescription("Experiment the run is filed under; unset: MLFLOW_EXPERIMENT_NAME, else the spec's name.")
+            String experiment,
+            @JsonPropertyDescription("Folder of the local MLflow file store every run is written to (and synced from).")
+            String store) {
+        private static final Pattern USERINFO = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*@");
+
+        public Parameters {
+            store = store == null || store.isBlank() ? "mlruns" : store;
+            if (uri != null && USERINFO.matcher(uri).find()) {
+                throw new IllegalArgumentException("tracking.mlflow.uri holds credentials, which would end up in logs and"
+                        + " saved specs; remove them from the URL and set MLFLOW_TRACKING_USERNAME and"
+                        + " MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN)");
+            }
+        }
+    }
+
     /** Registered as {@code mlflow}; MLflow's server settings may come from the environment. */
-    static final class Factory implements TrackerFactory {
+    static final class Factory implements TrackerFactory<Parameters> {
         private final Map<String, String> env;
 
         @Inject
@@ -52,23 +77,28 @@ public final class MlflowTracker implements RunTracker {
 
         @Override
         public String description() {
-            return "the local MLflow store (tracking.store), copied live to a server when tracking.uri or MLFLOW_TRACKING_URI names one";
+            return "the local MLflow store (tracking.mlflow.store), copied live to a server when tracking.mlflow.uri or MLFLOW_TRACKING_URI names one";
         }
 
         @Override
-        public RunTracker create(TrackingSpec spec) {
-            return new MlflowTracker(spec, env, MlflowServer.Limits.DEFAULT);
+        public Class<Parameters> parametersType() {
+            return Parameters.class;
+        }
+
+        @Override
+        public RunTracker create(Parameters parameters) {
+            return new MlflowTracker(parameters, env, MlflowServer.Limits.DEFAULT);
         }
     }
 
-    MlflowTracker(TrackingSpec spec, Map<String, String> env, MlflowServer.Limits limits) {
+    MlflowTracker(Parameters spec, Map<String, String> env, MlflowServer.Limits limits) {
         this.spec = spec;
         this.env = env;
         this.limits = limits;
     }
 
     /** The server URI from the spec or {@code MLFLOW_TRACKING_URI}; empty for local-only tracking. */
-    public static Optional<URI> serverUri(TrackingSpec spec, Map<String, String> env) {
+    public static Optional<URI> serverUri(Parameters spec, Map<String, String> env) {
         String uri = spec.uri() != null && !spec.uri().isBlank() ? spec.uri() : env.get("MLFLOW_TRACKING_URI");
         if (uri == null || uri.isBlank() || uri.startsWith("file:") || !uri.contains("://")) {
             return Optional.empty();
@@ -76,8 +106,8 @@ public final class MlflowTracker implements RunTracker {
         return Optional.of(URI.create(uri));
     }
 
-    /** The experiment: {@code tracking.experiment}, else {@code MLFLOW_EXPERIMENT_NAME}, else the spec's name. */
-    static String experiment(TrackingSpec spec, Map<String, String> env, String specName) {
+    /** The experiment: {@code tracking.mlflow.experiment}, else {@code MLFLOW_EXPERIMENT_NAME}, else the spec's name. */
+    static String experiment(Parameters spec, Map<String, String> env, String specName) {
         if (spec.experiment() != null && !spec.experiment().isBlank()) {
             return spec.experiment();
         }
@@ -110,7 +140,7 @@ public final class MlflowTracker implements RunTracker {
         } else {
             run = store.run(description.resumeRunId()).orElseThrow(() -> new TrackingException("The MLflow run "
                     + description.resumeRunId() + " this run was recorded in is not in the local store " + store.root()
-                    + ". Fix: resume from the directory the run started in, or set tracking.store to the store it used.",
+                    + ". Fix: resume from the directory the run started in, or set tracking.mlflow.store to the store it used.",
                     false, null));
             run.reopen();
             Set<String> recorded = new HashSet<>();

@@ -3,20 +3,27 @@ package org.fmnist.runner.tracking;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.fmnist.core.spec.TrackingSpec;
 
 /** {@code tracking.type: none}: the run folder is the only record. */
 final class NoTracker implements RunTracker {
 
     /** Registered as {@code none}. */
-    static final class Factory implements TrackerFactory {
+    static final class Factory implements TrackerFactory<Factory.Parameters> {
+        /** No keys. */
+        record Parameters() {}
+
         @Override
         public String description() {
             return "the run folder is the only record";
         }
 
         @Override
-        public RunTracker create(TrackingSpec spec) {
+        public Class<Parameters> parametersType() {
+            return Parameters.class;
+        }
+
+        @Override
+        public RunTracker create(Parameters parameters) {
             return new NoTracker();
         }
     }

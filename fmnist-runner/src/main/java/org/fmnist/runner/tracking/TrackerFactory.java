@@ -1,14 +1,18 @@
 package org.fmnist.runner.tracking;
 
-import org.fmnist.core.spec.TrackingSpec;
-
 /**
- * Makes a new {@link RunTracker} for one run from the spec's {@code tracking} section. Registered in
- * a {@code MapBinder} under the name {@code tracking.type} gives, like models and augmentations.
+ * Makes a new {@link RunTracker} for one run. Registered in a {@code MapBinder} under the name
+ * {@code tracking.type} gives, like models and augmentations; its keys are the components of
+ * {@link #parametersType()}, given in the spec under {@code tracking.NAME}.
+ *
+ * @param <P> the tracker's keys: a record, snake_cased in the spec, each component described with
+ *     {@code @JsonPropertyDescription}, defaults filled in by the record for keys left out
  */
-public interface TrackerFactory {
+public interface TrackerFactory<P extends Record> {
     /** One line saying where this tracker records runs. */
     String description();
 
-    RunTracker create(TrackingSpec spec);
+    Class<P> parametersType();
+
+    RunTracker create(P parameters);
 }

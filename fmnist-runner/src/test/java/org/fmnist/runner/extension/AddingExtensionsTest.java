@@ -75,4 +75,32 @@ class AddingExtensionsTest {
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("unknown model type 'softmax'") && o.err().contains("dense"), o.err());
     }
+
+    @Test
+    void twoTrackersRecordTheSameRunEachWithItsOwnKeys() throws IOException {
+        Path spec = Files.writeString(dir.resolve("two.yaml"), """
+                name: two
+                model: {type: dense}
+                training: {epochs: 2}
+                data: {train_limit: 1000, test_limit: 200}
+                output: {dir: %s, samples: 0, save_model: false}
+                tracking:
+                  type: [mlflow, events]
+                  mlflow: {store: %s}
+                  events: {file: %s}
+                """.formatted(dir.resolve("runs"), dir.resolve("mlruns"), dir.resolve("events.log")));
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(), new Module[] {new ExtensionsModule()}, spec.toString());
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        List<String> events = Files.readAllLines(dir.resolve("events.log"));
+        assertTrue(events.get(0).startsWith("start two-"), events.toString());
+        assertEquals(2, events.stream().filter(e -> e.matches("metrics [12] \\[.*train_loss.*")).count(),
+                "one line per epoch: " + events);
+        assertEquals("finish FINISHED", events.get(events.size() - 1));
+        List<org.fmnist.runner.tracking.LocalRunStore.LocalRun> runs =
+                new org.fmnist.runner.tracking.LocalRunStore(dir.resolve("mlruns")).runs();
+        assertEquals(1, runs.size(), "the MLflow store holds the same run");
+        assertEquals(2, runs.get(0).metrics().get("train_loss").size());
+    }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.fmnist.core.spec.TrackingSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +55,7 @@ class LocalRunStoreTest {
 
     @Test
     void trackerWithoutAServerRecordsLocallyAndFinishesOnce() {
-        TrackingSpec spec = new TrackingSpec("mlflow", null, null, dir.resolve("mlruns").toString());
+        MlflowTracker.Parameters spec = new MlflowTracker.Parameters(null, null, dir.resolve("mlruns").toString());
         MlflowTracker tracker = new MlflowTracker(spec, Map.of(), MlflowServer.Limits.DEFAULT);
 
         String where = tracker.start(new RunTracker.RunDescription("exp", "run", "exp.yaml", null, null, null, Map.of("a", "1"), Map.of("t", "v"), 5, null));
@@ -74,8 +73,8 @@ class LocalRunStoreTest {
 
     @Test
     void serverAndExperimentComeFromSpecThenEnvironment() {
-        TrackingSpec none = new TrackingSpec("mlflow", null, null, "mlruns");
-        TrackingSpec given = new TrackingSpec("mlflow", "http://spec:1", "from-spec", "mlruns");
+        MlflowTracker.Parameters none = new MlflowTracker.Parameters(null, null, "mlruns");
+        MlflowTracker.Parameters given = new MlflowTracker.Parameters("http://spec:1", "from-spec", "mlruns");
         Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "http://env:2", "MLFLOW_EXPERIMENT_NAME", "from-env");
 
         assertEquals("http://spec:1", MlflowTracker.serverUri(given, env).orElseThrow().toString());

@@ -50,7 +50,7 @@ class MlflowAuthAndStatusIT {
     private String[] args(String experiment, String model) {
         return new String[] {"../experiments/baseline.yaml", "data.train_limit=1000", "data.test_limit=300",
                 "training.epochs=1", "model.type=" + model, "output.dir=" + dir.resolve("runs"),
-                "tracking.store=" + dir.resolve("mlruns"), "tracking.experiment=" + experiment};
+                "tracking.mlflow.store=" + dir.resolve("mlruns"), "tracking.mlflow.experiment=" + experiment};
     }
 
     private static Outcome run(Map<String, String> env, String[] args, com.google.inject.Module... extra) {
@@ -146,8 +146,8 @@ class MlflowAuthAndStatusIT {
         // and the JVM then never sees the Ctrl-C; env gives the runner the default disposition back.
         Process p = new ProcessBuilder("env", "--default-signal=INT", "java", "-Xmx1g", "-jar", jar.toString(),
                 "../experiments/baseline.yaml",
-                "training.epochs=50", "output.save_model=false", "output.dir=" + dir.resolve("runs"), "tracking.store=" + store,
-                "tracking.experiment=interrupted").redirectErrorStream(true).redirectOutput(dir.resolve("console.txt").toFile()).start();
+                "training.epochs=50", "output.save_model=false", "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + store,
+                "tracking.mlflow.experiment=interrupted").redirectErrorStream(true).redirectOutput(dir.resolve("console.txt").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.readString(dir.resolve("console.txt")).contains("epoch  1/50") && System.nanoTime() < deadline) {

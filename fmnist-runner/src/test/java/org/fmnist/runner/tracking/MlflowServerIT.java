@@ -52,7 +52,7 @@ class MlflowServerIT {
 
     private String[] slice(String experiment, String... more) {
         List<String> args = new ArrayList<>(List.of(SPEC, "data.train_limit=2000", "data.test_limit=500", "training.epochs=2",
-                "output.dir=" + dir.resolve("runs"), "tracking.store=" + dir.resolve("mlruns"), "tracking.experiment=" + experiment));
+                "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + dir.resolve("mlruns"), "tracking.mlflow.experiment=" + experiment));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
@@ -161,8 +161,8 @@ class MlflowServerIT {
             Path store = dir.resolve("mlruns");
             List<Outcome> result = new ArrayList<>();
             Thread training = new Thread(() -> result.add(runner(Map.of(), SPEC, "training.epochs=4", "data.test_limit=1000",
-                    "output.dir=" + dir.resolve("runs"), "tracking.store=" + store, "tracking.experiment=dies-mid-run",
-                    "tracking.uri=" + dying.uri(), "output.save_model=false")));
+                    "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + store, "tracking.mlflow.experiment=dies-mid-run",
+                    "tracking.mlflow.uri=" + dying.uri(), "output.save_model=false")));
             training.start();
             waitForMetricLines(store, "train_loss", 1);
             dying.kill();
