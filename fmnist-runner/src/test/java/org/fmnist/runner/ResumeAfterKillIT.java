@@ -31,17 +31,52 @@ class ResumeAfterKillIT {
     @TempDir
     Path dir;
 
-    private List<String> args(String out, String store) {
-        return List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=3", "data.train_limit=20000",
-                "data.test_limit=2000", "training.validation_split=0.1", "output.dir=" + dir.resolve(out),
-                "tracking.mlflow.store=" + dir.resolve(store), "output.samples=0");
+    /** A small residual network (a ComputationGraph): two stages of one block each, 4 channels wide. */
+    private static final String RESNET = """
+            name: baseline
+            model: {type: resnet, width: 4, stages: 2, blocks: 1}
+            training: {batch_size: 64}
+            data: {train_limit: 4000, test_limit: 500}
+            """;
+
+    private List<String> args(Path spec, String out, String store) {
+        List<String> args = new ArrayList<>(List.of(spec.toString(), "training.epochs=3", "training.validation_split=0.1",
+                "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(store), "output.samples=0"));
+        if (spec.equals(RunnerEndToEndTest.BASELINE)) {
+            args.addAll(List.of("data.train_limit=20000", "data.test_limit=2000"));
+        }
+        return args;
     }
 
     @Test
     void aRunKilledMidEpochResumesToTheSameResultIntoTheSameRecords() throws Exception {
+        Path run = killResumeAndCompare(RunnerEndToEndTest.BASELINE);
+
+        assertEquals(0L, Provenance.read(run.resolve("provenance.json")).nativeMemoryLimitBytes(), "the killed runner "
+                + "process trained the dense model without the native memory guard, and its epoch still matches the "
+                + "guarded reference run in this JVM");
+    }
+
+    @Test
+    void aResidualNetworkKilledMidEpochResumesToTheSameResultAndPredicts() throws Exception {
+        Path run = killResumeAndCompare(Files.writeString(dir.resolve("resnet.yaml"), RESNET));
+        assertEquals("resnet", JSON.readTree(run.resolve("metrics.json").toFile()).get("model").asText());
+
+        RunnerMainAccess.Outcome predicted = RunnerMainAccess.run(Map.of(), "predict", "--model", run.toString(),
+                "test:0", "test:1");
+        assertEquals(0, predicted.exit(), predicted.err());
+        assertEquals(2, predicted.out().lines().filter(l -> l.matches("test:[01]: .+ \\(\\d+\\.\\d%\\) - .+")).count(),
+                predicted.out());
+    }
+
+    /**
+     * Trains {@code spec} (named baseline) in a runner process, kills it with SIGKILL during epoch 2,
+     * resumes it in this JVM and checks it against a run never interrupted; returns the resumed run's folder.
+     */
+    private Path killResumeAndCompare(Path spec) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), RunnerMain.class.getName()));
-        command.addAll(args("runs", "mlruns"));
+        command.addAll(args(spec, "runs", "mlruns"));
         Process training = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("killed.log").toFile()).start();
         Path checkpoints = waitForFirstCheckpoint(training);
@@ -53,7 +88,8 @@ class ResumeAfterKillIT {
         assertFalse(Files.exists(run.resolve("metrics.json")));
 
         RunnerMainAccess.Outcome resumed = RunnerMainAccess.run(Map.of(), "resume", run.toString());
-        RunnerMainAccess.Outcome whole = RunnerMainAccess.run(Map.of(), args("reference", "reference-mlruns").toArray(String[]::new));
+        RunnerMainAccess.Outcome whole = RunnerMainAccess.run(Map.of(), args(spec, "reference", "reference-mlruns")
+                .toArray(String[]::new));
 
         assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("resuming after epoch 1 of 3"), resumed.out());
@@ -70,16 +106,14 @@ class ResumeAfterKillIT {
         assertEquals(reference.at("/test/accuracy").asDouble(), after.at("/test/accuracy").asDouble(), 1e-9);
         assertEquals(reference.at("/test/loss").asDouble(), after.at("/test/loss").asDouble(), 1e-6);
         assertFalse(Files.exists(run.resolve(ExperimentRun.CHECKPOINTS)), "checkpoints are removed once the run is complete");
-        Provenance provenance = Provenance.read(run.resolve("provenance.json"));
-        assertEquals(1, provenance.resumed().size());
-        assertEquals(0L, provenance.nativeMemoryLimitBytes(), "the killed runner process trained the dense model "
-                + "without the native memory guard, and its epoch still matches the guarded reference run in this JVM");
+        assertEquals(1, Provenance.read(run.resolve("provenance.json")).resumed().size());
 
         List<LocalRunStore.LocalRun> tracked = new LocalRunStore(dir.resolve("mlruns")).runs();
         assertEquals(1, tracked.size(), "the resumed run went on in the same MLflow run");
         assertEquals(RunStatus.FINISHED, tracked.get(0).status());
         List<Long> steps = tracked.get(0).metrics().get("val_loss").stream().map(MetricPoint::step).toList();
         assertEquals(List.of(1L, 2L, 3L), steps, "each epoch recorded once");
+        return run;
     }
 
     @Test
