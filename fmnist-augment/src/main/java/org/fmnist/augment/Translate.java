@@ -1,7 +1,6 @@
 package org.fmnist.augment;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import java.util.Random;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.augment.AugmentationFactory;
 

@@ -1,11 +1,8 @@
 package org.fmnist.runner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.inject.Inject;
-import jakarta.inject.Provider;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -16,15 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
-import org.fmnist.core.train.EpochMetrics;
-import org.fmnist.core.train.Trainer;
 import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.runner.job.RunJob;
 import org.fmnist.runner.sweep.PointOutcome;
@@ -33,15 +27,13 @@ import org.fmnist.runner.tracking.TrackedValues;
 import org.fmnist.runner.sweep.SweepExecutor;
 import org.fmnist.runner.sweep.SweepPoint;
 import org.fmnist.runner.sweep.SweepTable;
-import org.fmnist.runner.tracking.MlflowTracker;
-import org.fmnist.runner.tracking.RunReplicator;
 import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTracker;
 import org.fmnist.runner.tracking.RunTrackers;
 
 /**
- * A sweep: the spec once for every point of its grid, each point a child run (MLflow's
- * {@code mlflow.parentRunId}) of one parent run, then a table of all points, best first. A point
+ * A sweep: the spec once for every point of its grid, each point a job recorded as a child run of
+ * one parent run, then a table of all points, best first. A point
  * that fails is reported and the others go on. The sweep folder holds the points' run folders,
  * {@code sweep.md} and {@code sweep.json}.
  */

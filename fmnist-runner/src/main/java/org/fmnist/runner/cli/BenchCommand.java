@@ -109,6 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("threads", run.threads());
         result.put("native_memory_limit_bytes", NativeMemoryGuard.limitBytes());
         result.put("train_images", train.size());
+        result.put("test_images", test.size());
         result.put("parameters", net.numParams());
         result.put("epoch_seconds", seconds);
         result.put("median_epoch_seconds", median);

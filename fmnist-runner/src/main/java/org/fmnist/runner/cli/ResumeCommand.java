@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code runner resume RUN}: continues an interrupted run from its last epoch checkpoint. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = {"Continues an interrupted run from its last epoch checkpoint, into the same run folder and the "
-                + "same MLflow run.", "", "Example: ./runner resume runs/cnn/20261124-101500"})
+                + "same tracked runs.", "", "Example: ./runner resume runs/cnn/20261124-101500"})
 final class ResumeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "The run folder of the interrupted run")
     Path run;
