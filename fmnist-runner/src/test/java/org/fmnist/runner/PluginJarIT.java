@@ -1,0 +1,185 @@
+package org.fmnist.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.fmnist.core.plugin.PluginModule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's "Adding a model module", done the way a user does it: fmnist-core installed into a
+ * local Maven repository, {@code examples/fmnist-model-example} built on its own with the root's
+ * {@code mvnw}, its jar copied into a plugins folder, and the real {@code runner} script listing and
+ * training its {@code deep-mlp} model. A jar that names a missing module class is one message.
+ *
+ * <p>Failsafe runs this after {@code package}, so {@code fmnist-runner/target/fmnist-runner.jar}
+ * and {@code target/lib} exist and are newer than every source (fmnist-runner's pom makes the jar
+ * plugin rewrite the jar on every build), and the script starts them without rebuilding anything.
+ *
+ * <p>fmnist-core goes into a scratch repository chained to the build's own ({@code maven.repo.local.tail},
+ * read-only), not into {@code ~/.m2} itself: the test needs no network beyond what the build had, and
+ * running it leaves the user's repository as it was. The nested builds are offline when this build is.
+ */
+class PluginJarIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path EXAMPLE = ROOT.resolve("examples/fmnist-model-example");
+    private static final String SPEC = "examples/fmnist-model-example/deep-mlp.yaml";
+    /** Long enough for a first, cold Maven start on a busy 2-core machine; a hung process fails the test instead of the build. */
+    private static final long TIMEOUT_MINUTES = 5;
+    /** 784·128+128 + 128·128+128 + 128·10+10: the example's defaults, as its own test counts them. */
+    private static final long DEEP_MLP_PARAMETERS = 118_282;
+
+    @TempDir
+    static Path dir;
+    static Path plugins;
+
+    record Outcome(int exit, String out, String err) {
+        String both() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void buildTheExamplePluginAsTheReadmeSays() throws Exception {
+        Outcome install = maven("-f", ROOT.resolve("pom.xml").toString(), "-pl", ":fmnist-parent,:fmnist-core", "install",
+                "-DskipTests");
+        assertEquals(0, install.exit(), "installing fmnist-core: " + install.both());
+
+        // package also runs the example's own unit tests, as it does for a user.
+        Outcome example = maven("-f", EXAMPLE.resolve("pom.xml").toString(), "package");
+        assertEquals(0, example.exit(), "building the example: " + example.both());
+
+        plugins = Files.createDirectories(dir.resolve("plugins"));
+        try (Stream<Path> built = Files.list(EXAMPLE.resolve("target"))) {
+            for (Path jar : built.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+    }
+
+    @Test
+    void runnerModelsListsThePluginsModelWithItsKeys() throws Exception {
+        Outcome models = runner(plugins, "models");
+
+        assertEquals(0, models.exit(), models.both());
+        assertTrue(models.out().lines().anyMatch(l -> l.startsWith("deep-mlp ")), models.both());
+        assertTrue(models.out().contains("model.dropout") && models.out().contains("model.layers"), models.both());
+        assertTrue(models.out().lines().anyMatch(l -> l.startsWith("dense ")), "fmnist's own models stay: " + models.both());
+    }
+
+    /** The plugin folder, not something else on the classpath, is where deep-mlp comes from. */
+    @Test
+    void withoutTheJarTheModelIsNotThere() throws Exception {
+        Outcome models = runner(Files.createDirectories(dir.resolve("no-plugins")), "models");
+
+        assertEquals(0, models.exit(), models.both());
+        assertFalse(models.out().contains("deep-mlp"), models.both());
+    }
+
+    @Test
+    void theRunnerTrainsTheExampleSpecWithThePluginsModel() throws Exception {
+        Path runs = dir.resolve("runs");
+        Outcome run = runner(plugins, SPEC, "training.epochs=1", "data.train_limit=2000", "data.test_limit=500",
+                "output.dir=" + runs, "tracking.type=none", "output.samples=0");
+
+        assertEquals(0, run.exit(), run.both());
+        Path folder;
+        try (Stream<Path> found = Files.list(runs.resolve("deep-mlp"))) {
+            folder = found.findFirst().orElseThrow();
+        }
+        JsonNode metrics = new ObjectMapper().readTree(folder.resolve("metrics.json").toFile());
+        assertEquals("deep-mlp", metrics.get("model").asText());
+        assertEquals(DEEP_MLP_PARAMETERS, metrics.get("parameters").asLong());
+        assertEquals(1, metrics.get("epochs").size());
+        assertEquals(500, metrics.get("test").get("images").asInt());
+    }
+
+    @Test
+    void aJarNamingAMissingModuleClassIsOneMessageNamingTheJarAndExit2() throws Exception {
+        Path broken = Files.createDirectories(dir.resolve("broken-plugins"));
+        try (OutputStream file = Files.newOutputStream(broken.resolve("broken-plugin.jar"));
+             JarOutputStream jar = new JarOutputStream(file)) {
+            jar.putNextEntry(new JarEntry("META-INF/services/" + PluginModule.class.getName()));
+            jar.write("com.example.NoSuchModule\n".getBytes(StandardCharsets.UTF_8));
+            jar.closeEntry();
+        }
+
+        Outcome models = runner(broken, "models");
+
+        assertEquals(2, models.exit(), models.both());
+        List<String> message = models.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, message.size(), "one message: " + models.both());
+        assertTrue(message.get(0).startsWith("plugin error: com.example.NoSuchModule"), models.both());
+        assertTrue(message.get(0).contains("broken-plugin.jar"), models.both());
+        assertFalse((models.out() + models.err()).contains("\tat "), "no stack trace: " + models.both());
+    }
+
+    /** {@code ROOT/runner ARGS} from the root, with {@code pluginFolder} as FMNIST_PLUGINS. */
+    private static Outcome runner(Path pluginFolder, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("runner").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // Spec layers in the developer's environment (FMNIST_TRAINING__EPOCHS=...) would change the run;
+        // FMNIST_DATA and the like stay, since they say where things are, not what to do.
+        builder.environment().keySet().removeIf(name -> name.startsWith("FMNIST_") && name.contains("__"));
+        builder.environment().put("FMNIST_PLUGINS", pluginFolder.toString());
+        builder.environment().put("FMNIST_JAVA_OPTS", "");
+        Outcome outcome = run(builder, "runner");
+        assertFalse(outcome.err().contains("runner: building fmnist"), "the runner script rebuilt fmnist in the middle of"
+                + " this build: fmnist-runner.jar must be newer than every source once 'package' ran. " + outcome.both());
+        return outcome;
+    }
+
+    /** The root's Maven wrapper with a scratch local repository in front of the build's own. */
+    private static Outcome maven(String... args) throws Exception {
+        String buildRepository = System.getProperty("fmnist.it.localRepository",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
+        // A build that chains repositories itself passes its tail on; when it gives none, Maven
+        // leaves the expression in the pom as it is.
+        String buildTail = System.getProperty("fmnist.it.localRepositoryTail", "");
+        String tail = buildTail.isBlank() || buildTail.startsWith("${") ? buildRepository : buildRepository + "," + buildTail;
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("mvnw").toString(), "-B", "-q",
+                "-Dmaven.repo.local=" + dir.resolve("m2"), "-Dmaven.repo.local.tail=" + tail));
+        if (Boolean.getBoolean("fmnist.it.offline")) {
+            command.add("-o");
+        }
+        command.addAll(List.of(args));
+        return run(new ProcessBuilder(command), "maven");
+    }
+
+    private static Outcome run(ProcessBuilder builder, String name) throws Exception {
+        Path out = Files.createTempFile(dir, name, ".out");
+        Path err = Files.createTempFile(dir, name, ".err");
+        Process process = builder.directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                fail(String.join(" ", builder.command()) + " ran past " + TIMEOUT_MINUTES + " minutes:\n"
+                        + new Outcome(-1, read(out), read(err)).both());
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        return new Outcome(process.exitValue(), read(out), read(err));
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+}
