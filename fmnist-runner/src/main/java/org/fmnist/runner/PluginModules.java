@@ -105,7 +105,11 @@ final class PluginModules {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        String why = root instanceof ClassNotFoundException || root instanceof NoClassDefFoundError
+        // ServiceLoader reports a listed class it cannot find as "Provider NAME not found", with no cause.
+        boolean listedClassMissing = e instanceof ServiceConfigurationError && e.getCause() == null
+                && String.valueOf(e.getMessage()).endsWith(" not found");
+        String why = listedClassMissing ? "class " + moduleClass + " is not in the jar or on the classpath"
+                : root instanceof ClassNotFoundException || root instanceof NoClassDefFoundError
                 ? "class " + root.getMessage().replace('/', '.') + " is missing"
                 : root.getMessage() == null ? root.toString() : root.getMessage();
         return new PluginException("plugin error: " + where(moduleClass) + " cannot be loaded: " + why
