@@ -6,14 +6,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +76,7 @@ public final class ExperimentRun implements JobRunner {
         PrintStream out = invocation.out();
         ResolvedSpec resolved = job.resolved(mapper);
         ExperimentSpec spec = resolved.spec();
-        RunTrackers trackers = registry.trackers(resolved);
+        RunTrackers trackers = job.trackedElsewhere() ? new RunTrackers(Map.of()) : registry.trackers(resolved);
         Map<String, CaptionGenerator> generators = registry.captioners(resolved);
         PreparedRun run = preparation.prepare(resolved);
 
@@ -105,11 +101,8 @@ public final class ExperimentRun implements JobRunner {
         }
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
 
-        String runName = spec.name() + "-" + folder.dir().getFileName();
-        trackers.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(),
-                spec.description(), provenance.gitCommit(), null, TrackedValues.params(mapper.yaml().valueToTree(saved)),
-                labels(spec, provenance, savedYaml, folder, job), started.toEpochMilli(), null),
-                job.parentRunIds(), trackedRunIds).forEach(out::println);
+        trackers.start(RunDescriptions.of(spec, resolved.file().toString(), folder.dir(), provenance, savedYaml,
+                job.tags(), started.toEpochMilli()), job.parentRunIds(), trackedRunIds).forEach(out::println);
         if (!job.resume() && !trackers.runIds().isEmpty()) {
             Files.createDirectories(folder.path(CHECKPOINTS));
             Files.write(folder.path(CHECKPOINTS).resolve(TRACKED_RUN_IDS), json.writeValueAsBytes(trackers.runIds()));
@@ -202,27 +195,5 @@ public final class ExperimentRun implements JobRunner {
         Path file = folder.path(CHECKPOINTS).resolve(TRACKED_RUN_IDS);
         return Files.isRegularFile(file) ? json.readValue(file.toFile(), new TypeReference<Map<String, String>>() {})
                 : Map.of();
-    }
-
-    /** fmnist's own facts for finding the run again, and the job's own tags (a sweep point's label). */
-    private static Map<String, String> labels(ExperimentSpec spec, Provenance provenance, String savedYaml,
-                                              RunFolder folder, RunJob job) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (provenance.gitCommit() != null) {
-            labels.put("fmnist.git_dirty", String.valueOf(provenance.gitDirty()));
-        }
-        labels.put("fmnist.model_type", spec.model().type());
-        labels.put("fmnist.spec_hash", sha256(savedYaml).substring(0, 12));
-        labels.put("fmnist.run_folder", folder.dir().toAbsolutePath().toString());
-        labels.putAll(job.tags());
-        return labels;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
     }
 }

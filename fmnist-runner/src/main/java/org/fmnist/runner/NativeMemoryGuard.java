@@ -38,7 +38,7 @@ public final class NativeMemoryGuard {
     }
 
     /** For a runner called inside a JVM that is not its own (tests): that JVM's setting stays. */
-    static NativeMemoryGuard unchanged() {
+    public static NativeMemoryGuard unchanged() {
         return new NativeMemoryGuard(false);
     }
 

@@ -33,13 +33,13 @@ public final class Registry {
     private final Map<String, AugmentationFactory<?>> augmentations;
     private final Map<String, Provider<CaptionGenerator>> captioners;
     private final Map<String, TrackerFactory<?>> trackers;
-    private final Map<String, SweepExecutor> executors;
+    private final Map<String, Provider<SweepExecutor>> executors;
     private final SpecMapper mapper = new SpecMapper();
 
     @Inject
     Registry(Map<String, ModelFactory<?>> models, Map<String, AugmentationFactory<?>> augmentations,
              Map<String, Provider<CaptionGenerator>> captioners, Map<String, TrackerFactory<?>> trackers,
-             Map<String, SweepExecutor> executors) {
+             Map<String, Provider<SweepExecutor>> executors) {
         this.models = models;
         this.augmentations = augmentations;
         this.captioners = captioners;
@@ -133,7 +133,7 @@ public final class Registry {
 
     /** The executor {@code sweep.executor} names. */
     public SweepExecutor executor(ResolvedSpec spec) {
-        return named(executors, spec.spec().sweep().executor(), spec.sourceOf("sweep.executor"), "sweep.executor", "sweep executor");
+        return named(executors, spec.spec().sweep().executor(), spec.sourceOf("sweep.executor"), "sweep.executor", "sweep executor").get();
     }
 
     private static <T> T named(Map<String, T> registered, String name, String source, String key, String what) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.fmnist.core.augment.Augmentation;
@@ -48,7 +49,7 @@ public final class RunPreparation {
         int threads = spec.training().threads() > 0 ? spec.training().threads() : factory.preferredThreads();
         useThreads(threads);
 
-        FashionMnist data = locator(spec.data()).load();
+        FashionMnist data = locator(spec.data(), invocation.environment()).load();
         Split train = data.train().head(limit(spec.data().trainLimit(), data.train().size()));
         Split test = data.test().head(limit(spec.data().testLimit(), data.test().size()));
         Split[] trainAndEval = holdOut(train, test, spec.training().validationSplit(), spec.seed());
@@ -56,10 +57,11 @@ public final class RunPreparation {
                 trainAndEval[1], test);
     }
 
-    private DataLocator locator(DataSpec d) {
-        Path cache = d.cache() != null ? Path.of(d.cache()) : DataLocator.defaultCache(invocation.environment());
+    /** The data search a spec's {@code data} section asks for, in {@code environment}. */
+    public static DataLocator locator(DataSpec d, Map<String, String> environment) {
+        Path cache = d.cache() != null ? Path.of(d.cache()) : DataLocator.defaultCache(environment);
         Optional<URI> mirror = d.download() ? Optional.of(URI.create(d.mirror())) : Optional.empty();
-        return DataLocator.standard(d.dir() == null ? null : Path.of(d.dir()), cache, mirror, invocation.environment());
+        return DataLocator.standard(d.dir() == null ? null : Path.of(d.dir()), cache, mirror, environment);
     }
 
     /** Limits both ND4J's own threads and OpenBLAS's for this process. */

@@ -71,7 +71,7 @@ public final class RunnerMain {
     }
 
     /** The runner's one injector: every plugin module on the classpath, the invocation, and {@code extensions}. */
-    static Injector injector(Invocation invocation, NativeMemoryGuard memoryGuard, Module... extensions) {
+    public static Injector injector(Invocation invocation, NativeMemoryGuard memoryGuard, Module... extensions) {
         Module[] fixed = new Module[extensions.length + 1];
         fixed[0] = new RunnerModule(invocation, memoryGuard);
         System.arraycopy(extensions, 0, fixed, 1, extensions.length);

@@ -83,9 +83,7 @@ public final class DataLocator {
     /** Finds, verifies and loads the data set. */
     public FashionMnist load() {
         List<String> looked = new ArrayList<>();
-        List<Place> all = new ArrayList<>(places);
-        all.add(new Place("user cache", cache));
-        for (Place place : all) {
+        for (Place place : placesAndCache()) {
             Optional<Map<DatasetFile, Path>> files = filesIn(place.directory());
             if (files.isPresent()) {
                 LOG.info("Fashion-MNIST found in {} ({})", place.directory(), place.rule());
@@ -120,7 +118,22 @@ public final class DataLocator {
     }
 
     /** All four files of the manifest in {@code dir}, gzipped or not; empty when any is missing. */
-    private Optional<Map<DatasetFile, Path>> filesIn(Path dir) {
+    /**
+     * Where {@link #load()} would read the data from, without reading it (so without checking its
+     * MD5s, which {@code load} does); empty when only a download would do.
+     */
+    public Optional<Place> find() {
+        return placesAndCache().stream().filter(place -> filesIn(place.directory()).isPresent()).findFirst();
+    }
+
+    private List<Place> placesAndCache() {
+        List<Place> all = new ArrayList<>(places);
+        all.add(new Place("user cache", cache));
+        return all;
+    }
+
+    /** The data set's four files in {@code dir}, plain or gzipped; empty unless all four are there. */
+    public Optional<Map<DatasetFile, Path>> filesIn(Path dir) {
         Map<DatasetFile, Path> found = new LinkedHashMap<>();
         for (DatasetFile file : manifest.files()) {
             Path plain = dir.resolve(file.name());

@@ -12,13 +12,16 @@ public record SweepSpec(
         Map<String, List<String>> grid,
         @JsonPropertyDescription("Metric the sweep's table is sorted by: val_accuracy or val_loss (of the kept epoch; choose on these), or test_accuracy, test_loss, test_macro_f1, test_f1_<class>.")
         String metric,
-        @JsonPropertyDescription("What runs the points: 'local', this machine (the one executor shipped; others register under their own name).")
+        @JsonPropertyDescription("What runs the points: 'local', this machine; 'spark', the tasks of a Spark application (sweep.spark); others register under their own name.")
         String executor,
         @JsonPropertyDescription("Points the local executor trains at once, at most the machine's cores; each point uses its model's own thread count.")
-        int parallel) {
+        int parallel,
+        @JsonPropertyDescription("Settings of the spark executor.")
+        SparkSpec spark) {
 
     public SweepSpec {
         grid = grid == null ? Map.of() : copy(grid);
+        spark = spark == null ? new SparkSpec(null, Map.of()) : spark;
     }
 
     /** No sweep: the spec describes a single run. */
@@ -29,7 +32,7 @@ public record SweepSpec(
 
     /** This sweep without its grid, as each of its points is saved: a point is a single run. */
     public SweepSpec withoutGrid() {
-        return new SweepSpec(Map.of(), metric, executor, parallel);
+        return new SweepSpec(Map.of(), metric, executor, parallel, spark);
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> grid) {

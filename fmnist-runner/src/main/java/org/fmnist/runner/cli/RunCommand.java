@@ -112,7 +112,7 @@ public final class RunCommand implements Callable<Integer> {
         SweepSpec old = s.sweep();
         ExperimentSpec withGrid = new ExperimentSpec(s.name(), s.description(), s.seed(), s.data(), s.model(), s.training(),
                 s.tracking(), s.output(), s.captioning(), s.augment(),
-                new SweepSpec(grid, old.metric(), old.executor(), old.parallel()));
+                new SweepSpec(grid, old.metric(), old.executor(), old.parallel(), old.spark()));
         return new ResolvedSpec(withGrid, resolved.file(), resolved.overrides(), resolved.environment(), resolved.sources());
     }
 

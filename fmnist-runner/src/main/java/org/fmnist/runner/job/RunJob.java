@@ -32,10 +32,12 @@ import org.fmnist.core.spec.SpecValidator;
  * @param resume whether {@code runDir} is an interrupted run to continue from its last checkpoint
  * @param parentRunIds by tracker name, the id of the sweep run this run belongs to; empty for a run of its own
  * @param tags further tags for the tracked run, e.g. the sweep point's label
+ * @param trackedElsewhere whether the run leaves recording to whoever receives its folder: a cluster's
+ *     driver records a point once its result is back, so that a task Spark runs twice is recorded once
  */
 public record RunJob(JsonNode spec, String specFile, List<String> overrides, Map<String, String> environment,
                      Map<String, String> sources, List<String> command, String runDir, boolean resume,
-                     Map<String, String> parentRunIds, Map<String, String> tags) {
+                     Map<String, String> parentRunIds, Map<String, String> tags, boolean trackedElsewhere) {
     /** The name of a job's file in its run folder. */
     public static final String FILE = "job.json";
     private static final ObjectMapper JSON = JsonMapperFactory.create();
@@ -52,22 +54,29 @@ public record RunJob(JsonNode spec, String specFile, List<String> overrides, Map
     /** A job for {@code resolved}, to be written to a new folder under {@code output.dir}. */
     public static RunJob of(ResolvedSpec resolved, SpecMapper mapper, List<String> command) {
         return new RunJob(mapper.yaml().valueToTree(resolved.spec()), resolved.file().toString(), resolved.overrides(),
-                resolved.environment(), resolved.sources(), command, null, false, Map.of(), Map.of());
+                resolved.environment(), resolved.sources(), command, null, false, Map.of(), Map.of(), false);
     }
 
     /** This job writing to exactly {@code dir}. */
     public RunJob in(Path dir) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), resume, parentRunIds, tags);
+        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), resume, parentRunIds, tags, trackedElsewhere);
     }
 
     /** This job continuing the interrupted run in {@code dir}. */
     public RunJob resuming(Path dir) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), true, parentRunIds, tags);
+        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), true, parentRunIds, tags, trackedElsewhere);
     }
 
     /** This job recorded as a child of the run {@code parents} name (by tracker), with {@code moreTags}. */
     public RunJob childOf(Map<String, String> parents, Map<String, String> moreTags) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parents, moreTags);
+        return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parents, moreTags,
+                trackedElsewhere);
+    }
+
+    /** This job recording nothing itself: its receiver records the finished folder (see {@code CompletedRunRecord}). */
+    public RunJob trackedByReceiver() {
+        return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parentRunIds, tags,
+                true);
     }
 
     /** The spec again, bound and validated as when it was resolved. */

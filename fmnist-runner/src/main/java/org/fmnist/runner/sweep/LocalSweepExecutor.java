@@ -19,7 +19,6 @@ import org.fmnist.runner.job.JobRunner;
  * cores (more would only slow every point down). Parallel points print with a {@code [i/n]} prefix.
  */
 public final class LocalSweepExecutor implements SweepExecutor {
-    // A provider: a run looks executors up in the registry, which holds this executor.
     private final Provider<JobRunner> runs;
     private final int cores;
 

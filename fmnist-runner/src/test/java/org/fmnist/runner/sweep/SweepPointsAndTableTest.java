@@ -64,7 +64,7 @@ class SweepPointsAndTableTest {
     private SweepJob job(int i) {
         SweepPoint p = new SweepPoint(i, Map.of("k", Integer.toString(i)));
         RunJob run = new RunJob(JsonNodeFactory.instance.objectNode(), "spec.yaml", p.overrides(), Map.of(), Map.of(),
-                List.of(), dir.resolve(p.folderName()).toString(), false, null, Map.of());
+                List.of(), dir.resolve(p.folderName()).toString(), false, Map.of(), Map.of(), false);
         return new SweepJob(p, run);
     }
 

@@ -1,0 +1,103 @@
+package org.fmnist.spark;
+
+import com.google.inject.Injector;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.spec.DataSpec;
+import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.runner.Invocation;
+import org.fmnist.runner.NativeMemoryGuard;
+import org.fmnist.runner.RunPreparation;
+import org.fmnist.runner.RunnerMain;
+import org.fmnist.runner.job.JobRunner;
+import org.fmnist.runner.job.RunJob;
+
+/**
+ * One sweep point, run inside a Spark executor: reads the job, finds the data (the worker's own
+ * copy by the usual search, else the copy the driver shipped with the application), runs the job
+ * into a scratch folder and sends that folder back zipped. The run records nothing in any tracker:
+ * the driver does, once the result is in, so that a task Spark runs again after losing a worker is
+ * recorded once. A point's own failure is caught and returned; only lost executors are Spark's to retry.
+ */
+final class PointTask implements Function<PointTask.PointJob, PointResult> {
+    private static final long serialVersionUID = 1L;
+
+    /** A point's job as it travels to the executor: its number and the job's JSON. */
+    record PointJob(int point, String json) implements java.io.Serializable {}
+
+    /** Whether the driver shipped the data set's files with the application ({@code SparkContext.addFile}). */
+    private final boolean dataShipped;
+
+    PointTask(boolean dataShipped) {
+        this.dataShipped = dataShipped;
+    }
+
+    @Override
+    public PointResult call(PointJob pointJob) throws Exception {
+        long start = System.nanoTime();
+        RunJob job = JsonMapperFactory.create().readValue(pointJob.json(), RunJob.class);
+        int point = pointJob.point();
+        TaskContext task = TaskContext.get();
+        String executor = task == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
+        int attempt = task == null ? 0 : task.attemptNumber();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        Path scratch = Files.createTempDirectory("fmnist-point-");
+        Path folder = scratch.resolve(job.runFolder().getFileName());
+        String foundBy = "";
+        double dataCheck = 0;
+        try {
+            Map<String, String> environment = new HashMap<>(System.getenv());
+            DataSpec data = job.resolved(new SpecMapper()).spec().data();
+            Optional<DataLocator.Place> own = RunPreparation.locator(data, environment).find();
+            if (own.isEmpty() && dataShipped) {
+                environment.put(DataLocator.ENV_VAR, SparkFiles.getRootDirectory());
+                foundBy = "shipped by the driver";
+            } else {
+                foundBy = own.map(DataLocator.Place::rule).orElse("downloaded by the executor");
+            }
+            dataCheck = (System.nanoTime() - start) / 1e9;
+            Invocation invocation = new Invocation(console, console, false, environment, Clock.systemDefaultZone());
+            Injector injector = RunnerMain.injector(invocation, NativeMemoryGuard.unchanged());
+            injector.getInstance(JobRunner.class).execute(job.in(folder).trackedByReceiver(), invocation);
+            return result(point, folder, null, printed, executor, attempt, foundBy, dataCheck, start);
+        } catch (Exception | Error e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            console.println("error: " + why);
+            return result(point, folder, why, printed, executor, attempt, foundBy, dataCheck, start);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    private static PointResult result(int point, Path folder, String failure, ByteArrayOutputStream printed,
+                                      String executor, int attempt, String foundBy, double dataCheck, long start)
+            throws IOException {
+        byte[] zipped = Files.isDirectory(folder) ? RunFolderArchive.zip(folder) : null;
+        return new PointResult(point, zipped, failure, printed.toString(StandardCharsets.UTF_8), executor, attempt,
+                foundBy, dataCheck, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

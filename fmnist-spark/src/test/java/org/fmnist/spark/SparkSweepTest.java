@@ -1,0 +1,112 @@
+package org.fmnist.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.tracking.LocalRunStore;
+import org.fmnist.runner.tracking.MetricPoint;
+import org.fmnist.runner.tracking.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fast tier: the spark executor in local mode, against the local executor and with failures. */
+class SparkSweepTest {
+    static final Path BASELINE = Path.of("../experiments/baseline.yaml");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** A small two-point dense sweep, with the given executor settings. */
+    private RunnerMainAccess.Outcome sweep(String out, String... more) {
+        List<String> args = new ArrayList<>(List.of(BASELINE.toString(), "--sweep", "model.hidden=16,32",
+                "training.epochs=2", "data.train_limit=1500", "data.test_limit=300", "training.validation_split=0.2",
+                "sweep.metric=val_accuracy", "output.samples=0", "output.save_model=false",
+                "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(out + "-mlruns")));
+        args.addAll(List.of(more));
+        return RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
+    }
+
+    static Path onlySweep(Path out) throws IOException {
+        try (Stream<Path> sweeps = Files.list(out.resolve("baseline"))) {
+            return sweeps.findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void pointsRunAsSparkTasksGiveTheLocalExecutorsNumbersAndAreRecordedOnce() throws IOException {
+        RunnerMainAccess.Outcome spark = sweep("spark", "sweep.executor=spark", "sweep.spark.master=local[2]");
+        RunnerMainAccess.Outcome local = sweep("local", "sweep.executor=local");
+
+        assertEquals(0, spark.exit(), spark.out() + spark.err());
+        assertEquals(0, local.exit(), local.err());
+        Path sparkSweep = onlySweep(dir.resolve("spark"));
+        Path localSweep = onlySweep(dir.resolve("local"));
+        for (String point : List.of("point-01", "point-02")) {
+            Path folder = sparkSweep.resolve(point);
+            for (String file : List.of("metrics.json", "report.json", "confusion-matrix.png", "job.json", "spark.json")) {
+                assertTrue(Files.isRegularFile(folder.resolve(file)), point + " lacks " + file);
+            }
+            JsonNode onSpark = JSON.readTree(folder.resolve("metrics.json").toFile()).get("summary");
+            JsonNode onLocal = JSON.readTree(localSweep.resolve(point).resolve("metrics.json").toFile()).get("summary");
+            for (String metric : List.of("val_accuracy", "val_loss", "test_accuracy", "test_loss", "test_macro_f1")) {
+                assertEquals(onLocal.get(metric).asDouble(), onSpark.get(metric).asDouble(), 0.0, point + " " + metric);
+            }
+            JsonNode job = JSON.readTree(folder.resolve("job.json").toFile());
+            assertEquals(folder.toAbsolutePath().toString(), job.get("run_dir").asText(), "the job as the driver sent it");
+            assertFalse(job.get("tracked_elsewhere").asBoolean());
+        }
+        assertTrue(Files.readString(sparkSweep.resolve("sweep.md")).contains("| 1 |"));
+
+        List<LocalRunStore.LocalRun> runs = new LocalRunStore(dir.resolve("spark-mlruns")).runs();
+        assertEquals(3, runs.size(), "the sweep and its two points, each once");
+        LocalRunStore.LocalRun parent = runs.stream().filter(r -> "true".equals(r.tags().get("fmnist.sweep")))
+                .findFirst().orElseThrow();
+        for (LocalRunStore.LocalRun child : runs) {
+            assertEquals(RunStatus.FINISHED, child.status());
+            if (child != parent) {
+                assertEquals(parent.runId(), child.tags().get("mlflow.parentRunId"));
+                List<Long> steps = child.metrics().get("val_loss").stream().map(MetricPoint::step).toList();
+                assertEquals(List.of(1L, 2L), steps, "each epoch recorded once");
+                assertEquals(1, child.metrics().get("test_accuracy").size());
+                assertTrue(child.artifacts().containsKey("report.json"), child.artifacts().keySet().toString());
+            }
+        }
+    }
+
+    @Test
+    void aPointThatFailsIsReportedAndTheOthersFinish() throws IOException {
+        RunnerMainAccess.Outcome o = sweep("spark", "sweep.executor=spark", "sweep.spark.master=local[2]",
+                "--sweep", "model.type=dense,broken");
+
+        assertEquals(1, o.exit(), o.out() + o.err());
+        String table = Files.readString(onlySweep(dir.resolve("spark")).resolve("sweep.md"));
+        assertEquals(2, table.lines().filter(l -> l.contains("failed: broken on purpose")).count(), table);
+        assertEquals(2, table.lines().filter(l -> l.matches("\\| [12] \\|.*")).count(), table);
+        List<LocalRunStore.LocalRun> runs = new LocalRunStore(dir.resolve("spark-mlruns")).runs();
+        assertEquals(3, runs.size(), "the sweep and the two points that finished");
+    }
+
+    @Test
+    void anUnreachableMasterIsBadInputWithinSeconds() {
+        long start = System.nanoTime();
+        RunnerMainAccess.Outcome o = sweep("spark", "sweep.executor=spark", "sweep.spark.master=spark://127.0.0.1:9");
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("spark://127.0.0.1:9") && o.err().contains("bin/loopback-cluster start"), o.err());
+        assertTrue(seconds < 20, "took " + seconds + " s");
+        assertFalse(o.err().contains("\tat "), o.err());
+    }
+}
