@@ -85,8 +85,9 @@ public final class SweepRun {
         folder.writeText("spec.yaml", loader.mapper().write(spec));
         folder.writeText("command.txt", "./runner " + String.join(" ", command) + "\n");
         List<String> keys = List.copyOf(sweep.grid().keySet());
-        out.printf("sweep: %d points over %s, sorted by %s; %s executor, %d at once; folder %s%n", points.size(), keys,
-                sweep.metric(), sweep.executor(), sweep.parallel(), folder.dir());
+        out.printf("sweep: %d points over %s, sorted by %s; %s executor%s; folder %s%n", points.size(), keys,
+                sweep.metric(), sweep.executor(), sweep.executor().equals("local") ? ", " + sweep.parallel() + " at once" : "",
+                folder.dir());
 
         String runName = spec.name() + "-sweep-" + folder.dir().getFileName();
         parent.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(), null, null, null,
@@ -101,7 +102,11 @@ public final class SweepRun {
                         .in(folder.path(p.folderName()).toAbsolutePath())
                         .childOf(parent.runIds(), Map.of("fmnist.sweep_point", p.label()))));
             }
-            List<PointOutcome> outcomes = executor.runAll(jobs, sweep.parallel(), invocation);
+            List<PointOutcome> outcomes;
+            // Ctrl-C while the points run marks the sweep's records KILLED; each point's run marks its own.
+            try (TrackedRunHook onInterrupt = new TrackedRunHook(parent, out)) {
+                outcomes = executor.runAll(jobs, sweep.parallel(), invocation);
+            }
             return finish(resolved, command, outcomes, keys, sweep, folder, parent);
         } catch (Exception | Error e) {
             parent.finish(RunStatus.FAILED).forEach(out::println);

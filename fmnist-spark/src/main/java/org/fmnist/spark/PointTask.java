@@ -55,6 +55,8 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
         TaskContext task = TaskContext.get();
         String executor = task == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
         int attempt = task == null ? 0 : task.attemptNumber();
+        // One line in the executor's own log, so an operator (and the cluster test) sees which point runs where.
+        System.err.printf("fmnist: point %d, attempt %d, started on executor %s%n", point, attempt + 1, executor);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
         Path scratch = Files.createTempDirectory("fmnist-point-");

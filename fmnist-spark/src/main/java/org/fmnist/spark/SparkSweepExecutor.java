@@ -133,6 +133,9 @@ final class SparkSweepExecutor implements SweepExecutor {
             prefixed.printf("== point %d of %d: %s (executor %s, attempt %d) ==%n", job.point().index(), count,
                     job.point().label(), result.executor(), result.attempt() + 1);
             prefixed.print(result.console());
+            if (result.folder() != null) {
+                prefixed.println("run folder on the driver: " + folder);
+            }
             if (result.failure() == null) {
                 recorder.record(job.run(), folder).forEach(prefixed::println);
             }

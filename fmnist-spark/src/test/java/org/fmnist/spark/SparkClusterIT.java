@@ -1,0 +1,185 @@
+package org.fmnist.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.tracking.LocalRunStore;
+import org.fmnist.runner.tracking.MetricPoint;
+import org.fmnist.runner.tracking.RunStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The slow tier: a real standalone cluster on 127.0.0.1, a master and two workers of one core each,
+ * each its own process, started from pyspark's spark-class by {@code bin/loopback-cluster}. This JVM
+ * is the driver.
+ */
+class SparkClusterIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path SCRIPT = ROOT.resolve("bin/loopback-cluster");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path cluster;
+    private static String master;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startACluster() throws Exception {
+        int port = freePort();
+        Process start = new ProcessBuilder(SCRIPT.toString(), "start", "--workers", "2", "--cores", "1", "--memory", "2g",
+                "--port", Integer.toString(port), "--ui-port", Integer.toString(freePort()), "--dir", cluster.toString())
+                .redirectError(cluster.resolve("start.err").toFile()).start();
+        assertTrue(start.waitFor(5, TimeUnit.MINUTES), "the cluster did not start within 5 minutes");
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, start.exitValue(), out + Files.readString(cluster.resolve("start.err")));
+        master = out.lines().reduce((a, b) -> b).orElseThrow();
+        assertEquals("spark://127.0.0.1:" + port, master);
+    }
+
+    @AfterAll
+    static void stopTheCluster() throws Exception {
+        new ProcessBuilder(SCRIPT.toString(), "stop", "--dir", cluster.toString()).inheritIO().start().waitFor(2, TimeUnit.MINUTES);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Four dense points long enough (about 10 s each) to kill a worker in the middle of one. */
+    private List<String> sweep(String out, String... more) {
+        List<String> args = new ArrayList<>(List.of(SparkSweepTest.BASELINE.toString(), "--sweep", "model.hidden=16,24,32,40",
+                "training.epochs=4", "data.train_limit=24000", "data.test_limit=1000", "training.validation_split=0.1",
+                "sweep.metric=val_accuracy", "output.samples=0", "output.save_model=false",
+                "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(out + "-mlruns")));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void aSweepSurvivesAWorkerKilledMidPointRecordsEachPointOnceAndGivesTheLocalNumbers() throws Exception {
+        CompletableFuture<RunnerMainAccess.Outcome> onCluster = CompletableFuture.supplyAsync(() -> RunnerMainAccess.run(
+                Map.of(), sweep("cluster", "sweep.executor=spark", "sweep.spark.master=" + master).toArray(String[]::new)));
+        Path workerOne = cluster.resolve("worker-1");
+        waitUntil(() -> executorLogContains(workerOne, "fmnist: point"), 180, "no point started on worker-1");
+        Thread.sleep(3_000);
+        long worker = Long.parseLong(run(SCRIPT.toString(), "pid", "worker-1", "--dir", cluster.toString()).strip());
+        List<ProcessHandle> killed = new ArrayList<>(jvmsWorkingIn(workerOne));
+        ProcessHandle.of(worker).ifPresent(killed::add);
+        assertFalse(killed.isEmpty());
+        // SIGKILL, as when a machine dies: no shutdown hooks, no goodbye to the master.
+        killed.forEach(ProcessHandle::destroyForcibly);
+
+        RunnerMainAccess.Outcome o = onCluster.get(10, TimeUnit.MINUTES);
+        RunnerMainAccess.Outcome local = RunnerMainAccess.run(Map.of(), sweep("local", "sweep.executor=local")
+                .toArray(String[]::new));
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        assertEquals(0, local.exit(), local.err());
+        Path sweepFolder = SparkSweepTest.onlySweep(dir.resolve("cluster"));
+        Path localFolder = SparkSweepTest.onlySweep(dir.resolve("local"));
+        int retried = 0;
+        for (int p = 1; p <= 4; p++) {
+            String point = String.format("point-%02d", p);
+            JsonNode cost = JSON.readTree(sweepFolder.resolve(point).resolve("spark.json").toFile());
+            retried += cost.get("attempt").asInt() > 1 ? 1 : 0;
+            JsonNode onCluster2 = JSON.readTree(sweepFolder.resolve(point).resolve("metrics.json").toFile()).get("summary");
+            JsonNode onLocal = JSON.readTree(localFolder.resolve(point).resolve("metrics.json").toFile()).get("summary");
+            for (String metric : List.of("val_accuracy", "val_loss", "test_accuracy", "test_loss")) {
+                assertEquals(onLocal.get(metric).asDouble(), onCluster2.get(metric).asDouble(), 0.0,
+                        point + " " + metric + ": the same numbers in an executor JVM of the cluster as in this one");
+            }
+        }
+        assertTrue(retried >= 1, "the point on the killed worker ran again:\n" + o.out());
+
+        List<LocalRunStore.LocalRun> runs = new LocalRunStore(dir.resolve("cluster-mlruns")).runs();
+        assertEquals(5, runs.size(), "the sweep and each of its four points, once");
+        for (LocalRunStore.LocalRun run : runs) {
+            assertEquals(RunStatus.FINISHED, run.status());
+            if (!"true".equals(run.tags().get("fmnist.sweep"))) {
+                assertEquals(List.of(1L, 2L, 3L, 4L), run.metrics().get("val_loss").stream().map(MetricPoint::step).toList(),
+                        "each epoch of " + run.runName() + " recorded once");
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableMasterIsRefusedWithinSeconds() throws Exception {
+        long start = System.nanoTime();
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), sweep("nowhere", "sweep.executor=spark",
+                "sweep.spark.master=spark://127.0.0.1:" + freePort()).toArray(String[]::new));
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("cannot be reached") && o.err().contains("bin/loopback-cluster start"), o.err());
+        assertTrue((System.nanoTime() - start) / 1e9 < 20);
+    }
+
+    private static boolean executorLogContains(Path workerDir, String text) throws IOException {
+        if (!Files.isDirectory(workerDir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(workerDir)) {
+            for (Path log : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+                if (Files.readString(log).contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The JVMs whose working directory is below {@code dir}: the executors a worker launched there. */
+    private static List<ProcessHandle> jvmsWorkingIn(Path dir) {
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                return Path.of("/proc", Long.toString(p.pid()), "cwd").toRealPath().startsWith(dir.toRealPath());
+            } catch (IOException | SecurityException gone) {
+                return false;
+            }
+        }).toList();
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0, String.join(" ", command) + ": " + out);
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitUntil(Condition condition, int seconds, String failure) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.holds()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(failure);
+    }
+}
