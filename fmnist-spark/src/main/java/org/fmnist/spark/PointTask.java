@@ -64,15 +64,11 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
         String foundBy = "";
         double dataCheck = 0;
         try {
-            Map<String, String> environment = new HashMap<>(System.getenv());
             DataSpec data = job.resolved(new SpecMapper()).spec().data();
-            Optional<DataLocator.Place> own = RunPreparation.locator(data, environment).find();
-            if (own.isEmpty() && dataShipped) {
-                environment.put(DataLocator.ENV_VAR, SparkFiles.getRootDirectory());
-                foundBy = "shipped by the driver";
-            } else {
-                foundBy = own.map(DataLocator.Place::rule).orElse("downloaded by the executor");
-            }
+            DataChoice choice = chooseData(RunPreparation.locator(data, System.getenv()).find(), dataShipped,
+                    dataShipped ? SparkFiles.getRootDirectory() : null, System.getenv());
+            Map<String, String> environment = choice.environment();
+            foundBy = choice.foundBy();
             dataCheck = (System.nanoTime() - start) / 1e9;
             Invocation invocation = new Invocation(console, console, false, environment, Clock.systemDefaultZone());
             Injector injector = RunnerMain.injector(invocation, NativeMemoryGuard.unchanged());
@@ -85,6 +81,27 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    /** The environment a point's run gets, and how it will find the data. */
+    record DataChoice(Map<String, String> environment, String foundBy) {}
+
+    /**
+     * The worker's own copy when the usual search finds one; else the copy the driver shipped, by
+     * pointing {@code FMNIST_DATA} at it; else the run downloads it, as a run on this machine would.
+     * Whichever it is, the run checks the four files' MD5s before it uses them.
+     */
+    static DataChoice chooseData(Optional<DataLocator.Place> own, boolean shipped, String shippedDir,
+                                 Map<String, String> environment) {
+        Map<String, String> env = new HashMap<>(environment);
+        if (own.isPresent()) {
+            return new DataChoice(env, own.get().rule());
+        }
+        if (shipped) {
+            env.put(DataLocator.ENV_VAR, shippedDir);
+            return new DataChoice(env, "shipped by the driver");
+        }
+        return new DataChoice(env, "downloaded by the executor");
     }
 
     private static PointResult result(int point, Path folder, String failure, ByteArrayOutputStream printed,

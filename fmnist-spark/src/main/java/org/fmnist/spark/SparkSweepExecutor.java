@@ -203,7 +203,7 @@ final class SparkSweepExecutor implements SweepExecutor {
      *
      * @return whether there was anything to ship
      */
-    private static boolean shipData(JavaSparkContext sc, ResolvedSpec spec, Invocation invocation) {
+    static boolean shipData(JavaSparkContext sc, ResolvedSpec spec, Invocation invocation) {
         DataLocator locator = RunPreparation.locator(spec.spec().data(), invocation.environment());
         Optional<DataLocator.Place> place = locator.find();
         place.flatMap(p -> locator.filesIn(p.directory()))
