@@ -73,7 +73,9 @@ final class SparkSweepExecutor implements SweepExecutor {
         // Ctrl-C: stop the points where they are; the sweep's own hook marks its records KILLED.
         Thread onInterrupt = new Thread(sc::cancelAllJobs);
         Runtime.getRuntime().addShutdownHook(onInterrupt);
-        ExecutorService submitters = Executors.newFixedThreadPool(jobs.size(), r -> {
+        // One driver thread waits on each point's job; twice the cluster's task slots keep it busy
+        // without a thread per point of a thousand-point sweep.
+        ExecutorService submitters = Executors.newFixedThreadPool(Math.min(jobs.size(), Math.max(4, 2 * sc.defaultParallelism())), r -> {
             Thread t = new Thread(r, "fmnist-spark-point");
             t.setDaemon(true);
             return t;
@@ -128,6 +130,8 @@ final class SparkSweepExecutor implements SweepExecutor {
             json.writeValue(folder.resolve(RunJob.FILE).toFile(), job.run());
             writeCost(folder, result);
         }
+        // Points finishing together are recorded side by side; only their console lines take turns.
+        List<String> recorded = result.failure() == null ? recorder.record(job.run(), folder) : List.of();
         synchronized (out) {
             PrintStream prefixed = LinePrefixedStream.of(out, "[" + job.point().index() + "/" + count + "] ");
             prefixed.printf("== point %d of %d: %s (executor %s, attempt %d) ==%n", job.point().index(), count,
@@ -136,9 +140,7 @@ final class SparkSweepExecutor implements SweepExecutor {
             if (result.folder() != null) {
                 prefixed.println("run folder on the driver: " + folder);
             }
-            if (result.failure() == null) {
-                recorder.record(job.run(), folder).forEach(prefixed::println);
-            }
+            recorded.forEach(prefixed::println);
             prefixed.flush();
         }
         return result.failure() == null ? PointOutcome.read(job) : PointOutcome.failed(job, result.failure());
@@ -178,8 +180,10 @@ final class SparkSweepExecutor implements SweepExecutor {
                 // A point is idempotent only as a whole: never run two copies of one at once.
                 .set("spark.speculation", "false")
                 .set("spark.ui.showConsoleProgress", "false")
-                .set("spark.executor.extraJavaOptions", "-Djava.awt.headless=true -Dorg.bytedeco.javacpp.maxPhysicalBytes="
-                        + (guard ? GUARDED_LIMIT : "0"));
+                // The runner's own JVM settings (./runner), with the collector's threads held to the task's
+                // share of the cores: two points on two cores otherwise slow each other down.
+                .set("spark.executor.extraJavaOptions", "-XX:+UseParallelGC -XX:ParallelGCThreads=" + threads
+                        + " -Djava.awt.headless=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=" + (guard ? GUARDED_LIMIT : "0"));
         if (master.contains("127.0.0.1") || master.contains("localhost") || SparkMaster.isLocal(master)) {
             conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         }

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * appended one at a time.
  */
 public final class LocalRunStore {
+    private static final Object THIS_JVM = new Object();
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -118,6 +119,14 @@ public final class LocalRunStore {
 
     /** The id of the named experiment, creating it (and MLflow's "Default") under a lock. */
     private String experimentId(String name, long nowMillis) {
+        // The file lock keeps other processes out; threads of this JVM (parallel sweep points) would
+        // get an OverlappingFileLockException instead of waiting, so they take turns here first.
+        synchronized (THIS_JVM) {
+            return experimentIdLocked(name, nowMillis);
+        }
+    }
+
+    private String experimentIdLocked(String name, long nowMillis) {
         try {
             Files.createDirectories(root);
             try (FileChannel lockFile = FileChannel.open(root.resolve(".fmnist.lock"), StandardOpenOption.CREATE,
