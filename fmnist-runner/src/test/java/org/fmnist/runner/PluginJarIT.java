@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Adding a model module", done the way a user does it: fmnist-core installed into a
+ * docs/extending.md's "Adding a model module", done the way a user does it: fmnist-core installed into a
  * local Maven repository, {@code examples/fmnist-model-example} built on its own with the root's
  * {@code mvnw}, its jar copied into a plugins folder, and the real {@code runner} script listing and
  * training its {@code deep-mlp} model. A jar that names a missing module class is one message.

@@ -3,6 +3,8 @@ package org.fmnist.runner.tracking;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ import org.mlflow_project.apachehttp.impl.client.HttpClientBuilder;
  * upload shells out to Python.
  */
 public final class MlflowServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** MLflow's limits for one log-batch request. */
     static final int MAX_METRICS_PER_BATCH = 1000;
     static final int MAX_PARAMS_PER_BATCH = 100;
@@ -198,6 +202,107 @@ public final class MlflowServer implements AutoCloseable {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new MlflowHttpException(response.statusCode(), "PUT " + checked, response.body());
+            }
+            return null;
+        });
+    }
+
+    /** A version of a model in MLflow's registry. */
+    public record ModelVersion(String name, String version, String source, String runId) {}
+
+    /**
+     * Registers {@code source}, a file among run {@code runId}'s artifacts, as a new version of the
+     * registered model {@code name}, which is created on first use.
+     */
+    public ModelVersion registerVersion(String name, String runId, String source) {
+        String quotedName = JSON.valueToTree(name).toString();
+        call("create registered model " + name, () -> {
+            try {
+                return client.sendPost("registered-models/create", "{\"name\": " + quotedName + "}");
+            } catch (MlflowHttpException e) {
+                if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+        String body = JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId).toString();
+        return call("create a version of model " + name, () -> versionOf(client.sendPost("model-versions/create", body)));
+    }
+
+    /** Points {@code alias} of model {@code name} at {@code version}. */
+    public void setAlias(String name, String alias, String version) {
+        String body = JSON.createObjectNode().put("name", name).put("alias", alias).put("version", version).toString();
+        call("set alias " + alias + " of model " + name, () -> client.sendPost("registered-models/alias", body));
+    }
+
+    /**
+     * A version of model {@code name}, by number or by alias.
+     *
+     * @throws TrackingException (not transient) naming the model and what the registry has instead
+     *     when there is no such model, version or alias
+     */
+    public ModelVersion modelVersion(String name, String versionOrAlias, boolean isAlias) {
+        String query = "name=" + encode(name) + (isAlias ? "&alias=" + encode(versionOrAlias) : "&version=" + encode(versionOrAlias));
+        String path = (isAlias ? "registered-models/alias?" : "model-versions/get?") + query;
+        String what = "model '" + name + "' " + (isAlias ? "alias @" : "version ") + versionOrAlias;
+        try {
+            return versionOf(client.sendGet(path));
+        } catch (IOException e) {
+            throw failure("read " + what, e, false);
+        } catch (MlflowHttpException e) {
+            if (e.getStatusCode() == 404 || String.valueOf(e.getBodyMessage()).contains("RESOURCE_DOES_NOT_EXIST")) {
+                throw new TrackingException("The MLflow registry at " + uri + " has no " + what + " (" + registered(name)
+                        + "). Fix: register one with ./runner register RUN --name " + name
+                        + ", or pick one the Models page of the MLflow UI lists.", false, e);
+            }
+            throw failure("read " + what, e, isTransient(e));
+        } catch (MlflowClientException e) {
+            throw failure("read " + what, e, isTransient(e));
+        }
+    }
+
+    /** What the registry holds under {@code name}, for an error message. */
+    private String registered(String name) {
+        try {
+            List<String> versions = new ArrayList<>();
+            client.searchModelVersions("name = " + JSON.valueToTree(name).toString().replace('"', '\'')).getItems()
+                    .forEach(v -> versions.add(v.getVersion()));
+            return versions.isEmpty() ? "it has no model of that name" : "model '" + name + "' has versions "
+                    + String.join(", ", versions.stream().sorted(java.util.Comparator.comparingInt(Integer::parseInt)).toList());
+        } catch (MlflowClientException e) {
+            return "its models could not be listed";
+        }
+    }
+
+    private static ModelVersion versionOf(String response) throws IOException {
+        JsonNode v = JSON.readTree(response).path("model_version");
+        if (v.isMissingNode()) {
+            throw new IOException("the server's answer holds no model_version: " + response);
+        }
+        return new ModelVersion(v.path("name").asText(), v.path("version").asText(), v.path("source").asText(),
+                v.path("run_id").asText());
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** Downloads an artifact the server proxies ({@code mlflow-artifacts:/...}) to {@code file}. */
+    public void download(String artifactUri, Path file) {
+        String prefix = "mlflow-artifacts:";
+        if (!artifactUri.startsWith(prefix)) {
+            throw new TrackingException("The model's source is " + artifactUri + ", which fmnist cannot download."
+                    + " Fix: register it from a server started with --artifacts-destination (the default)", false, null);
+        }
+        URI source = URI.create(uri + "/api/2.0/mlflow-artifacts/artifacts/" + artifactUri.substring(prefix.length())
+                .replaceAll("^/+", ""));
+        call("download " + artifactUri, () -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(source).timeout(limits.callTimeout()).GET();
+            credentials.authorization().ifPresent(a -> request.header("Authorization", a));
+            HttpResponse<Path> response = http.send(request.build(), HttpResponse.BodyHandlers.ofFile(file));
+            if (response.statusCode() / 100 != 2) {
+                throw new MlflowHttpException(response.statusCode(), "GET " + artifactUri, Files.readString(file));
             }
             return null;
         });

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Adding a model module" promise: a model, an augmentation and a caption generator from a
+ * docs/extending.md's promise: a model, an augmentation and a caption generator from a
  * module the project does not know, each one class plus one registration line, chosen by name in YAML.
  */
 class AddingExtensionsTest {

@@ -13,7 +13,7 @@ import org.fmnist.core.model.Network;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** A model a newcomer adds, as the README's "Adding a model module" describes: softmax regression, 7,850 parameters. */
+/** A model a newcomer adds, as docs/extending.md describes: softmax regression, 7,850 parameters. */
 public final class SoftmaxRegression implements ModelFactory<SoftmaxRegression.Parameters> {
 
     public record Parameters(

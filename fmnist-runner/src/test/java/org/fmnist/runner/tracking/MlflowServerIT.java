@@ -265,7 +265,8 @@ class MlflowServerIT {
                 "print(json.dumps({'experiment': exps[0].name, 'status': r.info.status, 'params': r.data.params,",
                 "  'metrics': r.data.metrics, 'train_loss_steps': [m.step for m in c.get_metric_history(r.info.run_id, 'train_loss')],",
                 "  'artifacts': [a.path for a in c.list_artifacts(r.info.run_id)]}))");
-        ProcessBuilder pb = new ProcessBuilder(System.getenv().getOrDefault("MLFLOW_PYTHON", "python3"), "-c", script,
+        ProcessBuilder pb = new ProcessBuilder(MlflowInstallation.inUserCache(System.getenv()).ensure(System.err).python(),
+                "-c", script,
                 store.toAbsolutePath().toString());
         pb.environment().put("MLFLOW_ALLOW_FILE_STORE", "true");
         Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real MLflow tracking server ({@code pip install 'mlflow[auth]'}) on a free loopback port, with
- * its database and artifacts in a folder of the test's. {@code MLFLOW_CLI} names the executable when
- * {@code mlflow} is not on the PATH.
+ * A real MLflow tracking server on a free loopback port, with its database and artifacts in a folder
+ * of the test's. MLflow comes from {@link MlflowInstallation}: the pinned version, installed into the
+ * user cache by the first test that needs it ({@code MLFLOW_CLI} names another).
  */
 public final class MlflowServerProcess implements AutoCloseable {
     public static final String ADMIN = "admin";
@@ -45,7 +45,7 @@ public final class MlflowServerProcess implements AutoCloseable {
     /** Starts (or restarts after {@link #kill()}) the server on the same port and database. */
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        String cli = System.getenv().getOrDefault("MLFLOW_CLI", "mlflow");
+        String cli = MlflowInstallation.inUserCache(System.getenv()).ensure(System.err).cli();
         ProcessBuilder pb = new ProcessBuilder(cli, "server", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--workers", "1", "--backend-store-uri", "sqlite:///" + dir.toAbsolutePath().resolve("mlflow.db"),
                 "--artifacts-destination", dir.toAbsolutePath().resolve("artifacts").toString());
@@ -61,7 +61,7 @@ public final class MlflowServerProcess implements AutoCloseable {
             process = pb.start();
         } catch (IOException e) {
             throw new IOException("Cannot start '" + cli + " server': " + e.getMessage()
-                    + ". Install MLflow with: pip install 'mlflow[auth]' (or set MLFLOW_CLI).", e);
+                    + ". Unset MLFLOW_CLI to let the tests install MLflow " + MlflowInstallation.VERSION + " themselves.", e);
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
