@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +33,13 @@ import picocli.CommandLine.Parameters;
                 "Pictures are made Fashion-MNIST-like: greyscale, garment light on black (a light background is",
                 "negated), trimmed, longest side scaled to 28, centred. One garment on a plain background works best."})
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_OR_MODEL",
-            description = "A run folder (its model.zip is used) or a model.zip")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "A run folder (its model.zip is used), a model.zip, or a registered model: models:/NAME/VERSION or models:/NAME@ALIAS")
+    String model;
+
+    @Option(names = "--tracking-uri", paramLabel = "URL",
+            description = "The MLflow server of a models:/ URI (default: MLFLOW_TRACKING_URI, else the one ./runner ui runs)")
+    URI trackingUri;
 
     @Option(names = "--captioner", defaultValue = "template", paramLabel = "NAME",
             description = "Caption generator: template or bert (default: ${DEFAULT-VALUE})")
@@ -60,13 +65,19 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path zip = SavedRun.modelFile(model);
-        if (!Files.isRegularFile(zip)) {
-            err.println("runner predict: no model at " + zip + ". Fix: give a run folder written with output.save_model: true, or its model.zip.");
-            return RunnerMain.BAD_INPUT;
-        }
         CaptionGenerator generator = registry.captioner(captioner);
-        Network net = SavedRun.network(model);
+        Network net;
+        if (model.startsWith(RegisteredModel.SCHEME)) {
+            net = RegisteredModel.parse(model).load(trackingUri, environment);
+        } else {
+            Path zip = SavedRun.modelFile(Path.of(model));
+            if (!Files.isRegularFile(zip)) {
+                err.println("runner predict: no model at " + zip + ". Fix: give a run folder written with output.save_model: true,"
+                        + " its model.zip, or models:/NAME/VERSION.");
+                return RunnerMain.BAD_INPUT;
+            }
+            net = SavedRun.network(Path.of(model));
+        }
         int failed = 0;
         for (String input : inputs) {
             Optional<float[]> image = image(input, err);

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
                 "         ./runner experiments/baseline.yaml --sweep model.hidden=32,64,128"},
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
                 + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
-        subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, UiCommand.class, KeysCommand.class, ModelsCommand.class,
+        subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, UiCommand.class, RegisterCommand.class, KeysCommand.class, ModelsCommand.class,
                 AugmentationsCommand.class, CompareCommand.class, SyncCommand.class, PredictCommand.class,
                 BenchCommand.class, BenchCaptionsCommand.class})
 public final class RunCommand implements Callable<Integer> {

@@ -40,6 +40,21 @@ public final class LocalMlflowUi {
         return base.resolve("fmnist").resolve("mlflow");
     }
 
+    /**
+     * The server a registry command talks to: {@code given}, else {@code MLFLOW_TRACKING_URI}, else the
+     * {@code runner ui} server running from the standard data folder.
+     */
+    public static Optional<URI> server(URI given, Map<String, String> environment) {
+        if (given != null) {
+            return Optional.of(given);
+        }
+        String fromEnv = environment.get("MLFLOW_TRACKING_URI");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(URI.create(fromEnv));
+        }
+        return new LocalMlflowUi(defaultHome(environment)).running().map(Running::uri);
+    }
+
     /** A server this folder's {@code ui.json} names, alive and answering. */
     public record Running(long pid, int port) {
         public URI uri() {
