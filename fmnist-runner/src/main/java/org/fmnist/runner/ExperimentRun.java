@@ -32,7 +32,6 @@ import org.fmnist.core.train.TrainingState;
 import org.fmnist.runner.job.JobRunner;
 import org.fmnist.runner.job.RunJob;
 import org.fmnist.runner.tracking.RunStatus;
-import org.fmnist.runner.tracking.RunTracker;
 import org.fmnist.runner.tracking.RunTrackers;
 import org.fmnist.runner.tracking.TrackedValues;
 

@@ -8,11 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
@@ -79,7 +78,7 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
             console.println("error: " + why);
             return result(point, folder, why, printed, executor, attempt, foundBy, dataCheck, start);
         } finally {
-            deleteTree(scratch);
+            FileUtils.deleteDirectory(scratch.toFile());
         }
     }
 
@@ -110,13 +109,5 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
         byte[] zipped = Files.isDirectory(folder) ? RunFolderArchive.zip(folder) : null;
         return new PointResult(point, zipped, failure, printed.toString(StandardCharsets.UTF_8), executor, attempt,
                 foundBy, dataCheck, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

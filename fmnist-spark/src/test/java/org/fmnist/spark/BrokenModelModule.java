@@ -1,13 +1,8 @@
 package org.fmnist.spark;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.fmnist.core.model.ModelContext;
-import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.ModelRegistry;
-import org.fmnist.core.model.Network;
 import org.fmnist.core.plugin.PluginModule;
-import org.fmnist.models.DenseModel;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.fmnist.runner.extension.BrokenModel;
 
 /**
  * {@code model.type: broken}, found through this module's test service file as a plugin would be, in
@@ -17,40 +12,5 @@ public final class BrokenModelModule extends PluginModule {
     @Override
     protected void configure() {
         ModelRegistry.models(binder()).addBinding("broken").to(BrokenModel.class);
-    }
-
-    static final class BrokenModel implements ModelFactory<DenseModel.Parameters> {
-        private final DenseModel dense = new DenseModel();
-
-        @Override
-        public String description() {
-            return "fails on its first gradient step";
-        }
-
-        @Override
-        public Class<DenseModel.Parameters> parametersType() {
-            return DenseModel.Parameters.class;
-        }
-
-        @Override
-        public Network create(DenseModel.Parameters p, ModelContext context) {
-            MultiLayerNetwork net = (MultiLayerNetwork) dense.create(p, context).model();
-            return Network.of(new MultiLayerNetwork(net.getLayerWiseConfigurations(), net.params()) {
-                @Override
-                public void fit(INDArray features, INDArray labels) {
-                    throw new IllegalStateException("broken on purpose");
-                }
-            });
-        }
-
-        @Override
-        public int preferredThreads() {
-            return 1;
-        }
-
-        @Override
-        public boolean needsNativeMemoryGuard() {
-            return false;
-        }
     }
 }

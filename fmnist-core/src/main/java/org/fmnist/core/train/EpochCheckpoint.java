@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,7 +50,7 @@ public final class EpochCheckpoint implements TrainingListener {
     void save(Network net, TrainingState state) throws IOException {
         String name = "epoch-" + state.epochsDone();
         Path tmp = dir.resolve("." + name + ".tmp");
-        deleteTree(tmp);
+        FileUtils.deleteDirectory(tmp.toFile());
         Files.createDirectories(tmp);
         Nd4j.saveBinary(net.params(), tmp.resolve("params.bin").toFile());
         INDArray updaterState = net.updaterState();
@@ -63,14 +63,14 @@ public final class EpochCheckpoint implements TrainingListener {
         JSON.writeValue(tmp.resolve("state.json").toFile(), new Saved(state.epochsDone(), net.iterationCount(),
                 net.epochCount(), state.bestLoss(), state.sinceBest(), state.history()));
         Path target = dir.resolve(name);
-        deleteTree(target);
+        FileUtils.deleteDirectory(target.toFile());
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         Path latestTmp = dir.resolve("." + LATEST + ".tmp");
         Files.writeString(latestTmp, name, StandardCharsets.UTF_8);
         Files.move(latestTmp, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (Stream<Path> old = Files.list(dir)) {
             for (Path p : old.filter(p -> p.getFileName().toString().startsWith("epoch-") && !p.equals(target)).toList()) {
-                deleteTree(p);
+                FileUtils.deleteDirectory(p.toFile());
             }
         }
     }
@@ -116,17 +116,6 @@ public final class EpochCheckpoint implements TrainingListener {
 
     /** Removes {@code dir} and every checkpoint in it, once they are no longer needed. */
     public static void delete(Path dir) throws IOException {
-        deleteTree(dir);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileUtils.deleteDirectory(dir.toFile());
     }
 }

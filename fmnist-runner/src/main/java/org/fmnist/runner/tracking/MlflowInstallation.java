@@ -9,11 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.fmnist.core.data.DataLocator;
 
 /**
@@ -88,7 +87,7 @@ public final class MlflowInstallation {
 
     private void install(PrintStream progress) throws IOException {
         progress.println("installing MLflow " + VERSION + " into " + venv + " (once; about a minute) ...");
-        deleteTree(venv);
+        FileUtils.deleteDirectory(venv.toFile());
         run(List.of("python3", "-m", "venv", venv.toString()), "Python 3 with its venv module is needed to install MLflow."
                 + " Fix: apt-get install python3 python3-venv (or set MLFLOW_CLI to an mlflow executable)");
         run(List.of(venv.resolve("bin/python").toString(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
@@ -113,17 +112,6 @@ public final class MlflowInstallation {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TrackingException("Interrupted while installing MLflow", true, e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -13,19 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.fmnist.core.model.ModelContext;
-import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.ModelRegistry;
-import org.fmnist.core.model.Network;
-import org.fmnist.models.DenseModel;
 import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.extension.BrokenModel;
 import org.fmnist.runner.RunnerMainAccess.Outcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Slow tier: credentials against a real basic-auth MLflow server, and the run status on failure and Ctrl-C. */
 class MlflowAuthAndStatusIT {
@@ -86,43 +81,12 @@ class MlflowAuthAndStatusIT {
         }
     }
 
-    /** A model that trains like the dense one but breaks on its first gradient step. */
-    static final class BrokenModel implements ModelFactory<DenseModel.Parameters> {
-        private final DenseModel dense = new DenseModel();
-
-        @Override
-        public String description() {
-            return "fails during training";
-        }
-
-        @Override
-        public Class<DenseModel.Parameters> parametersType() {
-            return DenseModel.Parameters.class;
-        }
-
-        @Override
-        public Network create(DenseModel.Parameters p, ModelContext context) {
-            MultiLayerNetwork net = (MultiLayerNetwork) dense.create(p, context).model();
-            return Network.of(new MultiLayerNetwork(net.getLayerWiseConfigurations(), net.params()) {
-                @Override
-                public void fit(INDArray features, INDArray labels) {
-                    throw new IllegalStateException("broken on purpose");
-                }
-            });
-        }
-
-        @Override
-        public int preferredThreads() {
-            return 1;
-        }
-    }
-
     @Test
     void aRunThatThrowsEndsFailedLocallyAndOnTheServer() throws Exception {
         AbstractModule broken = new AbstractModule() {
             @Override
             protected void configure() {
-                ModelRegistry.models(binder()).addBinding("broken").toInstance(new BrokenModel());
+                ModelRegistry.models(binder()).addBinding("broken").to(BrokenModel.class);
             }
         };
         Outcome o = run(Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_USERNAME",
