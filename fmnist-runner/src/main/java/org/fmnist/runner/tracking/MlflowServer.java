@@ -251,7 +251,9 @@ public final class MlflowServer implements AutoCloseable {
         } catch (IOException e) {
             throw failure("read " + what, e, false);
         } catch (MlflowHttpException e) {
-            if (e.getStatusCode() == 404 || String.valueOf(e.getBodyMessage()).contains("RESOURCE_DOES_NOT_EXIST")) {
+            String body = String.valueOf(e.getBodyMessage());
+            // A missing model or version is a 404; a missing alias, a 400 that says "not found".
+            if (e.getStatusCode() == 404 || body.contains("RESOURCE_DOES_NOT_EXIST") || body.contains("not found")) {
                 throw new TrackingException("The MLflow registry at " + uri + " has no " + what + " (" + registered(name)
                         + "). Fix: register one with ./runner register RUN --name " + name
                         + ", or pick one the Models page of the MLflow UI lists.", false, e);

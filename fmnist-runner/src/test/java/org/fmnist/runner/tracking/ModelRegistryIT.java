@@ -98,7 +98,7 @@ class ModelRegistryIT {
         assertTrue(noModel.err().contains("no model 'unknown' version 1") && noModel.err().contains("no model of that name"),
                 noModel.err());
         assertEquals(2, noAlias.exit());
-        assertTrue(noAlias.err().contains("alias @nobody"), noAlias.err());
+        assertTrue(noAlias.err().contains("has no model 'known' alias @nobody (model 'known' has versions 1)"), noAlias.err());
         assertFalse(noVersion.err().contains("\tat "), noVersion.err());
     }
 
