@@ -106,7 +106,8 @@ public final class ExperimentRun implements JobRunner {
             Files.createDirectories(folder.path(CHECKPOINTS));
             Files.write(folder.path(CHECKPOINTS).resolve(TRACKED_RUN_IDS), json.writeValueAsBytes(trackers.runIds()));
         }
-        try (TrackedRunHook onInterrupt = new TrackedRunHook(trackers, out)) {
+        // Ctrl-C ends the JVM through its shutdown hooks: the tracked records are then marked KILLED.
+        try (OnShutdown onInterrupt = new OnShutdown(() -> trackers.finish(RunStatus.KILLED).forEach(out::println))) {
             RunResult result = trainAndRecord(run, folder, provenance, trackers, generators, job.resume(), invocation,
                     startNanos);
             trackers.finish(RunStatus.FINISHED).forEach(out::println);

@@ -104,7 +104,7 @@ public final class SweepRun {
             }
             List<PointOutcome> outcomes;
             // Ctrl-C while the points run marks the sweep's records KILLED; each point's run marks its own.
-            try (TrackedRunHook onInterrupt = new TrackedRunHook(parent, out)) {
+            try (OnShutdown onInterrupt = new OnShutdown(() -> parent.finish(RunStatus.KILLED).forEach(out::println))) {
                 outcomes = executor.runAll(jobs, sweep.parallel(), invocation);
             }
             return finish(resolved, command, outcomes, keys, sweep, folder, parent);

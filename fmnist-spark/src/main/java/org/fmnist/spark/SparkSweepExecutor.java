@@ -28,6 +28,7 @@ import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.runner.CompletedRunRecord;
 import org.fmnist.runner.Invocation;
 import org.fmnist.runner.LinePrefixedStream;
+import org.fmnist.runner.OnShutdown;
 import org.fmnist.runner.Registry;
 import org.fmnist.runner.RunPreparation;
 import org.fmnist.runner.job.RunJob;
@@ -70,8 +71,7 @@ final class SparkSweepExecutor implements SweepExecutor {
         out.printf("spark: master %s, %s task CPU(s) a point%n", master, conf.get("spark.task.cpus"));
         JavaSparkContext sc = new JavaSparkContext(conf);
         // Ctrl-C: stop the points where they are; the sweep's own hook marks its records KILLED.
-        Thread onInterrupt = new Thread(sc::cancelAllJobs);
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        OnShutdown onInterrupt = new OnShutdown(sc::cancelAllJobs);
         // One driver thread waits on each point's job; twice the cluster's task slots keep it busy
         // without a thread per point of a thousand-point sweep.
         ExecutorService submitters = Executors.newFixedThreadPool(Math.min(jobs.size(), Math.max(4, 2 * sc.defaultParallelism())), r -> {
@@ -97,11 +97,7 @@ final class SparkSweepExecutor implements SweepExecutor {
         } finally {
             submitters.shutdownNow();
             sc.stop();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                // Already shutting down: the hook is running or has run.
-            }
+            onInterrupt.close();
         }
     }
 
