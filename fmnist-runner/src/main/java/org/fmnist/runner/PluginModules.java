@@ -4,6 +4,8 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.ProvisionException;
+import com.google.inject.spi.Elements;
 import com.google.inject.spi.Message;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
@@ -35,7 +38,7 @@ final class PluginModules {
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate key \"([^\"]*)\" found in (.+?)\\.?$",
             Pattern.MULTILINE);
     /** Guice names the modules that bound a duplicate by simple name: "1 : ModelsModule.configure(...)". */
-    private static final Pattern BOUND_AT = Pattern.compile("\\d+ : (\\w+)\\.configure\\(");
+    private static final Pattern BOUND_AT = Pattern.compile("(?:\\d+ : |at )(\\w+)\\.configure\\(");
 
     /** Module class name to the jar (or folder) whose service file lists it. */
     private final Map<String, String> origins;
@@ -63,13 +66,75 @@ final class PluginModules {
 
     /** The injector of every plugin module plus {@code fixed} (the runner's own bindings, a test's modules). */
     Injector injector(Module... fixed) {
-        List<Module> modules = new ArrayList<>(load());
+        List<PluginModule> plugins = load();
+        List<Module> modules = new ArrayList<>(plugins);
         modules.addAll(List.of(fixed));
         try {
             return Guice.createInjector(modules);
         } catch (CreationException e) {
             throw explain(e);
+        } catch (LinkageError e) {
+            // Guice lets errors out of configure() as they are, without naming the module.
+            throw failure(culpritOf(plugins), e);
         }
+    }
+
+    /** The first module whose configure() cannot run on its own: the one a class is missing for. */
+    private static String culpritOf(List<PluginModule> plugins) {
+        for (PluginModule module : plugins) {
+            try {
+                Elements.getElements(module);
+            } catch (LinkageError | RuntimeException broken) {
+                return module.getClass().getName();
+            }
+        }
+        return "a plugin module";
+    }
+
+    /**
+     * Makes what the plugins registered by asking {@code injector} for {@code type}, so that a plugin
+     * whose classes cannot be created fails here, named, rather than inside a command.
+     */
+    <T> T create(Injector injector, Class<T> type) {
+        try {
+            return injector.getInstance(type);
+        } catch (ProvisionException | LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String where = failingClass(String.valueOf(e.getMessage()))
+                    .map(c -> c + ", from " + moduleOf(c).map(this::where).orElse("a plugin module")).orElse("a plugin");
+            String why = root instanceof NoClassDefFoundError || root instanceof ClassNotFoundException
+                    ? "class " + root.getMessage().replace('/', '.') + " is missing" : String.valueOf(root.getMessage());
+            throw new PluginException("plugin error: " + where + " cannot be created: " + why + ". Fix: put the"
+                    + " libraries it needs in plugins/ beside it (or into its jar), or remove it from plugins/.", e);
+        }
+    }
+
+    /**
+     * The class Guice failed to create: the first "while locating X" of its message, made a full
+     * name through the message's own legend ({@code X: "org.example.X"}).
+     */
+    private static Optional<String> failingClass(String message) {
+        Matcher locating = Pattern.compile("while locating (\\S+)").matcher(message);
+        if (!locating.find()) {
+            return Optional.empty();
+        }
+        String simple = locating.group(1);
+        Matcher legend = Pattern.compile("^" + Pattern.quote(simple) + ":\\s+\"([^\"]+)\"", Pattern.MULTILINE).matcher(message);
+        return Optional.of(legend.find() ? legend.group(1) : simple);
+    }
+
+    /** The plugin module that most likely registered {@code className}: the one sharing most of its package. */
+    private Optional<String> moduleOf(String className) {
+        return origins.keySet().stream().filter(m -> packageOf(className).startsWith(packageOf(m)))
+                .max(java.util.Comparator.comparingInt(m -> packageOf(m).length()));
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
     }
 
     /** Instantiates each listed module; a class that is missing or broken is named with its jar. */
@@ -133,18 +198,13 @@ final class PluginModules {
             }
         }
         Message first = e.getErrorMessages().iterator().next();
-        List<String> modules = modulesNamedIn(first.toString());
-        String culprit = modules.isEmpty() ? "a plugin module" : where(modules.get(0));
+        // Guice names the module whose configure() failed by its simple name: "at MyModule.configure(...)".
+        Matcher at = BOUND_AT.matcher(e.getMessage());
+        String culprit = at.find() ? where(fullName(at.group(1))) : "a plugin module";
         String cause = first.getCause() != null && first.getCause().getMessage() != null ? first.getCause().getMessage()
                 : first.getMessage().lines().findFirst().orElse("");
         return new PluginException("plugin error: " + culprit + " cannot be wired: " + cause
                 + ". Fix: rebuild that jar against this fmnist, or remove it from plugins/.", e);
-    }
-
-    /** The known plugin modules whose class names appear in {@code text}, in order of appearance. */
-    private List<String> modulesNamedIn(String text) {
-        return origins.keySet().stream().filter(text::contains)
-                .sorted((a, b) -> Integer.compare(text.indexOf(a), text.indexOf(b))).toList();
     }
 
     /** The plugin module class whose simple name is {@code simpleName}, or the name itself when none is. */

@@ -75,6 +75,10 @@ public final class RunnerMain {
         Module[] fixed = new Module[extensions.length + 1];
         fixed[0] = new RunnerModule(invocation, memoryGuard);
         System.arraycopy(extensions, 0, fixed, 1, extensions.length);
-        return PluginModules.on(Thread.currentThread().getContextClassLoader()).injector(fixed);
+        PluginModules plugins = PluginModules.on(Thread.currentThread().getContextClassLoader());
+        Injector injector = plugins.injector(fixed);
+        // Every model, augmentation and tracker is made now, so a broken plugin fails here with its name.
+        plugins.create(injector, Registry.class);
+        return injector;
     }
 }

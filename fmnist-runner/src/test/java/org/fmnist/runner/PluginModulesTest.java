@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import org.example.brokenplugin.NeedsAMissingLibrary;
 import org.fmnist.core.plugin.PluginModule;
 import org.fmnist.runner.extension.ExtensionsModule;
+import org.fmnist.runner.extension.LinkageBrokenModule;
 import org.fmnist.runner.extension.SecondDenseModule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,38 @@ class PluginModulesTest {
 
             assertTrue(e.getMessage().contains("broken.jar") && e.getMessage()
                     .contains("class com.example.NoSuchModule is not in the jar"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aModuleMissingAClassItNeedsIsRefusedNamingTheJarAndTheClass() throws IOException {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar("linkage.jar", LinkageBrokenModule.class.getName())},
+                getClass().getClassLoader())) {
+            PluginException e = assertThrows(PluginException.class, () -> PluginModules.on(loader)
+                    .injector(new RunnerModule(invocation(), NativeMemoryGuard.unchanged())));
+
+            assertTrue(e.getMessage().startsWith("plugin error: " + LinkageBrokenModule.class.getName() + " (")
+                    && e.getMessage().contains("linkage.jar") && e.getMessage().contains("class com.example.GoneLibrary is missing"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aPluginWhoseModelCannotBeCreatedStopsEveryCommandNamingTheModuleAndTheJar() throws IOException {
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar("needs-a-lib.jar",
+                NeedsAMissingLibrary.class.getName())}, getClass().getClassLoader())) {
+            Thread.currentThread().setContextClassLoader(loader);
+            RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "keys");
+
+            assertEquals(2, o.exit());
+            assertTrue(o.err().startsWith("plugin error: " + NeedsAMissingLibrary.Model.class.getName() + ", from "
+                    + NeedsAMissingLibrary.class.getName() + " (")
+                    && o.err().contains("needs-a-lib.jar") && o.err().contains("class com.example.GoneLibrary is missing"),
+                    o.err());
+            assertFalse(o.err().contains("\tat "), o.err());
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
         }
     }
 
