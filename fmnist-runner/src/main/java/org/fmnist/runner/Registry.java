@@ -2,6 +2,7 @@ package org.fmnist.runner;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,10 @@ import org.fmnist.runner.tracking.TrackerFactory;
 /**
  * Everything a spec can name, as the plugin modules registered it in their {@code MapBinder}s, and
  * the lookups by name: an unknown name is a {@link SpecException} that lists the names known, so
- * every command reports it the same way.
+ * every command reports it the same way. One per injector: it is made at start-up to check the
+ * plugins, and every command (picocli makes them all) reuses that one.
  */
+@Singleton
 public final class Registry {
     private final Map<String, ModelFactory<?>> models;
     private final Map<String, AugmentationFactory<?>> augmentations;
