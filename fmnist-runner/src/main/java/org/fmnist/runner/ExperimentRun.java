@@ -17,7 +17,9 @@ import org.fmnist.captioning.CaptionConsistency;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.SentenceEmbedder;
 import org.fmnist.core.eval.Evaluation;
+import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.ModelParameters;
 import org.fmnist.core.model.Network;
@@ -85,7 +87,8 @@ public final class ExperimentRun implements JobRunner {
                         LocalDateTime.ofInstant(started, invocation.clock().getZone()));
         out.println((job.resume() ? "resuming run folder: " : "run folder: ") + folder.dir());
         ExperimentSpec saved = new ExperimentSpec(spec.name(), spec.description(), spec.seed(), spec.data(),
-                ModelParameters.resolved(spec.model().type(), run.parameters(), mapper), spec.training(), spec.tracking(),
+                ModelParameters.resolved(spec.model().type(), run.parameters(), mapper), spec.training(), spec.evaluation(),
+                spec.tracking(),
                 spec.output(), spec.captioning(), spec.augment(), spec.sweep());
         String savedYaml = mapper.write(saved);
         Provenance provenance = Provenance.collect(job.command(), spec.seed(), run.threads(), run.data(), started);
@@ -161,11 +164,21 @@ public final class ExperimentRun implements JobRunner {
             out.printf("kept the weights of epoch %d (lowest validation loss) of %d trained%n", keptEpoch, history.size());
         }
 
-        Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, run.test()));
-        out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%n", evaluation.accuracy(), evaluation.loss(),
-                evaluation.report().macro().f1());
+        List<TestTimeAugmentation> views = spec.evaluation().tta();
+        Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, run.test(), views));
+        out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%s%n", evaluation.accuracy(), evaluation.loss(),
+                evaluation.report().macro().f1(), views.isEmpty() ? "" : " (averaged with the views "
+                        + views.stream().map(TestTimeAugmentation::key).toList() + ")");
+        Map<String, Double> viewMetrics = views.isEmpty() ? Map.of() : viewMetrics(net, run, views);
+        if (!views.isEmpty()) {
+            out.printf("without the views: test accuracy %.4f, loss %.4f%n", viewMetrics.get("test_plain_accuracy"),
+                    viewMetrics.get("test_plain_loss"));
+        }
         int lastEpoch = history.get(history.size() - 1).epoch();
-        trackers.logMetrics(TrackedValues.test(evaluation, run.evaluatesOnTest(), trainSeconds), lastEpoch);
+        Map<String, Double> finalMetrics = new LinkedHashMap<>(TrackedValues.test(evaluation, run.evaluatesOnTest() && views.isEmpty(),
+                trainSeconds));
+        finalMetrics.putAll(viewMetrics);
+        trackers.logMetrics(finalMetrics, lastEpoch);
 
         Map<String, CaptionConsistency.Result> captioning = Map.of();
         if (!generators.isEmpty()) {
@@ -180,14 +193,32 @@ public final class ExperimentRun implements JobRunner {
         }
 
         double wall = (System.nanoTime() - startNanos) / 1e9;
-        new RunOutputs().write(folder, new RunOutputs.Finished(spec, net, history, keptEpoch, evaluation, run.test(),
-                generators, captioning, trainSeconds), wall);
+        new RunOutputs().write(folder, new RunOutputs.Finished(spec, net, history, keptEpoch, evaluation, viewMetrics,
+                run.test(), generators, captioning, trainSeconds), wall);
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
         trackers.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         // The run is complete and model.zip holds what a restart would need; checkpoints only take room now.
         EpochCheckpoint.delete(checkpoints);
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
         return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
+    }
+
+    /**
+     * What test-time views change, so that their effect is reported beside the plain scores: the test
+     * set without them ({@code test_plain_*}) and, when images were held out, the validation split with
+     * them ({@code val_tta_*}), which is where to decide whether to use them.
+     */
+    private static Map<String, Double> viewMetrics(Network net, PreparedRun run, List<TestTimeAugmentation> views) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Predictions plain = Predictor.predict(net, run.test());
+        metrics.put("test_plain_accuracy", plain.accuracy());
+        metrics.put("test_plain_loss", plain.loss());
+        if (!run.evaluatesOnTest()) {
+            Predictions validation = Predictor.predict(net, run.eval(), views);
+            metrics.put("val_tta_accuracy", validation.accuracy());
+            metrics.put("val_tta_loss", validation.loss());
+        }
+        return metrics;
     }
 
     /** By tracker name, the records an interrupted run was kept in; empty when it was not tracked. */

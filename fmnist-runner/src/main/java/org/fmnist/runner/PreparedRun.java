@@ -8,6 +8,7 @@ import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.train.DecoupledWeightDecay;
 
 /**
  * Everything chosen and loaded before a network exists: the model and its bound parameters, the
@@ -27,9 +28,13 @@ public record PreparedRun(ResolvedSpec resolved, ModelFactory<?> factory, Record
         return eval == test;
     }
 
-    /** A new network of the spec's model, initialised from the spec's seed. */
+    /** A new network of the spec's model, initialised from the spec's seed, with the spec's weight decay. */
     public Network newNetwork() {
-        return create(factory);
+        Network network = create(factory);
+        if (spec().training().weightDecay() > 0) {
+            DecoupledWeightDecay.attach(network, spec().training().weightDecay());
+        }
+        return network;
     }
 
     private <P extends Record> Network create(ModelFactory<P> typed) {

@@ -30,9 +30,13 @@ final class RunOutputs {
     static final String SUMMARY = "summary";
     private final ObjectMapper json = JsonMapperFactory.create();
 
-    /** Everything a run's outputs are made from. */
+    /**
+     * Everything a run's outputs are made from.
+     *
+     * @param viewMetrics with test-time views, the scores without them and on validation with them
+     */
     record Finished(ExperimentSpec spec, Network net, List<EpochMetrics> history, Integer keptEpoch,
-                    Evaluation evaluation, Split test, Map<String, CaptionGenerator> generators,
+                    Evaluation evaluation, Map<String, Double> viewMetrics, Split test, Map<String, CaptionGenerator> generators,
                     Map<String, CaptionConsistency.Result> captioning, double trainSeconds) {}
 
     void write(RunFolder folder, Finished run, double wallSeconds) throws Exception {
@@ -81,6 +85,7 @@ final class RunOutputs {
                     summary.put("val_loss", m.evalLoss());
                 });
         summary.putAll(TrackedValues.test(run.evaluation(), false, run.trainSeconds()));
+        summary.putAll(run.viewMetrics());
         summary.put(SweepTable.SECONDS_PER_EPOCH, run.trainSeconds() / run.history().size());
         return summary;
     }

@@ -1,5 +1,8 @@
 package org.fmnist.core.eval;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
@@ -19,12 +22,22 @@ public final class Predictor {
         return predict(net, split, 0, split.size());
     }
 
+    /**
+     * Predictions averaged over {@code split} as it is and each of {@code views} of it; with no views,
+     * the plain predictions.
+     */
+    public static Predictions predict(Network net, Split split, List<TestTimeAugmentation> views) {
+        List<Predictions> sets = new ArrayList<>(List.of(predict(net, split)));
+        for (TestTimeAugmentation view : views) {
+            sets.add(predict(net, view.apply(split)));
+        }
+        return sets.size() == 1 ? sets.get(0) : Predictions.mean(sets);
+    }
+
     /** Predictions for images {@code from} (inclusive) to {@code to} (exclusive). */
     public static Predictions predict(Network net, Split split, int from, int to) {
         int n = to - from;
         float[] probabilities = new float[n * FashionClass.COUNT];
-        int[] predicted = new int[n];
-        int[] labels = new int[n];
         for (int start = from; start < to; start += BATCH) {
             int size = Math.min(BATCH, to - start);
             float[] pixels = new float[size * IdxFile.PIXELS];
@@ -37,16 +50,6 @@ public final class Predictor {
                 }
             }
         }
-        for (int i = 0; i < n; i++) {
-            labels[i] = split.labels()[from + i];
-            int best = 0;
-            for (int c = 1; c < FashionClass.COUNT; c++) {
-                if (probabilities[i * FashionClass.COUNT + c] > probabilities[i * FashionClass.COUNT + best]) {
-                    best = c;
-                }
-            }
-            predicted[i] = best;
-        }
-        return new Predictions(probabilities, predicted, labels);
+        return Predictions.of(probabilities, Arrays.copyOfRange(split.labels(), from, to));
     }
 }

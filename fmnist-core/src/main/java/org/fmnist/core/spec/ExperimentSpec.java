@@ -17,6 +17,8 @@ public record ExperimentSpec(
         PluginSpec model,
         @JsonPropertyDescription("How the model is trained.")
         TrainingSpec training,
+        @JsonPropertyDescription("How the trained model is scored on the test set.")
+        EvaluationSpec evaluation,
         @JsonPropertyDescription("Where the run is recorded besides its run folder.")
         TrackingSpec tracking,
         @JsonPropertyDescription("What the run writes and where.")
@@ -34,7 +36,7 @@ public record ExperimentSpec(
 
     /** This spec as one point of its sweep: the same keys, no grid. */
     public ExperimentSpec asSweepPoint() {
-        return new ExperimentSpec(name, description, seed, data, model, training, tracking, output, captioning, augment,
+        return new ExperimentSpec(name, description, seed, data, model, training, evaluation, tracking, output, captioning, augment,
                 sweep.withoutGrid());
     }
 }

@@ -17,9 +17,9 @@ public enum LearningRateSchedule {
     /** Half a cosine from the rate down to 1% of it at the last epoch. */
     COSINE;
 
-    /** The DL4J schedule, by epoch (0-based), or null for a constant rate. */
+    /** The DL4J schedule, by epoch (0-based), or null for a constant rate without warm-up. */
     public ISchedule schedule(TrainingSpec t) {
-        if (this == CONSTANT) {
+        if (this == CONSTANT && t.warmupEpochs() == 0) {
             return null;
         }
         Map<Integer, Double> rates = new HashMap<>();
@@ -29,13 +29,24 @@ public enum LearningRateSchedule {
         return new MapSchedule(ScheduleType.EPOCH, rates);
     }
 
-    /** The rate in epoch {@code epoch} (0-based). */
+    /**
+     * The rate in epoch {@code epoch} (0-based). The first {@code warmup_epochs} epochs climb in equal
+     * steps towards the rate (1/(w+1), 2/(w+1), ... of it), because large early steps can throw a freshly
+     * initialised network, batch norm especially, into a poor region; the schedule then runs over the
+     * epochs that remain, as if they were all there were.
+     */
     public double rate(TrainingSpec t, int epoch) {
+        int warmup = t.warmupEpochs();
+        if (epoch < warmup) {
+            return t.learningRate() * (epoch + 1) / (warmup + 1);
+        }
+        int scheduled = epoch - warmup;
+        int epochs = t.epochs() - warmup;
         return switch (this) {
             case CONSTANT -> t.learningRate();
-            case STEP -> t.learningRate() * Math.pow(t.lrStepFactor(), epoch / Math.max(1, t.lrStepEpochs()));
+            case STEP -> t.learningRate() * Math.pow(t.lrStepFactor(), scheduled / Math.max(1, t.lrStepEpochs()));
             case COSINE -> {
-                double progress = t.epochs() <= 1 ? 0 : (double) epoch / (t.epochs() - 1);
+                double progress = epochs <= 1 ? 0 : (double) scheduled / (epochs - 1);
                 double floor = 0.01 * t.learningRate();
                 yield floor + (t.learningRate() - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
             }

@@ -41,6 +41,12 @@ public final class SpecValidator {
         c.require(t.lrStepEpochs() >= 1, "training.lr_step_epochs", "must be at least 1", "e.g. training.lr_step_epochs: 5");
         c.require(t.lrStepFactor() > 0 && t.lrStepFactor() <= 1, "training.lr_step_factor",
                 "must be above 0 and at most 1", "e.g. training.lr_step_factor: 0.5");
+        c.require(t.warmupEpochs() >= 0 && t.warmupEpochs() < t.epochs(), "training.warmup_epochs",
+                "is " + t.warmupEpochs() + "; it must be at least 0 and below training.epochs", "e.g. training.warmup_epochs: 2");
+        c.require(t.labelSmoothing() >= 0 && t.labelSmoothing() < 1, "training.label_smoothing",
+                "is " + t.labelSmoothing() + "; it must be at least 0 and below 1", "e.g. training.label_smoothing: 0.1");
+        c.require(t.weightDecay() >= 0 && t.weightDecay() < 1, "training.weight_decay",
+                "is " + t.weightDecay() + "; it must be at least 0 and below 1", "e.g. training.weight_decay: 0.0005");
         DataSpec d = spec.data();
         c.require(d.trainLimit() >= 0, "data.train_limit", "must not be negative", "0 uses all 60,000 training images");
         c.require(d.testLimit() >= 0, "data.test_limit", "must not be negative", "0 uses all 10,000 test images");

@@ -23,4 +23,10 @@ public record TrainingSpec(
         @JsonPropertyDescription("With lr_schedule: step, multiply the learning rate by lr_step_factor every this many epochs.")
         int lrStepEpochs,
         @JsonPropertyDescription("With lr_schedule: step, the factor applied every lr_step_epochs.")
-        double lrStepFactor) {}
+        double lrStepFactor,
+        @JsonPropertyDescription("Epochs over which the learning rate rises in equal steps to learning_rate before lr_schedule begins (0: none).")
+        int warmupEpochs,
+        @JsonPropertyDescription("Share of each training label spread evenly over all ten classes, e.g. 0.1 (0: one-hot labels). Softens over-confident outputs.")
+        double labelSmoothing,
+        @JsonPropertyDescription("Decoupled weight decay: each step shrinks the weights of convolution and dense layers (not biases or batch-norm parameters) by learning rate x this (0: off).")
+        double weightDecay) {}

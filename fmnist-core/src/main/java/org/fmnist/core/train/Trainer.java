@@ -68,6 +68,7 @@ public final class Trainer {
         int batchSize = t.batchSize();
         boolean validating = eval.name().equals("validation");
         int batches = (train.size() + batchSize - 1) / batchSize;
+        float smoothing = (float) t.labelSmoothing();
         listeners.forEach(l -> l.onTrainingStart(new TrainingPlan(epochs, batches, train.size(), eval.name(), eval.size(),
                 from.epochsDone())));
         Split trainSample = train.select("train-sample", sampleIndices(train.size(), seed));
@@ -87,12 +88,12 @@ public final class Trainer {
                 long start = System.nanoTime();
                 double lossSum = 0;
                 // One batch is prepared (copied, augmented) on another thread while the previous one trains.
-                Future<Batch> next = preparer.submit(() -> batch(train, order, 0, batchSize, epochSeed));
+                Future<Batch> next = preparer.submit(() -> batch(train, order, 0, batchSize, epochSeed, smoothing));
                 for (int b = 0; b < batches; b++) {
                     Batch current = await(next);
                     if (b + 1 < batches) {
                         int nextBatch = b + 1;
-                        next = preparer.submit(() -> batch(train, order, nextBatch, batchSize, epochSeed));
+                        next = preparer.submit(() -> batch(train, order, nextBatch, batchSize, epochSeed, smoothing));
                     }
                     INDArray features = arrays.holding(current);
                     double loss = net.fit(features, arrays.labels);
@@ -149,24 +150,29 @@ public final class Trainer {
         return best.epoch();
     }
 
-    /** A batch ready for the network: images in a row, one-hot labels. */
+    /** A batch ready for the network: images in a row, one-hot (or smoothed) labels. */
     private record Batch(float[] pixels, float[] oneHot, int size) {}
 
     /**
      * Batch {@code b} of the epoch: images {@code order[b*batchSize ..]}, augmented with a generator
      * seeded by the epoch and the batch, so the result does not depend on which thread prepares it.
+     * With label smoothing {@code s}, each label is {@code s/10} on every class plus {@code 1-s} on the
+     * true one. The loss reported for training is then measured against these softened labels.
      */
-    private Batch batch(Split train, int[] order, int b, int batchSize, long epochSeed) {
+    private Batch batch(Split train, int[] order, int b, int batchSize, long epochSeed, float smoothing) {
         int from = b * batchSize;
         int size = Math.min(batchSize, train.size() - from);
         float[] pixels = new float[size * IdxFile.PIXELS];
         float[] oneHot = new float[size * FashionClass.COUNT];
+        if (smoothing > 0) {
+            java.util.Arrays.fill(oneHot, smoothing / FashionClass.COUNT);
+        }
         Random random = new Random(epochSeed * 31 + b);
         for (int i = 0; i < size; i++) {
             int image = order[from + i];
             System.arraycopy(train.pixels(), image * IdxFile.PIXELS, pixels, i * IdxFile.PIXELS, IdxFile.PIXELS);
             augmentation.apply(pixels, i * IdxFile.PIXELS, random);
-            oneHot[i * FashionClass.COUNT + train.labels()[image]] = 1f;
+            oneHot[i * FashionClass.COUNT + train.labels()[image]] += 1f - smoothing;
         }
         return new Batch(pixels, oneHot, size);
     }

@@ -99,7 +99,7 @@ class TrainerTest {
     }
 
     static TrainingSpec training(int epochs, int batch, int patience) {
-        return new TrainingSpec(epochs, batch, Optimizer.ADAM, 0.01, 1, 0, patience, LearningRateSchedule.CONSTANT, 5, 0.5);
+        return new TrainingSpec(epochs, batch, Optimizer.ADAM, 0.01, 1, 0, patience, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
     }
 
     @Test
@@ -146,8 +146,8 @@ class TrainerTest {
 
     @Test
     void schedulesFollowTheirDefinitions() {
-        TrainingSpec step = new TrainingSpec(10, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.STEP, 3, 0.5);
-        TrainingSpec cosine = new TrainingSpec(11, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.COSINE, 3, 0.5);
+        TrainingSpec step = new TrainingSpec(10, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.STEP, 3, 0.5, 0, 0, 0);
+        TrainingSpec cosine = new TrainingSpec(11, 32, Optimizer.ADAM, 0.1, 1, 0, 0, LearningRateSchedule.COSINE, 3, 0.5, 0, 0, 0);
 
         assertEquals(0.1, LearningRateSchedule.STEP.rate(step, 2), 1e-12);
         assertEquals(0.05, LearningRateSchedule.STEP.rate(step, 3), 1e-12);
@@ -159,7 +159,7 @@ class TrainerTest {
 
     @Test
     void theNetworkTrainsWithTheScheduledRate() {
-        TrainingSpec step = new TrainingSpec(3, 50, Optimizer.ADAM, 0.01, 1, 0, 0, LearningRateSchedule.STEP, 1, 0.1);
+        TrainingSpec step = new TrainingSpec(3, 50, Optimizer.ADAM, 0.01, 1, 0, 0, LearningRateSchedule.STEP, 1, 0.1, 0, 0, 0);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(3).updater(Optimizer.ADAM.updater(step)).list()
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
@@ -186,14 +186,14 @@ class TrainerTest {
     @Test
     void aRunResumedFromItsCheckpointEndsExactlyLikeOneThatNeverStopped(@TempDir Path dir) throws IOException {
         // Dropout, Adam's moments, a step schedule and best-epoch tracking: all must survive the restart.
-        TrainingSpec t = new TrainingSpec(4, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5);
+        TrainingSpec t = new TrainingSpec(4, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5, 0, 0, 0);
         FashionMnist data = toy;
         org.fmnist.core.data.Split validation = data.train().select("validation", java.util.stream.IntStream.range(0, 100).toArray());
         org.fmnist.core.data.Split train = data.train().select("train", java.util.stream.IntStream.range(100, 600).toArray());
         Network whole = droppingNet(t);
         List<EpochMetrics> uninterrupted = new Trainer(List.of()).fit(whole, train, validation, t, 5);
 
-        TrainingSpec firstTwo = new TrainingSpec(2, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5);
+        TrainingSpec firstTwo = new TrainingSpec(2, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5, 0, 0, 0);
         new Trainer(List.of(new EpochCheckpoint(dir))).fit(droppingNet(t), train, validation, firstTwo, 5);
         assertEquals(Optional.of(2), EpochCheckpoint.latestEpoch(dir));
         Network fresh = droppingNet(t);
@@ -231,13 +231,13 @@ class TrainerTest {
     @Test
     void aGraphResumedFromItsCheckpointEndsExactlyLikeOneThatNeverStopped(@TempDir Path dir) throws IOException {
         // As for the multi-layer network above, with dropout, batch-norm statistics and a skip connection in a graph.
-        TrainingSpec t = new TrainingSpec(3, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 1, 0.5);
+        TrainingSpec t = new TrainingSpec(3, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 1, 0.5, 0, 0, 0);
         org.fmnist.core.data.Split validation = toy.train().select("validation", java.util.stream.IntStream.range(0, 100).toArray());
         org.fmnist.core.data.Split train = toy.train().select("train", java.util.stream.IntStream.range(100, 600).toArray());
         Network whole = TinyNetworks.residualGraph(21, Optimizer.ADAM.updater(t));
         List<EpochMetrics> uninterrupted = new Trainer(List.of()).fit(whole, train, validation, t, 5);
 
-        TrainingSpec firstOne = new TrainingSpec(1, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 1, 0.5);
+        TrainingSpec firstOne = new TrainingSpec(1, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 1, 0.5, 0, 0, 0);
         new Trainer(List.of(new EpochCheckpoint(dir))).fit(TinyNetworks.residualGraph(21, Optimizer.ADAM.updater(t)), train,
                 validation, firstOne, 5);
         assertEquals(Optional.of(1), EpochCheckpoint.latestEpoch(dir));

@@ -110,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         ExperimentSpec s = resolved.spec();
         SweepSpec old = s.sweep();
-        ExperimentSpec withGrid = new ExperimentSpec(s.name(), s.description(), s.seed(), s.data(), s.model(), s.training(),
+        ExperimentSpec withGrid = new ExperimentSpec(s.name(), s.description(), s.seed(), s.data(), s.model(), s.training(), s.evaluation(),
                 s.tracking(), s.output(), s.captioning(), s.augment(),
                 new SweepSpec(grid, old.metric(), old.executor(), old.parallel(), old.spark()));
         return new ResolvedSpec(withGrid, resolved.file(), resolved.overrides(), resolved.environment(), resolved.sources());

@@ -57,7 +57,7 @@ class OpProfileTest {
     @SuppressWarnings("unchecked")
     void countsTheOpsOfEachStepOfTheChosenEpochOnly() {
         OpProfile profile = new OpProfile(2);
-        TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5);
+        TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
         // 320 images at batch 32: 10 steps an epoch; the first step of epoch 2 switches the profiler on.
         new Trainer(List.of(profile)).fit(denseNet(), randomImages("train", 320), randomImages("test", 64), twoEpochs, 1);
 
@@ -84,7 +84,7 @@ class OpProfileTest {
         CompactCnn cnn = new CompactCnn();
         CompactCnn.Parameters small = new CompactCnn.Parameters(4, 8, 3, 16, 0.5, true);
         OpProfile profile = new OpProfile(2);
-        TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5);
+        TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
         new Trainer(List.of(profile)).fit(cnn.create(small, new ModelContext(1, Optimizer.ADAM.updater(1e-3))),
                 randomImages("train", 96), randomImages("test", 32), twoEpochs, 1);
 
@@ -97,7 +97,7 @@ class OpProfileTest {
     @Test
     void anEpochOfOneBatchHasNoStepToProfileAndLeavesTheProfilerOff() {
         OpProfile profile = new OpProfile(1);
-        TrainingSpec oneEpoch = new TrainingSpec(1, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5);
+        TrainingSpec oneEpoch = new TrainingSpec(1, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
         new Trainer(List.of(profile)).fit(denseNet(), randomImages("train", 32), randomImages("test", 32), oneEpoch, 1);
 
         assertThrows(IllegalStateException.class, profile::summary);
@@ -109,7 +109,7 @@ class OpProfileTest {
     @Test
     void saysSoWhenItsEpochWasNeverTrained() {
         OpProfile profile = new OpProfile(3);
-        TrainingSpec oneEpoch = new TrainingSpec(1, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5);
+        TrainingSpec oneEpoch = new TrainingSpec(1, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
         new Trainer(List.of(profile)).fit(denseNet(), randomImages("train", 64), randomImages("test", 32), oneEpoch, 1);
         assertThrows(IllegalStateException.class, profile::summary);
     }
