@@ -46,8 +46,11 @@ import org.fmnist.runner.tracking.TrackedValues;
 public final class ExperimentRun implements JobRunner {
     /** The run folder's subfolder of epoch checkpoints, removed once the run is complete. */
     static final String CHECKPOINTS = "checkpoint";
-    /** By tracker name, the ids the trackers gave the run: an interrupted run resumes into them. */
-    private static final String TRACKED_RUN_IDS = "tracked-run-ids.json";
+    /**
+     * By tracker name, the ids the trackers gave the run: an interrupted run resumes into them, and
+     * {@code runner ensemble} tags its record with its members'. Kept in the run folder for good.
+     */
+    static final String TRACKED_RUN_IDS = "tracked-run-ids.json";
     private final RunPreparation preparation;
     private final Registry registry;
     private final Provider<SentenceEmbedder> embedder;
@@ -106,8 +109,7 @@ public final class ExperimentRun implements JobRunner {
         trackers.start(RunDescriptions.of(spec, resolved.file().toString(), folder.dir(), provenance, savedYaml,
                 job.tags(), started.toEpochMilli()), job.parentRunIds(), trackedRunIds).forEach(out::println);
         if (!job.resume() && !trackers.runIds().isEmpty()) {
-            Files.createDirectories(folder.path(CHECKPOINTS));
-            Files.write(folder.path(CHECKPOINTS).resolve(TRACKED_RUN_IDS), json.writeValueAsBytes(trackers.runIds()));
+            folder.writeBytes(TRACKED_RUN_IDS, json.writeValueAsBytes(trackers.runIds()));
         }
         // Ctrl-C ends the JVM through its shutdown hooks: the tracked records are then marked KILLED.
         try (OnShutdown onInterrupt = new OnShutdown(() -> trackers.finish(RunStatus.KILLED).forEach(out::println))) {
@@ -223,7 +225,7 @@ public final class ExperimentRun implements JobRunner {
 
     /** By tracker name, the records an interrupted run was kept in; empty when it was not tracked. */
     private Map<String, String> readTrackedRunIds(RunFolder folder) throws IOException {
-        Path file = folder.path(CHECKPOINTS).resolve(TRACKED_RUN_IDS);
+        Path file = folder.path(TRACKED_RUN_IDS);
         return Files.isRegularFile(file) ? json.readValue(file.toFile(), new TypeReference<Map<String, String>>() {})
                 : Map.of();
     }

@@ -1,0 +1,70 @@
+package org.fmnist.core.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.model.Network;
+import org.fmnist.core.model.TinyNetworks;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
+
+class TestTimeAugmentationTest {
+
+    /** Two images whose pixel values are their positions, so a mirror is easy to check. */
+    private static Split numbered() {
+        float[] pixels = new float[2 * 784];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = i / (float) pixels.length;
+        }
+        return new Split("test", pixels, new int[] {3, 7});
+    }
+
+    @Test
+    void flipMirrorsEachRowOfEachImage() {
+        Split split = numbered();
+        Split flipped = TestTimeAugmentation.FLIP.apply(split);
+
+        for (int image = 0; image < 2; image++) {
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    assertEquals(split.pixels()[image * 784 + y * 28 + x], flipped.pixels()[image * 784 + y * 28 + 27 - x]);
+                }
+            }
+        }
+        assertArrayEquals(split.labels(), flipped.labels());
+        assertArrayEquals(split.pixels(), TestTimeAugmentation.FLIP.apply(flipped).pixels(), "twice is the original");
+    }
+
+    @Test
+    void theViewsAreAveragedWithThePlainImages() {
+        Network net = TinyNetworks.layered(3, new Adam(0.01));
+        Split split = numbered();
+        Predictions plain = Predictor.predict(net, split);
+        Predictions mirrored = Predictor.predict(net, TestTimeAugmentation.FLIP.apply(split));
+
+        Predictions averaged = Predictor.predict(net, split, List.of(TestTimeAugmentation.FLIP));
+
+        for (int i = 0; i < averaged.probabilities().length; i++) {
+            assertEquals((plain.probabilities()[i] + mirrored.probabilities()[i]) / 2, averaged.probabilities()[i], 1e-7);
+        }
+        assertArrayEquals(plain.probabilities(), Predictor.predict(net, split, List.of()).probabilities());
+    }
+
+    @Test
+    void theMeanPredictsTheMostProbableAveragedClass() {
+        int[] labels = {0, 1};
+        float[] a = new float[20];
+        float[] b = new float[20];
+        a[2] = 0.6f; a[5] = 0.4f; b[2] = 0.1f; b[5] = 0.9f;  // image 0: class 5 on average (0.65 > 0.35)
+        a[11] = 1f; b[11] = 1f;                              // image 1: class 1 in both
+        Predictions mean = Predictions.mean(List.of(Predictions.of(a, labels), Predictions.of(b, labels)));
+
+        assertArrayEquals(new int[] {5, 1}, mean.predicted());
+        assertEquals(0.5, mean.accuracy());
+        assertThrows(IllegalArgumentException.class,
+                () -> Predictions.mean(List.of(Predictions.of(a, labels), Predictions.of(b, new int[] {0, 2}))));
+    }
+}
