@@ -25,9 +25,9 @@ import org.fmnist.runner.tracking.TrackedValues;
  * the model and {@code metrics.json}, whose {@code summary} is what a sweep reads back to compare
  * points wherever they ran.
  */
-final class RunOutputs {
+public final class RunOutputs {
     /** The key of {@code metrics.json} holding the run's flat final metrics. */
-    static final String SUMMARY = "summary";
+    public static final String SUMMARY = "summary";
     private final ObjectMapper json = JsonMapperFactory.create();
 
     /**
@@ -43,25 +43,8 @@ final class RunOutputs {
         ExperimentSpec spec = run.spec();
         Evaluation evaluation = run.evaluation();
         String title = spec.name() + " (" + spec.model().type() + ")";
-        folder.writeText("report.md", RunReport.markdown(spec.name(), evaluation));
-        folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
-        folder.writeText("confusion-matrix.csv", RunReport.confusionCsv(evaluation.confusion()));
-        folder.writePng("confusion-matrix.png", ConfusionMatrixChart.render(evaluation.confusion(),
-                String.format("%s: test accuracy %.4f", title, evaluation.accuracy())));
-        if (spec.output().samples() > 0) {
-            List<Integer> chosen = SampleGrid.choose(evaluation.predictions(), spec.output().samples(), spec.seed());
-            List<String> captions = new ArrayList<>();
-            String captioner = run.generators().isEmpty() ? null : run.generators().keySet().iterator().next();
-            if (captioner != null) {
-                for (int i : chosen) {
-                    captions.add(run.generators().get(captioner)
-                            .caption(RunCaptions.prediction(run.test(), evaluation.predictions(), i)));
-                }
-            }
-            folder.writePng("samples.png", SampleGrid.render(run.test(), evaluation.predictions(), chosen, captions,
-                    title + ": sample test predictions (green right, red wrong)"
-                            + (captioner == null ? "" : ", " + captioner + " captions")));
-        }
+        writeEvaluation(folder, spec.name(), title, evaluation, run.test(), spec.output().samples(), spec.seed(),
+                run.generators());
         folder.writePng("training-curves.png", TrainingCurves.render(run.history(), title));
         if (spec.output().saveModel()) {
             folder.write("model.zip", tmp -> run.net().save(tmp, true));
@@ -70,6 +53,32 @@ final class RunOutputs {
                 run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);
         metrics.put(SUMMARY, summary(run));
         folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
+    }
+
+    /**
+     * The files that show an evaluation on the test set: the reports, the confusion matrix and, with
+     * {@code samples > 0}, a grid of sample predictions captioned by the first of {@code generators}.
+     */
+    void writeEvaluation(RunFolder folder, String name, String title, Evaluation evaluation, Split test, int samples,
+                         long seed, Map<String, CaptionGenerator> generators) throws Exception {
+        folder.writeText("report.md", RunReport.markdown(name, evaluation));
+        folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
+        folder.writeText("confusion-matrix.csv", RunReport.confusionCsv(evaluation.confusion()));
+        folder.writePng("confusion-matrix.png", ConfusionMatrixChart.render(evaluation.confusion(),
+                String.format("%s: test accuracy %.4f", title, evaluation.accuracy())));
+        if (samples > 0) {
+            List<Integer> chosen = SampleGrid.choose(evaluation.predictions(), samples, seed);
+            List<String> captions = new ArrayList<>();
+            String captioner = generators.isEmpty() ? null : generators.keySet().iterator().next();
+            if (captioner != null) {
+                for (int i : chosen) {
+                    captions.add(generators.get(captioner).caption(RunCaptions.prediction(test, evaluation.predictions(), i)));
+                }
+            }
+            folder.writePng("samples.png", SampleGrid.render(test, evaluation.predictions(), chosen, captions,
+                    title + ": sample test predictions (green right, red wrong)"
+                            + (captioner == null ? "" : ", " + captioner + " captions")));
+        }
     }
 
     /**

@@ -28,6 +28,17 @@ final class RunReport {
             // With a validation split the model kept is this epoch's, not the last one's.
             m.put("best_epoch", bestEpoch);
         }
+        m.put("test", test(test));
+        if (!captioning.isEmpty()) {
+            m.put("captioning", captioning);
+        }
+        m.put("train_seconds", trainSeconds);
+        m.put("wall_seconds", wallSeconds);
+        return m;
+    }
+
+    /** The {@code test} section of {@code metrics.json}: loss, accuracy, averages, each class, the worst confusions. */
+    static Map<String, Object> test(Evaluation test) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("images", test.report().support());
         t.put("loss", test.loss());
@@ -46,13 +57,7 @@ final class RunReport {
             pair.put("count", p.count());
             return pair;
         }).toList());
-        m.put("test", t);
-        if (!captioning.isEmpty()) {
-            m.put("captioning", captioning);
-        }
-        m.put("train_seconds", trainSeconds);
-        m.put("wall_seconds", wallSeconds);
-        return m;
+        return t;
     }
 
     /** The classification report as JSON-ready data. */

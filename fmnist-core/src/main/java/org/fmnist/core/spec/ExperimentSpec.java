@@ -32,6 +32,8 @@ public record ExperimentSpec(
 
     public ExperimentSpec {
         augment = augment == null ? List.of() : List.copyOf(augment);
+        // An empty list in the defaults leaves no section behind once the layers are merged.
+        evaluation = evaluation == null ? new EvaluationSpec(List.of()) : evaluation;
     }
 
     /** This spec as one point of its sweep: the same keys, no grid. */

@@ -41,7 +41,7 @@ public final class SpecValidator {
         c.require(t.lrStepEpochs() >= 1, "training.lr_step_epochs", "must be at least 1", "e.g. training.lr_step_epochs: 5");
         c.require(t.lrStepFactor() > 0 && t.lrStepFactor() <= 1, "training.lr_step_factor",
                 "must be above 0 and at most 1", "e.g. training.lr_step_factor: 0.5");
-        c.require(t.warmupEpochs() >= 0 && t.warmupEpochs() < t.epochs(), "training.warmup_epochs",
+        c.require(t.warmupEpochs() >= 0 && (t.warmupEpochs() < t.epochs() || t.epochs() < 1), "training.warmup_epochs",
                 "is " + t.warmupEpochs() + "; it must be at least 0 and below training.epochs", "e.g. training.warmup_epochs: 2");
         c.require(t.labelSmoothing() >= 0 && t.labelSmoothing() < 1, "training.label_smoothing",
                 "is " + t.labelSmoothing() + "; it must be at least 0 and below 1", "e.g. training.label_smoothing: 0.1");

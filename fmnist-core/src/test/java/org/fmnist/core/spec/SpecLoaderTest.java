@@ -163,6 +163,21 @@ class SpecLoaderTest {
     }
 
     @Test
+    void trainingToolsAndTestTimeViewsAreChecked() throws IOException {
+        SpecException e = failure(MINIMAL + "training:\n  epochs: 5\n  warmup_epochs: 5\n  label_smoothing: 1.5\n"
+                + "  weight_decay: -0.1\n");
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertMentions(e, "training.warmup_epochs", "below training.epochs", "training.label_smoothing", "is 1.5",
+                "training.weight_decay");
+        assertMentions(failure(MINIMAL, "evaluation.tta=[rotate]"), "evaluation.tta", "rotate", "flip");
+
+        ExperimentSpec spec = load(MINIMAL, List.of("evaluation.tta=[flip]", "training.label_smoothing=0.1"), Map.of()).spec();
+        assertEquals(List.of(org.fmnist.core.eval.TestTimeAugmentation.FLIP), spec.evaluation().tta());
+        assertEquals(0.1, spec.training().labelSmoothing());
+        assertEquals(List.of(), load(MINIMAL, List.of(), Map.of()).spec().evaluation().tta(), "no views by default");
+    }
+
+    @Test
     void nameAndModelTypeAreRequired() {
         SpecException e = failure("seed: 3\n");
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.runner.RunOutputs;
 import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,9 +31,15 @@ final class CompareCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** What the table shows of one run. */
-    record Row(String name, String folder, double accuracy, double macroF1, double shirtF1, double pulloverF1,
-               long parameters, int epochs, double secondsPerEpoch, String machine) {}
+    /**
+     * What the table shows of one run.
+     *
+     * @param plainAccuracy with test-time views, the accuracy without them; else null
+     * @param epochs epochs trained; 0 for an ensemble, which trains none itself
+     * @param trainSeconds all training, an ensemble's members' summed
+     */
+    record Row(String name, Path folder, double accuracy, Double plainAccuracy, double macroF1, double shirtF1,
+               double pulloverF1, long parameters, int epochs, double trainSeconds, String machine) {}
 
     @Override
     public Integer call() throws IOException {
@@ -49,13 +56,18 @@ final class CompareCommand implements Callable<Integer> {
             return RunnerMain.BAD_INPUT;
         }
         rows.sort(Comparator.comparingDouble(Row::accuracy));
-        StringBuilder table = new StringBuilder(
-                "| experiment | test accuracy | macro F1 | Shirt F1 | Pullover F1 | parameters | epochs | s/epoch | machine | folder |\n"
-                        + "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        // Links are relative to the table's own file, so that they work where it is read.
+        Path base = (out == null ? Path.of("") : out.toAbsolutePath().getParent()).toAbsolutePath();
+        StringBuilder table = new StringBuilder("| experiment | test accuracy | without TTA | macro F1 | Shirt F1 | Pullover F1 "
+                + "| parameters | epochs | s/epoch | training | machine | folder |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
-            table.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %,d | %d | %.1f | %s | [%s](%s) |%n",
-                    r.name(), r.accuracy(), r.macroF1(), r.shirtF1(), r.pulloverF1(), r.parameters(), r.epochs(),
-                    r.secondsPerEpoch(), r.machine(), r.folder(), r.folder()));
+            String link = base.relativize(r.folder().toAbsolutePath().normalize()).toString();
+            table.append(String.format(Locale.ROOT, "| %s | %.4f | %s | %.4f | %.4f | %.4f | %,d | %s | %s | %.1f min | %s | [%s](%s) |%n",
+                    r.name(), r.accuracy(), r.plainAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.plainAccuracy()),
+                    r.macroF1(), r.shirtF1(), r.pulloverF1(), r.parameters(), r.epochs() == 0 ? "-" : String.valueOf(r.epochs()),
+                    r.epochs() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.trainSeconds() / r.epochs()),
+                    r.trainSeconds() / 60, r.machine(), link, link));
         }
         PrintWriter console = spec.commandLine().getOut();
         console.print(table);
@@ -67,7 +79,9 @@ final class CompareCommand implements Callable<Integer> {
                     + "scored on its 10,000 test images. Runs with a validation split chose their weights on it and saw "
                     + "the test set once. Each folder holds the run's outputs and the command that produced it. "
                     + "This table is generated, not written by hand:\n\n```\n" + command
-                    + "\n```\n\n" + table + "\ns/epoch is training time per epoch, without the evaluations.\n");
+                    + "\n```\n\n" + table + "\ns/epoch is training time per epoch, without the evaluations; training is the "
+                    + "total (an ensemble's, its members'). \"without TTA\" is the same model scored without its test-time "
+                    + "views (evaluation.tta); \"-\" where it has none. An ensemble's members are each scored as their run was.\n");
         }
         return RunnerMain.OK;
     }
@@ -80,10 +94,10 @@ final class CompareCommand implements Callable<Integer> {
         int epochs = m.get("epochs").size();
         String machine = p.get("cpu_cores").asInt() + " cores, " + p.get("threads").asInt() + " thread"
                 + (p.get("threads").asInt() == 1 ? "" : "s");
-        String folder = run.getParent() != null && run.getParent().getFileName() != null
-                ? run.getFileName().toString() : run.toString();
-        return new Row(m.get("run").asText(), folder, t.get("accuracy").asDouble(), t.get("macro").get("f1").asDouble(),
-                t.get("per_class").get("shirt").get("f1").asDouble(), t.get("per_class").get("pullover").get("f1").asDouble(),
-                m.get("parameters").asLong(), epochs, m.get("train_seconds").asDouble() / epochs, machine);
+        JsonNode plain = m.path(RunOutputs.SUMMARY).path("test_plain_accuracy");
+        return new Row(m.get("run").asText(), run, t.get("accuracy").asDouble(), plain.isNumber() ? plain.asDouble() : null,
+                t.get("macro").get("f1").asDouble(), t.get("per_class").get("shirt").get("f1").asDouble(),
+                t.get("per_class").get("pullover").get("f1").asDouble(), m.get("parameters").asLong(), epochs,
+                m.get("train_seconds").asDouble(), machine);
     }
 }

@@ -1,5 +1,6 @@
 package org.fmnist.runner.sweep;
 
+import org.fmnist.runner.RunOutputs;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +39,7 @@ public record PointOutcome(SweepPoint point, Path folder, Map<String, Double> me
             return failed(job, "the run left no metrics.json in " + folder);
         }
         try {
-            JsonNode summary = JSON.readTree(metrics.toFile()).path("summary");
+            JsonNode summary = JSON.readTree(metrics.toFile()).path(RunOutputs.SUMMARY);
             return new PointOutcome(job.point(), folder, JSON.convertValue(summary, new TypeReference<Map<String, Double>>() {}),
                     null);
         } catch (IOException | IllegalArgumentException e) {

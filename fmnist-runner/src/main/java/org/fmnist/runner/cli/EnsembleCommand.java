@@ -1,0 +1,50 @@
+package org.fmnist.runner.cli;
+
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.fmnist.runner.EnsembleRun;
+import org.fmnist.runner.RunnerMain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code runner ensemble}: one model from several finished runs, their softmax outputs averaged. */
+@Command(name = "ensemble", mixinStandardHelpOptions = true,
+        description = {"Averages the softmax outputs of finished runs on the test set and writes the result as a run",
+                "folder (report, confusion matrix, pictures, metrics.json), recorded in the members' trackers and",
+                "tagged with their run ids. Each member is scored as its run was, test-time views included.",
+                "Many seeds of one spec: sweep over seed, then give the sweep's folder."})
+final class EnsembleCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run folders with a model.zip, or folders of them (a sweep's)")
+    List<Path> runs;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The folder to write (default: OUTPUT_DIR/NAME/TIMESTAMP, after the first member's output.dir)")
+    Path out;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The ensemble's name (default: the first member's name followed by -ensemble)")
+    String name;
+
+    private final EnsembleRun ensemble;
+
+    @Inject
+    EnsembleCommand(EnsembleRun ensemble) {
+        this.ensemble = ensemble;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> command = new ArrayList<>(List.of("ensemble"));
+        runs.forEach(r -> command.add(r.toString()));
+        if (out != null) {
+            command.addAll(List.of("--out", out.toString()));
+        }
+        if (name != null) {
+            command.addAll(List.of("--name", name));
+        }
+        ensemble.run(runs, out, name, command);
+        return RunnerMain.OK;
+    }
+}

@@ -1,0 +1,145 @@
+package org.fmnist.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.Optional;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.eval.Predictions;
+import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.eval.TestTimeAugmentation;
+import org.fmnist.core.model.Network;
+import org.fmnist.runner.tracking.LocalRunStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code evaluation.tta} and {@code runner ensemble}, through the real command line on a slice of the real data. */
+class TestViewsAndEnsembleTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int TEST_IMAGES = 400;
+
+    @TempDir
+    static Path dir;
+    /** A sweep over two seeds of a small CNN trained on mirrored images and scored with mirrored views. */
+    private static Path sweep;
+    private static Split test;
+
+    @BeforeAll
+    static void trainTwoSeeds() throws IOException {
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "../experiments/cnn.yaml",
+                "name=mirrored", "model.filters1=4", "model.filters2=8", "model.dense=16",
+                "training.epochs=1", "training.batch_size=64", "training.validation_split=0.1", "training.label_smoothing=0.1",
+                "data.train_limit=2000", "data.test_limit=" + TEST_IMAGES, "augment=[{type: flip}]", "evaluation.tta=[flip]",
+                "output.samples=4", "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + dir.resolve("mlruns"),
+                "--sweep", "seed=1,2");
+        assertEquals(0, o.exit(), o.out() + o.err());
+        sweep = SweepTest.onlyChild(dir.resolve("runs/mirrored"));
+        test = DataLocator.standard(null, DataLocator.defaultCache(System.getenv()), Optional.empty(), System.getenv())
+                .load().test().head(TEST_IMAGES);
+    }
+
+    private static List<Path> points() throws IOException {
+        try (Stream<Path> children = Files.list(sweep)) {
+            return children.filter(p -> p.getFileName().toString().startsWith("point-")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aRunWithTestTimeViewsReportsThemBesideThePlainScores() throws IOException {
+        Path point = points().get(0);
+        Network net = Network.restore(point.resolve("model.zip"), false);
+        JsonNode summary = JSON.readTree(point.resolve("metrics.json").toFile()).get(RunOutputs.SUMMARY);
+
+        Predictions plain = Predictor.predict(net, test);
+        Predictions mirrored = Predictor.predict(net, TestTimeAugmentation.FLIP.apply(test));
+        Predictions averaged = Predictions.mean(List.of(plain, mirrored));
+        assertEquals(averaged.accuracy(), summary.get("test_accuracy").asDouble(), 1e-12, "the headline scores use the views");
+        assertEquals(plain.accuracy(), summary.get("test_plain_accuracy").asDouble(), 1e-12);
+        assertEquals(plain.loss(), summary.get("test_plain_loss").asDouble(), 1e-6);
+        assertNotEquals(averaged.loss(), plain.loss(), "the views changed the outputs");
+        assertTrue(summary.has("val_tta_accuracy") && summary.has("val_accuracy"), "validation is reported both ways: " + summary);
+    }
+
+    @Test
+    void anEnsembleOfASweepAveragesItsMembersAndIsTrackedWithTheirIds() throws IOException {
+        Path out = dir.resolve("ensemble");
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "ensemble", sweep.toString(), "--out", out.toString());
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        List<Predictions> members = new ArrayList<>();
+        List<String> memberIds = new ArrayList<>();
+        for (Path point : points()) {
+            members.add(Predictor.predict(Network.restore(point.resolve("model.zip"), false), test,
+                    List.of(TestTimeAugmentation.FLIP)));
+            memberIds.add(JSON.readTree(point.resolve(ExperimentRun.TRACKED_RUN_IDS).toFile()).get("mlflow").asText());
+        }
+        Predictions expected = Predictions.mean(members);
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        assertEquals(expected.accuracy(), metrics.at("/test/accuracy").asDouble(), 1e-12);
+        assertEquals(expected.loss(), metrics.at("/test/loss").asDouble(), 1e-6);
+        assertEquals(2, metrics.get("members").size());
+        assertEquals(members.get(0).accuracy(), metrics.at("/members/0/test_accuracy").asDouble(), 1e-12,
+                "each member is scored with its own run's views");
+        for (String file : List.of("report.md", "report.json", "confusion-matrix.csv", "confusion-matrix.png", "samples.png",
+                "provenance.json", "command.txt")) {
+            assertTrue(Files.isRegularFile(out.resolve(file)), file);
+        }
+
+        LocalRunStore.LocalRun record = new LocalRunStore(dir.resolve("mlruns")).runs().stream()
+                .filter(r -> EnsembleRun.MODEL.equals(r.tags().get("fmnist.model_type"))).findFirst().orElseThrow();
+        assertEquals(String.join(",", memberIds), record.tags().get("fmnist.ensemble.member_run_ids.mlflow"));
+        assertEquals(expected.accuracy(), record.metrics().get("test_accuracy").get(0).value(), 1e-12);
+        assertTrue(record.artifacts().containsKey("confusion-matrix.png"), record.artifacts().keySet().toString());
+
+        RunnerMainAccess.Outcome table = RunnerMainAccess.run(Map.of(), "compare", sweep.toString(), out.toString());
+        assertTrue(table.out().contains("| mirrored-ensemble |"), table.out());
+    }
+
+    @Test
+    void membersThatCannotBeAveragedAreRefusedWithTheReason() throws IOException {
+        List<Path> points = points();
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy);
+        for (String file : List.of("spec.yaml", "provenance.json", "metrics.json", "model.zip")) {
+            Files.copy(points.get(1).resolve(file), copy.resolve(file));
+        }
+
+        assertRefused(List.of(points.get(0).toString()), "an ensemble needs at least two");
+        Files.writeString(copy.resolve("spec.yaml"), Files.readString(copy.resolve("spec.yaml"))
+                .replace("test_limit: " + TEST_IMAGES, "test_limit: 300"));
+        assertRefused(List.of(points.get(0).toString(), copy.toString()), "data.test_limit", "is 300");
+        Files.copy(points.get(1).resolve("spec.yaml"), copy.resolve("spec.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(copy.resolve("provenance.json"), Files.readString(copy.resolve("provenance.json"))
+                .replace("f4a8712d7a061bf5bd6d2ca38dc4d50a", "0123"));
+        assertRefused(List.of(points.get(0).toString(), copy.toString()), "other data", "0123");
+        Files.delete(copy.resolve("model.zip"));
+        assertRefused(List.of(points.get(0).toString(), copy.toString()), "no model.zip", "output.save_model");
+        assertRefused(List.of(dir.resolve("nowhere").toString(), copy.toString()), "not a run folder");
+    }
+
+    private static void assertRefused(List<String> runs, String... phrases) {
+        List<String> args = new ArrayList<>(List.of("ensemble"));
+        args.addAll(runs);
+        args.addAll(List.of("--out", dir.resolve("refused").toString()));
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
+        assertEquals(RunnerMain.BAD_INPUT, o.exit(), o.out() + o.err());
+        for (String phrase : phrases) {
+            assertTrue(o.err().contains(phrase), phrase + " in: " + o.err());
+        }
+        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        assertFalse(Files.exists(dir.resolve("refused")), "nothing is written for a refused ensemble");
+    }
+}
