@@ -63,7 +63,7 @@ class RunnerEndToEndTest {
             Set<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
             assertEquals(Set.of("spec.yaml", "overrides.yaml", "command.txt", "job.json", "provenance.json", "metrics.json",
                     "report.md", "report.json", "confusion-matrix.csv", "confusion-matrix.png", "samples.png",
-                    "training-curves.png", "model.zip"), names);
+                    "training-curves.png", "model.zip", "tracked-run-ids.json"), names);
         }
     }
 

@@ -72,6 +72,13 @@ public final class IdxFixtures {
             write(dir.resolve(manifest.testLabels().name() + ext), testLabels);
             return dir;
         }
+
+        /** Writes the files into {@code dir} and loads them back, checked against this manifest. */
+        public FashionMnist load(Path dir) throws IOException {
+            writeTo(dir, true);
+            return new DataLocator(java.util.List.of(new DataLocator.Place("test", dir)), dir.resolve("cache"),
+                    java.util.Optional.empty(), manifest, java.time.Duration.ofSeconds(1)).load();
+        }
     }
 
     public static ToyData toyData(int trainCount, int testCount, long seed) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.IdxFixtures;
 import org.fmnist.core.model.Network;
@@ -38,10 +36,7 @@ class TrainerTest {
 
     @BeforeAll
     static void toyData(@TempDir Path dir) throws IOException {
-        IdxFixtures.ToyData files = IdxFixtures.toyData(600, 200, 3);
-        files.writeTo(dir, true);
-        toy = new DataLocator(List.of(new DataLocator.Place("test", dir)), dir.resolve("cache"), Optional.empty(),
-                files.manifest(), Duration.ofSeconds(1)).load();
+        toy = IdxFixtures.toyData(600, 200, 3).load(dir);
     }
 
     private static Network smallNet(long seed) {

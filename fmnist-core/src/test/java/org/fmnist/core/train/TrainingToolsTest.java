@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.deeplearning4j.nn.api.Layer;
-import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.IdxFixtures;
 import org.fmnist.core.data.Split;
@@ -35,10 +32,7 @@ class TrainingToolsTest {
 
     @BeforeAll
     static void toyData(@TempDir Path dir) throws IOException {
-        IdxFixtures.ToyData files = IdxFixtures.toyData(600, 200, 3);
-        files.writeTo(dir, true);
-        toy = new DataLocator(List.of(new DataLocator.Place("test", dir)), dir.resolve("cache"), Optional.empty(),
-                files.manifest(), Duration.ofSeconds(1)).load();
+        toy = IdxFixtures.toyData(600, 200, 3).load(dir);
     }
 
     private static TrainingSpec training(int epochs, LearningRateSchedule schedule, int warmup, double smoothing) {
