@@ -54,15 +54,18 @@ public final class CompletedRunRecord {
     }
 
     /**
-     * The final metrics a live run logs after its last epoch: every test metric and the training
-     * time; the test loss and accuracy only when the epochs were not already measured on the test set.
+     * The final metrics a live run logs after its last epoch: every test metric, the training time
+     * and, with test-time views, the validation scores with them; the test loss and accuracy only when
+     * the epochs did not already log those same numbers (measured on the test set, without views).
      */
     private static Map<String, Double> finalMetrics(Map<String, Double> summary, List<EpochMetrics> history) {
-        boolean testEachEpoch = history.get(history.size() - 1).evalSplit().equals("test");
+        boolean testEachEpoch = history.get(history.size() - 1).evalSplit().equals("test")
+                && !summary.containsKey("test_plain_accuracy");
         Map<String, Double> logged = new LinkedHashMap<>();
         summary.forEach((key, value) -> {
             boolean perEpochAlready = testEachEpoch && (key.equals("test_loss") || key.equals("test_accuracy"));
-            if ((key.startsWith("test_") || key.equals("train_seconds")) && !perEpochAlready) {
+            boolean finalMetric = key.startsWith("test_") || key.startsWith("val_tta_") || key.equals("train_seconds");
+            if (finalMetric && !perEpochAlready) {
                 logged.put(key, value);
             }
         });

@@ -84,7 +84,8 @@ public final class EnsembleRun {
         String ensembleName = name != null ? name : first.name() + "-ensemble";
 
         memoryGuard.chooseFor(List.of());
-        RunPreparation.useThreads(Runtime.getRuntime().availableProcessors());
+        int threads = Runtime.getRuntime().availableProcessors();
+        RunPreparation.useThreads(threads);
         FashionMnist data = RunPreparation.locator(first.data(), invocation.environment()).load();
         if (!data.source().md5().equals(members.get(0).provenance().dataMd5())) {
             throw new SpecException(new SpecProblem(data.source().directory().toString(), "",
@@ -145,8 +146,7 @@ public final class EnsembleRun {
         metrics.put(RunOutputs.SUMMARY, summary);
         folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
         folder.writeText("command.txt", "./runner " + String.join(" ", command) + "\n");
-        Provenance provenance = Provenance.collect(command, first.seed(), Runtime.getRuntime().availableProcessors(),
-                data.source(), started).finished(wall);
+        Provenance provenance = Provenance.collect(command, first.seed(), threads, data.source(), started).finished(wall);
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
 
         record(members, ensembleName, folder, provenance, summary, evaluation).forEach(console::println);

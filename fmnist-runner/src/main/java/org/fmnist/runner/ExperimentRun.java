@@ -167,11 +167,12 @@ public final class ExperimentRun implements JobRunner {
         }
 
         List<TestTimeAugmentation> views = spec.evaluation().tta();
-        Evaluation evaluation = Evaluation.of("test", Predictor.predict(net, run.test(), views));
+        Predictions plain = Predictor.predict(net, run.test());
+        Evaluation evaluation = Evaluation.of("test", Predictor.withViews(net, run.test(), plain, views));
         out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%s%n", evaluation.accuracy(), evaluation.loss(),
                 evaluation.report().macro().f1(), views.isEmpty() ? "" : " (averaged with the views "
                         + views.stream().map(TestTimeAugmentation::key).toList() + ")");
-        Map<String, Double> viewMetrics = views.isEmpty() ? Map.of() : viewMetrics(net, run, views);
+        Map<String, Double> viewMetrics = views.isEmpty() ? Map.of() : viewMetrics(net, run, plain, views);
         if (!views.isEmpty()) {
             out.printf("without the views: test accuracy %.4f, loss %.4f%n", viewMetrics.get("test_plain_accuracy"),
                     viewMetrics.get("test_plain_loss"));
@@ -210,9 +211,9 @@ public final class ExperimentRun implements JobRunner {
      * set without them ({@code test_plain_*}) and, when images were held out, the validation split with
      * them ({@code val_tta_*}), which is where to decide whether to use them.
      */
-    private static Map<String, Double> viewMetrics(Network net, PreparedRun run, List<TestTimeAugmentation> views) {
+    private static Map<String, Double> viewMetrics(Network net, PreparedRun run, Predictions plain,
+                                                   List<TestTimeAugmentation> views) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        Predictions plain = Predictor.predict(net, run.test());
         metrics.put("test_plain_accuracy", plain.accuracy());
         metrics.put("test_plain_loss", plain.loss());
         if (!run.evaluatesOnTest()) {

@@ -27,11 +27,22 @@ public final class Predictor {
      * the plain predictions.
      */
     public static Predictions predict(Network net, Split split, List<TestTimeAugmentation> views) {
-        List<Predictions> sets = new ArrayList<>(List.of(predict(net, split)));
+        return withViews(net, split, predict(net, split), views);
+    }
+
+    /**
+     * {@code plain}, the predictions already made for {@code split} as it is, averaged with those for
+     * each of {@code views} of it; {@code plain} itself when there are no views.
+     */
+    public static Predictions withViews(Network net, Split split, Predictions plain, List<TestTimeAugmentation> views) {
+        if (views.isEmpty()) {
+            return plain;
+        }
+        List<Predictions> sets = new ArrayList<>(List.of(plain));
         for (TestTimeAugmentation view : views) {
             sets.add(predict(net, view.apply(split)));
         }
-        return sets.size() == 1 ? sets.get(0) : Predictions.mean(sets);
+        return Predictions.mean(sets);
     }
 
     /** Predictions for images {@code from} (inclusive) to {@code to} (exclusive). */
