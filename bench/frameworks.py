@@ -1,4 +1,4 @@
-"""Trains the reference dense model or the compact CNN on the full Fashion-MNIST in PyTorch or Keras.
+"""Trains the reference dense model or the compact CNN (or, in PyTorch, the ResNet) on Fashion-MNIST in PyTorch or Keras.
 
 One framework, model and batch size per process, so that peak RSS belongs to that run alone. Prints
 one JSON line. The architectures, initialisation, optimizer, batch size and thread budget match
@@ -62,6 +62,9 @@ def run_torch(a, x, y, xt, yt):
                 nn.init.xavier_uniform_(m.weight)
                 nn.init.zeros_(m.bias)
         shape = (-1, 784)
+    elif a.model == "resnet":
+        net = torch_resnet(nn)
+        shape = (-1, 1, 28, 28)
     else:
         net = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                             nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
@@ -100,6 +103,37 @@ def run_torch(a, x, y, xt, yt):
             return torch.cat([net(xt_[i:i + a.infer_batch]) for i in range(0, len(xt_), a.infer_batch)]).argmax(1).numpy()
 
     return params, epochs, predict
+
+
+def torch_resnet(nn, width=16, stages=3):
+    """fmnist's ResNet at its defaults (fmnist-models: ResNet): a pre-activation block per stage."""
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.norm1, self.norm2 = nn.BatchNorm2d(cin), nn.BatchNorm2d(cout)
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.projection = nn.Conv2d(cin, cout, 1, stride, bias=False) if stride != 1 or cin != cout else None
+
+        def forward(self, x):
+            first = nn.functional.relu(self.norm1(x))
+            out = self.conv2(nn.functional.relu(self.norm2(self.conv1(first))))
+            return out + (self.projection(first) if self.projection is not None else x)
+
+    layers, channels = [nn.Conv2d(1, width, 3, 1, 1, bias=False)], width
+    for stage in range(stages):
+        out = width if stage == 0 else 2 * channels
+        layers.append(Block(channels, out, 1 if stage == 0 else 2))
+        channels = out
+    layers += [nn.BatchNorm2d(channels), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10)]
+    net = nn.Sequential(*layers)
+    for m in net.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+    nn.init.xavier_normal_(layers[-1].weight)
+    nn.init.zeros_(layers[-1].bias)
+    return net
 
 
 def profile_torch_steps(a, net, opt, loss_fn, xs, ys, generator):
@@ -171,7 +205,7 @@ def run_keras(a, x, y, xt, yt):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--framework", choices=["torch", "keras"], required=True)
-    p.add_argument("--model", choices=["dense", "cnn"], required=True)
+    p.add_argument("--model", choices=["dense", "cnn", "resnet"], required=True, help="resnet: torch only")
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--threads", type=int, required=True)

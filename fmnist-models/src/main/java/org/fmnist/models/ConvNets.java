@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -54,7 +55,9 @@ record ConvNets(int[] filters, int convsPerBlock, int kernel, boolean batchNorm,
                 }
                 list.layer(conv.build());
                 if (batchNorm) {
-                    list.layer(new BatchNormalization.Builder().activation(Activation.RELU).build());
+                    // Two layers: DL4J's batch norm ignores an activation given to it.
+                    list.layer(new BatchNormalization.Builder().build());
+                    list.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
                 }
             }
             list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());

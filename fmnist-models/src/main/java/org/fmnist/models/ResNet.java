@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -114,8 +115,8 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
         if (p.dropout() > 0) {
             output.dropOut(1 - p.dropout());
         }
-        graph.addLayer("head-norm", normalisedRelu(), previous)
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "head-norm")
+        String head = addNormalisedRelu(graph, "head", previous);
+        graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), head)
                 .addLayer("output", output.build(), "pool")
                 .setOutputs("output");
         ComputationGraph net = new ComputationGraph(graph.build());
@@ -132,16 +133,16 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
      * makes {@code out} channels; returns the name of the vertex that holds its output.
      */
     private static String addBlock(GraphBuilder graph, String name, String input, int in, int out, int stride) {
-        graph.addLayer(name + "-norm1", normalisedRelu(), input)
-                .addLayer(name + "-conv1", convolution(3, stride, out), name + "-norm1")
-                .addLayer(name + "-norm2", normalisedRelu(), name + "-conv1")
-                .addLayer(name + "-conv2", convolution(3, 1, out), name + "-norm2");
+        String first = addNormalisedRelu(graph, name + "-1", input);
+        graph.addLayer(name + "-conv1", convolution(3, stride, out), first);
+        String second = addNormalisedRelu(graph, name + "-2", name + "-conv1");
+        graph.addLayer(name + "-conv2", convolution(3, 1, out), second);
         String shortcut = input;
         if (stride != 1 || in != out) {
             // The shapes differ, so the input cannot be added as it is. The projection reads the
             // normalised input, as the first convolution does (as common pre-activation code does).
             shortcut = name + "-projection";
-            graph.addLayer(shortcut, convolution(1, stride, out), name + "-norm1");
+            graph.addLayer(shortcut, convolution(1, stride, out), first);
         }
         graph.addVertex(name + "-sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "-conv2", shortcut);
         return name + "-sum";
@@ -160,9 +161,15 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
                 .build();
     }
 
-    /** Batch normalisation followed by ReLU, in one layer. */
-    private static BatchNormalization normalisedRelu() {
-        return new BatchNormalization.Builder().activation(Activation.RELU).build();
+    /**
+     * Adds batch normalisation ({@code NAME-norm}) reading {@code input}, then ReLU ({@code NAME-relu});
+     * returns the ReLU's name. Two layers, because DL4J's batch norm ignores an activation given to it
+     * ({@code Network.layersIgnoringTheirActivation}).
+     */
+    private static String addNormalisedRelu(GraphBuilder graph, String name, String input) {
+        graph.addLayer(name + "-norm", new BatchNormalization.Builder().build(), input)
+                .addLayer(name + "-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "-norm");
+        return name + "-relu";
     }
 
     /** Convolutions keep both cores busy, as for the CNNs. */

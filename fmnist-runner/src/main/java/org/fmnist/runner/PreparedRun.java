@@ -1,5 +1,6 @@
 package org.fmnist.runner;
 
+import java.util.List;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.data.DataSource;
 import org.fmnist.core.data.Split;
@@ -39,7 +40,16 @@ public record PreparedRun(ResolvedSpec resolved, ModelFactory<?> factory, Record
 
     private <P extends Record> Network create(ModelFactory<P> typed) {
         ExperimentSpec spec = spec();
-        return typed.create(typed.parametersType().cast(parameters),
+        Network network = typed.create(typed.parametersType().cast(parameters),
                 new ModelContext(spec.seed(), spec.training().optimizer().updater(spec.training())));
+        // A model that would train as if it had no nonlinearity must not cost anyone an hour first.
+        List<String> ignored = network.layersIgnoringTheirActivation();
+        if (!ignored.isEmpty()) {
+            throw new PluginException("model error: model type '" + spec.model().type() + "' ("
+                    + typed.getClass().getName() + ") gives batch-norm layer(s) " + String.join(", ", ignored)
+                    + " an activation, which DL4J never applies: the network would be linear there. Fix: build"
+                    + " each batch norm without an activation and add an ActivationLayer after it.", null);
+        }
+        return network;
     }
 }

@@ -10,9 +10,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -106,6 +109,24 @@ public sealed interface Network permits LayeredNetwork, GraphNetwork {
 
     /** Every layer: a graph's are those of its layer vertices. */
     List<Layer> layers();
+
+    /**
+     * The names of the batch-norm layers configured with an activation DL4J will never apply.
+     * DL4J 1.0.0-M2.1's {@code BatchNormalization} accepts an activation and ignores it: the layer
+     * passes its normalised input on unchanged (deeplearning4j issue #4222), so a "batch norm +
+     * ReLU" layer is linear and a network built of them learns like a linear model. The fix is an
+     * {@code ActivationLayer} after the batch norm. Sigmoid is not reported: it is what DL4J records
+     * on every layer given no activation, so it cannot be told from one left unset.
+     */
+    default List<String> layersIgnoringTheirActivation() {
+        return layers().stream()
+                .map(layer -> layer.conf().getLayer())
+                .filter(conf -> conf instanceof BatchNormalization norm
+                        && !(norm.getActivationFn() instanceof ActivationIdentity)
+                        && !(norm.getActivationFn() instanceof ActivationSigmoid))
+                .map(conf -> conf.getLayerName())
+                .toList();
+    }
 
     /** DL4J's table of the network's layers, shapes and parameter counts. */
     String summary();

@@ -82,7 +82,7 @@ class NetworkTest {
         for (float s : out.sum(1).toFloatVector()) {
             assertEquals(1f, s, 1e-5f);
         }
-        assertEquals(4, graph.layers().size(), "first, second, norm, out: the add vertex holds no layer");
+        assertEquals(5, graph.layers().size(), "first, second, norm, relu, out: the add vertex holds no layer");
     }
 
     @Test

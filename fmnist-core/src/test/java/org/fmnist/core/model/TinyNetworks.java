@@ -3,6 +3,7 @@ package org.fmnist.core.model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -42,8 +43,9 @@ public final class TinyNetworks {
                 .addLayer("first", new DenseLayer.Builder().nOut(24).activation(Activation.RELU).build(), "pixels")
                 .addLayer("second", new DenseLayer.Builder().nOut(24).activation(Activation.IDENTITY).dropOut(0.7).build(),
                         "first")
-                .addLayer("norm", new BatchNormalization.Builder().activation(Activation.RELU).build(), "second")
-                .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "first", "norm")
+                .addLayer("norm", new BatchNormalization.Builder().build(), "second")
+                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "norm")
+                .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "first", "relu")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build(), "skip")
                 .setOutputs("out")

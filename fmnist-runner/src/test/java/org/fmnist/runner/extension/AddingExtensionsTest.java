@@ -1,10 +1,12 @@
 package org.fmnist.runner.extension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.fmnist.core.model.ModelRegistry;
 import org.fmnist.runner.RunnerMainAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +67,35 @@ class AddingExtensionsTest {
         assertEquals(51, captions.size(), "a header and 50 captions");
         assertTrue(captions.get(1).contains("Plainly a "), captions.get(1));
         assertTrue(Files.readString(run.resolve("spec.yaml")).contains("l2: 1.0E-4"), "the model's key was bound and saved");
+    }
+
+    @Test
+    void aModelWhoseBatchNormWouldIgnoreItsActivationIsRefusedBeforeTraining() throws IOException {
+        Module linearByMistake = new AbstractModule() {
+            @Override
+            protected void configure() {
+                ModelRegistry.models(binder()).addBinding("linear-by-mistake").to(LinearByMistake.class);
+            }
+        };
+        Path spec = Files.writeString(dir.resolve("mistake.yaml"), """
+                name: mistake
+                model:
+                  type: linear-by-mistake
+                data:
+                  train_limit: 500
+                  test_limit: 100
+                tracking:
+                  type: none
+                output:
+                  dir: %s
+                """.formatted(dir.resolve("runs")));
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(), new Module[] {linearByMistake}, spec.toString());
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("hidden-norm") && o.err().contains("add an ActivationLayer"), o.err());
+        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        assertFalse(o.out().contains("epoch 1"), "refused before training: " + o.out());
     }
 
     @Test
