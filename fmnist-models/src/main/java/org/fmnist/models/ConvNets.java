@@ -56,7 +56,7 @@ record ConvNets(int[] filters, int convsPerBlock, int kernel, boolean batchNorm,
                 list.layer(conv.build());
                 if (batchNorm) {
                     // Two layers: DL4J's batch norm ignores an activation given to it.
-                    list.layer(new BatchNormalization.Builder().build());
+                    list.layer(new BatchNormalization.Builder().cudnnAllowFallback(false).build());
                     list.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
                 }
             }
@@ -79,7 +79,7 @@ record ConvNets(int[] filters, int convsPerBlock, int kernel, boolean batchNorm,
         net.init();
         Network network = Network.of(net);
         if (oneDnn) {
-            OneDnnConvolutions.attach(network);
+            OneDnnLayers.attach(network);
         }
         return network;
     }

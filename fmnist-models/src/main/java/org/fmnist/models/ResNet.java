@@ -123,7 +123,7 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
         net.init();
         Network network = Network.of(net);
         if (p.onednn()) {
-            OneDnnConvolutions.attach(network);
+            OneDnnLayers.attach(network);
         }
         return network;
     }
@@ -167,7 +167,7 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
      * ({@code Network.layersIgnoringTheirActivation}).
      */
     private static String addNormalisedRelu(GraphBuilder graph, String name, String input) {
-        graph.addLayer(name + "-norm", new BatchNormalization.Builder().build(), input)
+        graph.addLayer(name + "-norm", new BatchNormalization.Builder().cudnnAllowFallback(false).build(), input)
                 .addLayer(name + "-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "-norm");
         return name + "-relu";
     }

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
@@ -78,7 +79,7 @@ class ResNetTest {
 
     @Test
     void takesFlatImagesAndOutputsAProbabilityDistribution() {
-        float[] sums = resnet(4, 3, 1, false).output(OneDnnConvolutionsTest.batch()[0]).sum(1).toFloatVector();
+        float[] sums = resnet(4, 3, 1, false).output(OneDnnLayersTest.batch()[0]).sum(1).toFloatVector();
 
         assertEquals(16, sums.length);
         for (float s : sums) {
@@ -87,16 +88,18 @@ class ResNetTest {
     }
 
     @Test
-    void theOneDnnPathIsOnEveryConvolutionOfTheGraphAndMatchesDl4jsGradients() {
+    void theOneDnnPathIsOnEveryConvolutionAndBatchNormOfTheGraphAndMatchesDl4j() {
         Network fast = resnet(4, 2, 1, true);
         Network plain = resnet(4, 2, 1, false);
 
         List<Layer> convolutions = fast.layers().stream().filter(l -> l.getClass() == ConvolutionLayer.class).toList();
         assertEquals(6, convolutions.size(), "stem, 2 in each block, 1 projection");
         convolutions.forEach(c -> assertInstanceOf(MKLDNNConvHelper.class, c.getHelper(), c.conf().getLayer().getLayerName()));
-        assertTrue(plain.layers().stream().allMatch(l -> l.getHelper() == null || !(l.getHelper() instanceof MKLDNNConvHelper)));
+        assertEquals(5, fast.layers().stream().filter(l -> l.getHelper() instanceof MKLDNNBatchNormHelper).count(),
+                "2 in each block, 1 before the pooling");
+        assertTrue(plain.layers().stream().allMatch(l -> l.getHelper() == null));
 
-        OneDnnConvolutionsTest.assertSameForwardPassAndGradients(fast, plain);
+        OneDnnLayersTest.assertSameForwardPassAndGradients(fast, plain);
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.ModelContext;
@@ -22,9 +23,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
 
 /** The fast path must compute what DL4J's own path computes: forward pass and every gradient. */
-class OneDnnConvolutionsTest {
+class OneDnnLayersTest {
     private final ModelContext context = new ModelContext(7, new Adam(1e-3));
 
     static INDArray[] batch() {
@@ -40,6 +42,18 @@ class OneDnnConvolutionsTest {
     /** Relative difference of two gradient arrays: |a - b| / |b|. */
     private static double relative(INDArray a, INDArray b) {
         return a.sub(b).norm2Number().doubleValue() / Math.max(b.norm2Number().doubleValue(), 1e-12);
+    }
+
+    /**
+     * Whether {@code fast} is within 0.1% of {@code plain}, or within a millionth of {@code scale}.
+     * The second bound is for values that are zero in exact arithmetic: a convolution's bias feeding a
+     * batch norm gets a gradient of zero, which each path computes as different float noise (1e-5
+     * beside weight gradients of 100).
+     */
+    private static void assertClose(String what, INDArray fast, INDArray plain, double scale) {
+        double diff = fast.sub(plain).norm2Number().doubleValue();
+        double bound = 1e-3 * plain.norm2Number().doubleValue() + 1e-6 * scale;
+        assertTrue(diff <= bound, what + ": difference " + diff + " above " + bound);
     }
 
     @Test
@@ -64,10 +78,17 @@ class OneDnnConvolutionsTest {
         Map<String, INDArray> gFast = gradients(fast, b);
         Map<String, INDArray> gPlain = gradients(plain, b);
         assertEquals(gPlain.keySet(), gFast.keySet());
+        double scale = plain.model().gradient().gradient().norm2Number().doubleValue();
         for (String key : gPlain.keySet()) {
-            double diff = relative(gFast.get(key), gPlain.get(key));
-            assertTrue(diff < 1e-3, key + ": relative gradient difference " + diff);
+            assertClose("gradient of " + key, gFast.get(key), gPlain.get(key), scale);
         }
+        // One step each: the weights, and the batch norms' running means and variances, which a
+        // helper computes on its own, must move alike.
+        fast.fit(b[0], b[1]);
+        plain.fit(b[0], b[1]);
+        Map<String, INDArray> pFast = fast.model().paramTable();
+        plain.model().paramTable().forEach((key, value) ->
+                assertClose("after a step, " + key, pFast.get(key), value, plain.params().norm2Number().doubleValue()));
     }
 
     /** The gradient of every parameter on batch {@code b}, by name, computed in training mode. */
@@ -89,6 +110,21 @@ class OneDnnConvolutionsTest {
     }
 
     @Test
+    void theDeepCnnsBatchNormsAndConvolutionsTakeTheFastPathAndMatchDl4j() {
+        // Plain SGD: Adam's first step moves every weight by the learning rate whatever the sign of its
+        // gradient, so the convolution biases' zero gradients (float noise, differing by path) would
+        // become steps of ±0.001 that differ between the two networks.
+        ModelContext sgd = new ModelContext(7, new Sgd(0.1));
+        Network fast = new DeepCnn().create(new DeepCnn.Parameters(8, 16, 0.0, 0.0, true), sgd);
+        Network plain = new DeepCnn().create(new DeepCnn.Parameters(8, 16, 0.0, 0.0, false), sgd);
+        assertEquals(6, fast.layers().stream().filter(l -> l.getHelper() instanceof MKLDNNBatchNormHelper).count());
+        assertEquals(6, fast.layers().stream().filter(l -> l.getHelper() instanceof MKLDNNConvHelper).count());
+        assertTrue(plain.layers().stream().allMatch(l -> l.getHelper() == null));
+
+        assertSameForwardPassAndGradients(fast, plain);
+    }
+
+    @Test
     void nhwcIsRefusedBecauseItsGradientsAreWrong() {
         MultiLayerNetwork nhwc = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(CNN2DFormat.NHWC).build())
@@ -96,7 +132,7 @@ class OneDnnConvolutionsTest {
                 .setInputType(InputType.convolutional(28, 28, 1, CNN2DFormat.NHWC)).build());
         nhwc.init();
 
-        assertThrows(IllegalArgumentException.class, () -> OneDnnConvolutions.attach(Network.of(nhwc)));
+        assertThrows(IllegalArgumentException.class, () -> OneDnnLayers.attach(Network.of(nhwc)));
     }
 
     @Test
