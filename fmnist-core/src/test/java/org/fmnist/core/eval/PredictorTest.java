@@ -1,0 +1,57 @@
+package org.fmnist.core.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.fmnist.core.data.FashionClass;
+import org.fmnist.core.data.IdxFile;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.model.Network;
+import org.fmnist.core.model.TinyNetworks;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+class PredictorTest {
+
+    /** {@code n} images of random pixels with labels 0..9 in turn. */
+    private static Split split(int n) {
+        Random random = new Random(4);
+        float[] pixels = new float[n * IdxFile.PIXELS];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        int[] labels = new int[n];
+        Arrays.setAll(labels, i -> i % FashionClass.COUNT);
+        return new Split("random", pixels, labels);
+    }
+
+    /** The network's output for images {@code from} to {@code to}, all at once, row after row. */
+    private static float[] direct(Network net, Split split, int from, int to) {
+        float[] pixels = Arrays.copyOfRange(split.pixels(), from * IdxFile.PIXELS, to * IdxFile.PIXELS);
+        INDArray all = Nd4j.create(pixels, new long[] {to - from, IdxFile.PIXELS}, DataType.FLOAT);
+        float[] out = new float[(to - from) * FashionClass.COUNT];
+        float[][] rows = net.output(all).toFloatMatrix();
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, out, r * FashionClass.COUNT, FashionClass.COUNT);
+        }
+        return out;
+    }
+
+    @Test
+    void batchedPredictionsAreTheNetworksOutputsInOrderAcrossFullAndPartialBatches() {
+        Network net = TinyNetworks.layered(3, new Adam(1e-3));
+        Split split = split(2 * Predictor.BATCH + 345);
+
+        assertArrayEquals(direct(net, split, 0, split.size()), Predictor.predict(net, split).probabilities(), 1e-6f);
+        // A range that starts inside a batch and ends in a partial one.
+        int from = 17;
+        int to = Predictor.BATCH + 400;
+        Predictions part = Predictor.predict(net, split, from, to);
+        assertArrayEquals(direct(net, split, from, to), part.probabilities(), 1e-6f);
+        assertArrayEquals(Arrays.copyOfRange(split.labels(), from, to), part.labels());
+    }
+}
