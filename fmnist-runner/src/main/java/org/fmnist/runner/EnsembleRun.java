@@ -99,7 +99,7 @@ public final class EnsembleRun {
         List<Predictions> outputs = new ArrayList<>();
         Map<Path, Double> accuracies = new LinkedHashMap<>();
         for (Member m : members) {
-            Network net = Network.restore(m.folder().resolve("model.zip"), false);
+            Network net = InferenceNetwork.load(m.folder().resolve("model.zip"));
             Predictions p = Predictor.predict(net, test, m.spec().evaluation().tta());
             outputs.add(p);
             accuracies.put(m.folder(), p.accuracy());

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.fmnist.core.model.Network;
+import org.fmnist.runner.InferenceNetwork;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.runner.tracking.LocalMlflowUi;
@@ -42,7 +43,7 @@ record RegisteredModel(String name, String versionOrAlias, boolean isAlias) {
                 MlflowServer.Limits.DEFAULT)) {
             MlflowServer.ModelVersion version = server.modelVersion(name, versionOrAlias, isAlias);
             server.download(version.source(), zip);
-            return Network.restore(zip, false);
+            return InferenceNetwork.load(zip);
         } finally {
             Files.deleteIfExists(zip);
         }

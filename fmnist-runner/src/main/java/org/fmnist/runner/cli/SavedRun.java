@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.fmnist.core.model.Network;
+import org.fmnist.runner.InferenceNetwork;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.Split;
 
@@ -20,7 +21,7 @@ final class SavedRun {
 
     /** The network, for inference (the optimizer state is not loaded). */
     static Network network(Path runOrModel) throws IOException {
-        return Network.restore(modelFile(runOrModel), false);
+        return InferenceNetwork.load(modelFile(runOrModel));
     }
 
     /** The official test set, found the standard way (no download). */

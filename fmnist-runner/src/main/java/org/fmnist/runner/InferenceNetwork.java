@@ -1,0 +1,27 @@
+package org.fmnist.runner;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.fmnist.core.model.Network;
+import org.fmnist.models.OneDnnLayers;
+
+/**
+ * A saved model.zip loaded for inference ({@code predict}, {@code ensemble}), on the same oneDNN path
+ * the model trained on. A model.zip holds DL4J's configuration and weights but not the helpers, which
+ * DL4J never attaches by itself: restored as it is, a CNN scores its images through im2col + gemm,
+ * several times slower than during its run.
+ */
+public final class InferenceNetwork {
+    private InferenceNetwork() {}
+
+    /** The network in {@code modelZip}, without its optimizer state, with oneDNN helpers where they apply. */
+    public static Network load(Path modelZip) throws IOException {
+        Network net = Network.restore(modelZip, false);
+        try {
+            OneDnnLayers.attach(net);
+        } catch (IllegalArgumentException layoutOnlyDl4jHandles) {
+            // An NHWC convolution or a locked batch norm: DL4J's own path is right for it, only slower.
+        }
+        return net;
+    }
+}
