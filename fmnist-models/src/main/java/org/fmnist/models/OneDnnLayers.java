@@ -21,18 +21,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code OneDnnLayersTest} and {@code ResNetTest} compare the gradients and the updated weights and
  * batch-norm statistics with DL4J's own path, for a multi-layer network and for a graph. The oneDNN
  * pooling helper is not attached: it computed the same as DL4J's pooling and was no faster
- * ({@code results/benchmarks.md}).
+ * ({@code results/benchmark-levers.md}).
  */
 public final class OneDnnLayers {
     private OneDnnLayers() {}
 
-    /** How many layers of each kind got a helper. */
-    public record Attached(int convolutions, int batchNorms) {}
-
     /** Attaches the helpers to every plain convolution and batch-norm layer, a graph's included. */
-    public static Attached attach(Network net) {
-        int convolutions = 0;
-        int batchNorms = 0;
+    public static void attach(Network net) {
         for (Layer layer : net.layers()) {
             if (layer.getClass() == ConvolutionLayer.class) {
                 var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.conf().getLayer();
@@ -41,7 +36,6 @@ public final class OneDnnLayers {
                             + conf.getCnn2dDataFormat() + "; build the network in NCHW");
                 }
                 setHelper(layer, ConvolutionLayer.class, new MKLDNNConvHelper(DataType.FLOAT));
-                convolutions++;
             } else if (layer.getClass() == BatchNormalization.class) {
                 var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
                 // The helper's own checkSupported also asks the broken availability check, so only
@@ -51,10 +45,8 @@ public final class OneDnnLayers {
                             + " (layer " + conf.getLayerName() + "); build the network with onednn off");
                 }
                 setHelper(layer, BatchNormalization.class, new MKLDNNBatchNormHelper(DataType.FLOAT));
-                batchNorms++;
             }
         }
-        return new Attached(convolutions, batchNorms);
     }
 
     private static void setHelper(Layer layer, Class<?> declaring, Object helper) {
