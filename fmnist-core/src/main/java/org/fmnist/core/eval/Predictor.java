@@ -6,10 +6,9 @@ import java.util.List;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
+import org.fmnist.core.model.NativeRows;
 import org.fmnist.core.model.Network;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Runs a network over a split in inference mode (no dropout), in batches. */
 public final class Predictor {
@@ -49,30 +48,18 @@ public final class Predictor {
      * Predictions for images {@code from} (inclusive) to {@code to} (exclusive). The pixels go into one
      * native array reused for every batch, and the outputs come back in one bulk copy each: reading
      * them row by row ({@code toFloatMatrix}) took 24 ms per 1,000 images, ten times the dense
-     * model's forward pass ({@code results/benchmarks.md}).
+     * model's forward pass ({@code results/benchmark-levers.md}).
      */
     public static Predictions predict(Network net, Split split, int from, int to) {
-        int n = to - from;
-        float[] probabilities = new float[n * FashionClass.COUNT];
-        INDArray features = null;
-        try {
+        float[] probabilities = new float[(to - from) * FashionClass.COUNT];
+        try (NativeRows features = new NativeRows(IdxFile.PIXELS)) {
             for (int start = from; start < to; start += BATCH) {
                 int size = Math.min(BATCH, to - start);
-                if (features == null || features.size(0) != size) {
-                    if (features != null) {
-                        features.close();
-                    }
-                    features = Nd4j.create(DataType.FLOAT, size, IdxFile.PIXELS);
-                }
-                features.data().setData(Arrays.copyOfRange(split.pixels(), start * IdxFile.PIXELS, (start + size) * IdxFile.PIXELS));
-                try (INDArray output = net.output(features)) {
+                float[] pixels = Arrays.copyOfRange(split.pixels(), start * IdxFile.PIXELS, (start + size) * IdxFile.PIXELS);
+                try (INDArray output = net.output(features.holding(pixels, size))) {
                     float[] rows = output.reshape(new long[] {output.length()}).toFloatVector();
                     System.arraycopy(rows, 0, probabilities, (start - from) * FashionClass.COUNT, rows.length);
                 }
-            }
-        } finally {
-            if (features != null) {
-                features.close();
             }
         }
         return Predictions.of(probabilities, Arrays.copyOfRange(split.labels(), from, to));

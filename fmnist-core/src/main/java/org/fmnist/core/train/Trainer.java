@@ -13,10 +13,9 @@ import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.model.NativeRows;
 import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.TrainingSpec;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -78,7 +77,7 @@ public final class Trainer {
             thread.setDaemon(true);
             return thread;
         });
-        try (BatchArrays arrays = new BatchArrays()) {
+        try (NativeRows features = new NativeRows(IdxFile.PIXELS); NativeRows labels = new NativeRows(FashionClass.COUNT)) {
             for (int epoch = from.epochsDone() + 1; epoch <= epochs && !stopsEarly(state, t); epoch++) {
                 double learningRate = t.lrSchedule().rate(t, epoch - 1);
                 long epochSeed = epochSeed(seed, epoch);
@@ -95,8 +94,8 @@ public final class Trainer {
                         int nextBatch = b + 1;
                         next = preparer.submit(() -> batch(train, order, nextBatch, batchSize, epochSeed, smoothing));
                     }
-                    INDArray features = arrays.holding(current);
-                    double loss = net.fit(features, arrays.labels);
+                    double loss = net.fit(features.holding(current.pixels(), current.size()),
+                            labels.holding(current.oneHot(), current.size()));
                     lossSum += loss * current.size();
                     for (TrainingListener l : listeners) {
                         l.onBatchEnd(epoch, b + 1, batches, loss);
@@ -185,38 +184,6 @@ public final class Trainer {
             throw new IllegalStateException("interrupted while preparing a batch", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
-    /**
-     * The native arrays a batch is copied into, made once and reused every step (and again for a
-     * smaller last batch): allocating two native arrays per step cost a measurable share of a small
-     * model's step.
-     */
-    private static final class BatchArrays implements AutoCloseable {
-        private INDArray features;
-        private INDArray labels;
-
-        /** The features of {@code batch}, copied in; {@link #labels} then holds its labels. */
-        INDArray holding(Batch batch) {
-            if (features == null || features.size(0) != batch.size()) {
-                close();
-                features = Nd4j.create(DataType.FLOAT, batch.size(), IdxFile.PIXELS);
-                labels = Nd4j.create(DataType.FLOAT, batch.size(), FashionClass.COUNT);
-            }
-            features.data().setData(batch.pixels());
-            labels.data().setData(batch.oneHot());
-            return features;
-        }
-
-        @Override
-        public void close() {
-            if (features != null) {
-                features.close();
-                labels.close();
-                features = null;
-                labels = null;
-            }
         }
     }
 

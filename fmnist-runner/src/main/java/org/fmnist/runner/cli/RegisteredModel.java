@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.fmnist.core.model.Network;
-import org.fmnist.runner.InferenceNetwork;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecProblem;
+import org.fmnist.runner.InferenceNetwork;
 import org.fmnist.runner.tracking.LocalMlflowUi;
 import org.fmnist.runner.tracking.MlflowServer;
 

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.fmnist.core.model.Network;
-import org.fmnist.runner.InferenceNetwork;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.Split;
+import org.fmnist.runner.InferenceNetwork;
 
 /** A finished run's model, given as its run folder or its model.zip, and the test set to use it on. */
 final class SavedRun {
