@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.fmnist.runner.RunnerMainAccess;
 import org.fmnist.runner.tracking.LocalRunStore;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkSweepTest {
     static final Path BASELINE = Path.of("../experiments/baseline.yaml");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Timings, which differ between any two runs: compared by their steps only. */
+    private static final Set<String> TIMINGS = Set.of("epoch_seconds", "samples_per_second", "train_seconds");
 
     @TempDir
     Path dir;
@@ -44,10 +48,15 @@ class SparkSweepTest {
         }
     }
 
+    /**
+     * With mirrored test-time views on, so that the driver's record of a point must also carry what a
+     * live run logs only with views ({@code val_tta_*}, {@code test_plain_*}).
+     */
     @Test
     void pointsRunAsSparkTasksGiveTheLocalExecutorsNumbersAndAreRecordedOnce() throws IOException {
-        RunnerMainAccess.Outcome spark = sweep("spark", "sweep.executor=spark", "sweep.spark.master=local[2]");
-        RunnerMainAccess.Outcome local = sweep("local", "sweep.executor=local");
+        RunnerMainAccess.Outcome spark = sweep("spark", "sweep.executor=spark", "sweep.spark.master=local[2]",
+                "evaluation.tta=[flip]");
+        RunnerMainAccess.Outcome local = sweep("local", "sweep.executor=local", "evaluation.tta=[flip]");
 
         assertEquals(0, spark.exit(), spark.out() + spark.err());
         assertEquals(0, local.exit(), local.err());
@@ -60,7 +69,8 @@ class SparkSweepTest {
             }
             JsonNode onSpark = JSON.readTree(folder.resolve("metrics.json").toFile()).get("summary");
             JsonNode onLocal = JSON.readTree(localSweep.resolve(point).resolve("metrics.json").toFile()).get("summary");
-            for (String metric : List.of("val_accuracy", "val_loss", "test_accuracy", "test_loss", "test_macro_f1")) {
+            for (String metric : List.of("val_accuracy", "val_loss", "test_accuracy", "test_loss", "test_macro_f1",
+                    "val_tta_accuracy", "test_plain_accuracy")) {
                 assertEquals(onLocal.get(metric).asDouble(), onSpark.get(metric).asDouble(), 0.0, point + " " + metric);
             }
             JsonNode job = JSON.readTree(folder.resolve("job.json").toFile());
@@ -83,6 +93,23 @@ class SparkSweepTest {
                 assertTrue(child.artifacts().containsKey("report.json"), child.artifacts().keySet().toString());
             }
         }
+        assertEquals(recordedMetrics(dir.resolve("local-mlruns")), recordedMetrics(dir.resolve("spark-mlruns")),
+                "the driver records each point with the metrics, steps and values its live run logs");
+    }
+
+    /** Each point's logged metrics by run name: per key, its (step, value) pairs, or steps for timings. */
+    private static Map<String, Map<String, List<List<Double>>>> recordedMetrics(Path store) throws IOException {
+        Map<String, Map<String, List<List<Double>>>> byRun = new TreeMap<>();
+        for (LocalRunStore.LocalRun run : new LocalRunStore(store).runs()) {
+            if (!"true".equals(run.tags().get("fmnist.sweep"))) {
+                Map<String, List<List<Double>>> metrics = new TreeMap<>();
+                run.metrics().forEach((key, points) -> metrics.put(key,
+                        points.stream().map(p -> TIMINGS.contains(key) ? List.of((double) p.step())
+                                : List.of((double) p.step(), p.value())).toList()));
+                byRun.put(run.runName(), metrics);
+            }
+        }
+        return byRun;
     }
 
     @Test
