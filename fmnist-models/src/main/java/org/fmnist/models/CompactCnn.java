@@ -23,7 +23,7 @@ public final class CompactCnn implements ModelFactory<CompactCnn.Parameters> {
             Integer dense,
             @JsonPropertyDescription("Chance to drop each dense unit's output while training.")
             Double dropout,
-            @JsonPropertyDescription("Run convolutions through oneDNN (same results, several times faster).")
+            @JsonPropertyDescription("The fast path: convolutions and batch norms on oneDNN, ReLU gradients as masks (same results, several times faster); false is DL4J's own path.")
             Boolean onednn) {
         public Parameters {
             filters1 = filters1 == null ? 32 : filters1;

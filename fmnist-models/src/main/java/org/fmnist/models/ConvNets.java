@@ -80,6 +80,7 @@ record ConvNets(int[] filters, int convsPerBlock, int kernel, boolean batchNorm,
         Network network = Network.of(net);
         if (oneDnn) {
             OneDnnLayers.attach(network);
+            MaskedGradientReLU.replaceReLUs(network);
         }
         return network;
     }

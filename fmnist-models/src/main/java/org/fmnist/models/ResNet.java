@@ -54,7 +54,7 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
             Integer blocks,
             @JsonPropertyDescription("Chance to drop each pooled feature before the softmax while training.")
             Double dropout,
-            @JsonPropertyDescription("Run convolutions through oneDNN (same results, several times faster).")
+            @JsonPropertyDescription("The fast path: convolutions and batch norms on oneDNN, ReLU gradients as masks (same results, several times faster); false is DL4J's own path.")
             Boolean onednn) {
         public Parameters {
             width = width == null ? 16 : width;
@@ -124,6 +124,7 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
         Network network = Network.of(net);
         if (p.onednn()) {
             OneDnnLayers.attach(network);
+            MaskedGradientReLU.replaceReLUs(network);
         }
         return network;
     }

@@ -2,8 +2,8 @@ package org.fmnist.core.spec;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
+import org.fmnist.core.train.JavaLoopAdam;
 import org.nd4j.linalg.learning.config.AMSGrad;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -28,7 +28,7 @@ public enum Optimizer {
     /** The updater DL4J trains with, at a constant rate. */
     public IUpdater updater(double learningRate) {
         return switch (this) {
-            case ADAM -> new Adam(learningRate, 0.9, 0.999, 1e-7);
+            case ADAM -> new JavaLoopAdam(learningRate, 0.9, 0.999, 1e-7);
             case NADAM -> new Nadam(learningRate, 0.9, 0.999, 1e-7);
             case AMSGRAD -> new AMSGrad(learningRate, 0.9, 0.999, 1e-7);
             case SGD -> new Sgd(learningRate);
