@@ -19,9 +19,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * about five times faster on one thread, copies included (in-process probe, 25,450 and 585,962
  * weights).
  *
- * <p>Being DL4J's Adam in every other respect (its configuration, its state: the first moments,
- * then the second, in the updater's view array), checkpoints, {@code model.zip} and {@code resume}
- * are unchanged, and a checkpoint written with DL4J's Adam resumes with it. The bias corrections
+ * <p>It is DL4J's Adam in every other respect (its configuration, and its state: the first moments,
+ * then the second, in the updater's view array), so checkpoints, {@code model.zip} and
+ * {@code resume} hold and restore what they did. The bias corrections
  * β<sup>t</sup> come from libnd4j's own {@code pow}, a window of iterations at a time: Java's
  * {@code Math.pow} rounds differently from it for some iterations, and at iteration 3,605 that
  * changes the step. {@code JavaLoopAdamTest} checks updates and moments against DL4J's over 5,000
