@@ -17,8 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * lambda that took 2.4 ms of the compact CNN's 22.7 ms step ({@code results/profile-cnn.md}), about
  * five times what the mask and the multiply take on the same arrays. The forward pass is DL4J's.
  *
- * <p>The gradients are DL4J's to the bit: {@code x > 0 ? 1 : 0} times the gradient is the gradient
- * or zero, which is what {@code relu_bp} returns ({@code MaskedGradientReLUTest}). A saved network
+ * <p>The gradients have DL4J's values: {@code x > 0 ? 1 : 0} times the gradient is the gradient or
+ * zero, which is what {@code relu_bp} returns; a masked-out zero may carry the gradient's sign (−0),
+ * which equals 0 ({@code MaskedGradientReLUTest}). A saved network
  * names this class in its configuration, so DL4J reads it back wherever fmnist-models is on the
  * class path.
  */

@@ -125,8 +125,9 @@ public final class JavaLoopAdam extends Adam {
             float beta1 = (float) config.getBeta1();
             float beta2 = (float) config.getBeta2();
             float epsilon = (float) config.getEpsilon();
-            float beta1T = power(beta1Powers, iteration);
-            float beta2T = power(beta2Powers, iteration);
+            coverPowers(iteration);
+            float beta1T = beta1Powers[iteration - powersFrom];
+            float beta2T = beta2Powers[iteration - powersFrom];
             float epsilonT = (float) ((lr * (float) Math.sqrt((float) (1.0 - beta2T))) / (1.0 - beta1T));
             if (Float.isNaN(epsilonT) || Float.isInfinite(epsilonT) || epsilonT == 0) {
                 epsilonT = epsilon;
@@ -146,8 +147,8 @@ public final class JavaLoopAdam extends Adam {
             vBuffer.put(0, seconds);
         }
 
-        /** β<sup>iteration+1</sup> as libnd4j computes it, from a window computed by one pow op. */
-        private float power(float[] window, int iteration) {
+        /** Makes sure the windows of β<sup>t</sup> cover {@code iteration}, computing them by one pow op each. */
+        private void coverPowers(int iteration) {
             if (powersFrom < 0 || iteration < powersFrom || iteration >= powersFrom + POW_WINDOW) {
                 powersFrom = iteration;
                 float[] exponents = new float[POW_WINDOW];
@@ -158,7 +159,6 @@ public final class JavaLoopAdam extends Adam {
                 fill(beta1Powers, (float) config.getBeta1(), e);
                 fill(beta2Powers, (float) config.getBeta2(), e);
             }
-            return window[iteration - powersFrom];
         }
 
         private static void fill(float[] window, float beta, INDArray exponents) {
