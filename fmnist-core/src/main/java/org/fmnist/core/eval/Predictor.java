@@ -6,9 +6,9 @@ import java.util.List;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
+import org.fmnist.core.model.BatchInference;
 import org.fmnist.core.model.NativeRows;
 import org.fmnist.core.model.Network;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Runs a network over a split in inference mode (no dropout), in batches. */
 public final class Predictor {
@@ -45,21 +45,19 @@ public final class Predictor {
     }
 
     /**
-     * Predictions for images {@code from} (inclusive) to {@code to} (exclusive). The pixels go straight
-     * from the split into one native array reused for every batch ({@code NativeRows}), and the
-     * outputs come back in one bulk copy each: reading
+     * Predictions for images {@code from} (inclusive) to {@code to} (exclusive), through the network's
+     * {@link Network#inference()}. The pixels go straight from the split into one native array reused
+     * for every batch ({@code NativeRows}), and the outputs come back in one bulk copy each: reading
      * them row by row ({@code toFloatMatrix}) took 24 ms per 1,000 images, ten times the dense
      * model's forward pass ({@code results/benchmark-levers-74dd122.md}).
      */
     public static Predictions predict(Network net, Split split, int from, int to) {
         float[] probabilities = new float[(to - from) * FashionClass.COUNT];
-        try (NativeRows features = new NativeRows(IdxFile.PIXELS)) {
+        try (NativeRows features = new NativeRows(IdxFile.PIXELS); BatchInference inference = net.inference()) {
             for (int start = from; start < to; start += BATCH) {
                 int size = Math.min(BATCH, to - start);
-                try (INDArray output = net.output(features.holding(split.pixels(), start, size))) {
-                    float[] rows = output.reshape(new long[] {output.length()}).toFloatVector();
-                    System.arraycopy(rows, 0, probabilities, (start - from) * FashionClass.COUNT, rows.length);
-                }
+                inference.score(features.holding(split.pixels(), start, size), probabilities,
+                        (start - from) * FashionClass.COUNT);
             }
         }
         return Predictions.of(probabilities, Arrays.copyOfRange(split.labels(), from, to));

@@ -48,6 +48,12 @@ record LayeredNetwork(MultiLayerNetwork net) implements Network {
         return net.output(features, false);
     }
 
+    /** A stack of dense layers skips DL4J's per-call overhead ({@link DenseStackInference}). */
+    @Override
+    public BatchInference inference() {
+        return DenseStackInference.of(net).orElseGet(() -> new OutputInference(this));
+    }
+
     @Override
     public INDArray updaterState() {
         return net.getUpdater().getStateViewArray();

@@ -86,6 +86,14 @@ public sealed interface Network permits LayeredNetwork, GraphNetwork {
     /** The output for {@code features} in inference mode (no dropout); a graph's single output. */
     INDArray output(INDArray features);
 
+    /**
+     * What scores a data set batch after batch, as {@link #output} does; {@code Predictor}'s path for
+     * evaluation, {@code predict} and {@code ensemble}.
+     */
+    default BatchInference inference() {
+        return new OutputInference(this);
+    }
+
     /** The optimizer's state in one flat array; null for an optimizer that keeps none. */
     INDArray updaterState();
 

@@ -12,9 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.fmnist.core.model.BatchInference;
 import org.fmnist.core.model.Network;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.Prediction;
+import org.fmnist.core.data.FashionClass;
+import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.PictureConversion;
 import org.fmnist.core.data.Split;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -79,19 +82,22 @@ final class PredictCommand implements Callable<Integer> {
             net = SavedRun.network(Path.of(model));
         }
         int failed = 0;
-        for (String input : inputs) {
-            Optional<float[]> image = image(input, err);
-            if (image.isEmpty()) {
-                failed++;
-                continue;
+        // The same inference path as evaluation and ensembles (Network.inference()), one image a batch.
+        try (BatchInference inference = net.inference()) {
+            for (String input : inputs) {
+                Optional<float[]> image = image(input, err);
+                if (image.isEmpty()) {
+                    failed++;
+                    continue;
+                }
+                float[] probabilities = new float[FashionClass.COUNT];
+                try (INDArray features = Nd4j.create(image.get(), new long[] {1, IdxFile.PIXELS}, DataType.FLOAT)) {
+                    inference.score(features, probabilities, 0);
+                }
+                Prediction p = new Prediction(image.get(), probabilities);
+                out.printf("%s: %s (%.1f%%) - %s%n", input, p.predicted().displayName(), p.confidence() * 100,
+                        generator.caption(p));
             }
-            float[] probabilities;
-            try (INDArray features = Nd4j.create(image.get(), new long[] {1, 784}, DataType.FLOAT);
-                 INDArray output = net.output(features)) {
-                probabilities = output.toFloatVector();
-            }
-            Prediction p = new Prediction(image.get(), probabilities);
-            out.printf("%s: %s (%.1f%%) - %s%n", input, p.predicted().displayName(), p.confidence() * 100, generator.caption(p));
         }
         out.flush();
         return failed == 0 ? RunnerMain.OK : RunnerMain.BAD_INPUT;
