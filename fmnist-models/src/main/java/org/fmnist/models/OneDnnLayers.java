@@ -26,26 +26,57 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class OneDnnLayers {
     private OneDnnLayers() {}
 
-    /** Attaches the helpers to every plain convolution and batch-norm layer, a graph's included. */
+    /**
+     * Attaches the helpers to every plain convolution and batch-norm layer, a graph's included, for
+     * training; refuses a network with a layer they cannot take (see {@link #refusal}).
+     */
     public static void attach(Network net) {
         for (Layer layer : net.layers()) {
-            if (layer.getClass() == ConvolutionLayer.class) {
-                var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.conf().getLayer();
-                if (conf.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-                    throw new IllegalArgumentException("oneDNN convolutions give wrong gradients with "
-                            + conf.getCnn2dDataFormat() + "; build the network in NCHW");
-                }
-                setHelper(layer, ConvolutionLayer.class, new MKLDNNConvHelper(DataType.FLOAT));
-            } else if (layer.getClass() == BatchNormalization.class) {
-                var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
-                // The helper's own checkSupported also asks the broken availability check, so only
-                // the condition it adds is tested here.
-                if (conf.isLockGammaBeta()) {
-                    throw new IllegalArgumentException("oneDNN batch norm does not support locked gamma and beta"
-                            + " (layer " + conf.getLayerName() + "); build the network with onednn off");
-                }
-                setHelper(layer, BatchNormalization.class, new MKLDNNBatchNormHelper(DataType.FLOAT));
+            String refusal = refusal(layer);
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
             }
+            attachTo(layer);
+        }
+    }
+
+    /**
+     * Attaches the helpers for scoring a saved network ({@code predict}, {@code ensemble}): a layer
+     * they cannot take keeps DL4J's own path, which is right for it, only slower.
+     */
+    public static void attachWhereSupported(Network net) {
+        for (Layer layer : net.layers()) {
+            if (refusal(layer) == null) {
+                attachTo(layer);
+            }
+        }
+    }
+
+    /** Why the helper cannot take {@code layer}, with the fix; null when it can or the layer has none. */
+    private static String refusal(Layer layer) {
+        if (layer.getClass() == ConvolutionLayer.class) {
+            var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.conf().getLayer();
+            if (conf.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+                return "oneDNN convolutions give wrong gradients with " + conf.getCnn2dDataFormat()
+                        + "; build the network in NCHW";
+            }
+        } else if (layer.getClass() == BatchNormalization.class) {
+            var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
+            // The helper's own checkSupported also asks the broken availability check, so only the
+            // condition it adds is tested here.
+            if (conf.isLockGammaBeta()) {
+                return "oneDNN batch norm does not support locked gamma and beta (layer " + conf.getLayerName()
+                        + "); build the network with onednn off";
+            }
+        }
+        return null;
+    }
+
+    private static void attachTo(Layer layer) {
+        if (layer.getClass() == ConvolutionLayer.class) {
+            setHelper(layer, ConvolutionLayer.class, new MKLDNNConvHelper(DataType.FLOAT));
+        } else if (layer.getClass() == BatchNormalization.class) {
+            setHelper(layer, BatchNormalization.class, new MKLDNNBatchNormHelper(DataType.FLOAT));
         }
     }
 

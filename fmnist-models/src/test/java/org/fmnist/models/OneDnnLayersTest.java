@@ -136,6 +136,23 @@ class OneDnnLayersTest {
     }
 
     @Test
+    void forScoringOnlyTheLayersTheHelpersCanTakeGetThem() {
+        MultiLayerNetwork mixed = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(CNN2DFormat.NHWC).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().lockGammaBeta(true).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build())
+                .layer(new OutputLayer.Builder().nOut(10).build())
+                .setInputType(InputType.convolutional(28, 28, 1, CNN2DFormat.NHWC)).build());
+        mixed.init();
+        Network net = Network.of(mixed);
+
+        OneDnnLayers.attachWhereSupported(net);
+
+        assertEquals(java.util.Arrays.asList(null, null, MKLDNNBatchNormHelper.class, null),
+                net.layers().stream().map(l -> l.getHelper() == null ? null : l.getHelper().getClass()).toList());
+    }
+
+    @Test
     void theCnnsHaveTheirDocumentedParameterCounts() {
         assertEquals(421_642, new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, null, false), context).numParams());
         Network deep = new DeepCnn().create(new DeepCnn.Parameters(null, null, null, null, false), context);

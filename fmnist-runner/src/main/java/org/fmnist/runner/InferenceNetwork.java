@@ -14,14 +14,10 @@ import org.fmnist.models.OneDnnLayers;
 public final class InferenceNetwork {
     private InferenceNetwork() {}
 
-    /** The network in {@code modelZip}, without its optimizer state, with oneDNN helpers where they apply. */
+    /** The network in {@code modelZip}, without its optimizer state, with oneDNN helpers on the layers they can take. */
     public static Network load(Path modelZip) throws IOException {
         Network net = Network.restore(modelZip, false);
-        try {
-            OneDnnLayers.attach(net);
-        } catch (IllegalArgumentException layoutOnlyDl4jHandles) {
-            // An NHWC convolution or a locked batch norm: DL4J's own path is right for it, only slower.
-        }
+        OneDnnLayers.attachWhereSupported(net);
         return net;
     }
 }
