@@ -90,6 +90,21 @@ class CaptionedRunTest {
     }
 
     @Test
+    void predictScoresATestImageAsTheRunDid() throws IOException {
+        // captions.csv holds the run's own class and confidence for each captioned test image.
+        String[] row = Files.readAllLines(run.resolve("captions.csv")).get(1).split(",", 5);
+
+        RunnerMainAccess.Outcome o = runner("predict", "--model", run.toString(), "test:" + row[0]);
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("test:\\d+: (.+) \\((\\d+[.,]\\d)%\\) - ").matcher(o.out());
+        assertTrue(m.find(), o.out());
+        assertEquals(row[2], m.group(1), "the class the run predicted for test image " + row[0]);
+        double confidence = Double.parseDouble(m.group(2).replace(',', '.'));
+        assertEquals(Double.parseDouble(row[3]) * 100, confidence, 0.06, "the run's confidence, to the printed digit");
+    }
+
+    @Test
     void anUnknownGeneratorIsBadInput() {
         RunnerMainAccess.Outcome o = runner("../experiments/baseline.yaml", "captioning.generators=[gpt]", "output.dir=" + out.resolve("x"));
         assertEquals(2, o.exit());

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.fmnist.core.model.BatchInference;
+import org.fmnist.core.model.NativeRows;
 import org.fmnist.core.model.Network;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.Prediction;
@@ -20,9 +21,6 @@ import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.PictureConversion;
 import org.fmnist.core.data.Split;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.fmnist.runner.Invocation;
 import org.fmnist.runner.Registry;
 import org.fmnist.runner.RunnerMain;
@@ -83,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         int failed = 0;
         // The same inference path as evaluation and ensembles (Network.inference()), one image a batch.
-        try (BatchInference inference = net.inference()) {
+        try (NativeRows features = new NativeRows(IdxFile.PIXELS); BatchInference inference = net.inference()) {
             for (String input : inputs) {
                 Optional<float[]> image = image(input, err);
                 if (image.isEmpty()) {
@@ -91,9 +89,7 @@ final class PredictCommand implements Callable<Integer> {
                     continue;
                 }
                 float[] probabilities = new float[FashionClass.COUNT];
-                try (INDArray features = Nd4j.create(image.get(), new long[] {1, IdxFile.PIXELS}, DataType.FLOAT)) {
-                    inference.score(features, probabilities, 0);
-                }
+                inference.score(features.holding(image.get(), 1), probabilities, 0);
                 Prediction p = new Prediction(image.get(), probabilities);
                 out.printf("%s: %s (%.1f%%) - %s%n", input, p.predicted().displayName(), p.confidence() * 100,
                         generator.caption(p));
