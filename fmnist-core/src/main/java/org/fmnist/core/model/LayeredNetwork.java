@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -11,10 +12,13 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A {@link Network} that is a {@link MultiLayerNetwork}: a stack of layers. */
-record LayeredNetwork(MultiLayerNetwork net) implements Network {
+final class LayeredNetwork implements Network {
+    private final MultiLayerNetwork net;
+    /** A stack of dense layers' own gradient step, empty for any other network; null until the first step decides. */
+    private Optional<DenseStackTraining> denseStep;
 
-    LayeredNetwork {
-        Objects.requireNonNull(net, "net");
+    LayeredNetwork(MultiLayerNetwork net) {
+        this.net = Objects.requireNonNull(net, "net");
     }
 
     @Override
@@ -39,8 +43,23 @@ record LayeredNetwork(MultiLayerNetwork net) implements Network {
 
     @Override
     public double fit(INDArray features, INDArray labels) {
+        if (denseStep == null) {
+            // DL4J makes the gradient view on a network's first step; the dense step writes into it.
+            if (net.getFlattenedGradients() == null) {
+                net.initGradientsView();
+            }
+            denseStep = DenseStackTraining.of(net);
+        }
+        if (denseStep.isPresent() && denseStep.get().accepts(features, labels)) {
+            return denseStep.get().fit(features, labels);
+        }
         net.fit(features, labels);
         return net.score();
+    }
+
+    /** Whether {@link #fit} takes {@link DenseStackTraining}'s step, for tests; decided on the first step. */
+    boolean takesTheDenseStep() {
+        return denseStep != null && denseStep.isPresent();
     }
 
     @Override

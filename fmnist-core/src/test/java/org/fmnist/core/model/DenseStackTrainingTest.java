@@ -1,0 +1,191 @@
+package org.fmnist.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * {@link DenseStackTraining}'s step against DL4J's own on twin networks (same configuration, same
+ * seed): the gradient, the update, the optimizer's state, the weights and the loss, step after step.
+ */
+class DenseStackTrainingTest {
+
+    /** 784 → relu 40 → tanh 24 → sigmoid 12 → softmax 10: every activation the step differentiates. */
+    private static MultiLayerNetwork deep(IUpdater updater) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(7).updater(updater).weightInit(WeightInit.XAVIER_UNIFORM).list()
+                .layer(new DenseLayer.Builder().nOut(40).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(24).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder().nOut(12).activation(Activation.SIGMOID).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(784)).build());
+        net.init();
+        return net;
+    }
+
+    /** The reference model's shape: 784 → relu 32 → softmax 10. */
+    private static MultiLayerNetwork reference(IUpdater updater) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3).updater(updater).weightInit(WeightInit.XAVIER_UNIFORM).biasInit(0).list()
+                .layer(new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(784)).build());
+        net.init();
+        return net;
+    }
+
+    private static INDArray pixels(int rows, long seed) {
+        Random random = new Random(seed);
+        float[] values = new float[rows * 784];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat();
+        }
+        return Nd4j.create(values, new long[] {rows, 784}, DataType.FLOAT);
+    }
+
+    /** One-hot labels, smoothed by 0.1 on odd steps as {@code training.label_smoothing} does. */
+    private static INDArray labels(int rows, long seed) {
+        Random random = new Random(seed);
+        boolean smoothed = seed % 2 == 1;
+        INDArray labels = Nd4j.valueArrayOf(new long[] {rows, 10}, smoothed ? 0.01f : 0f, DataType.FLOAT);
+        for (int row = 0; row < rows; row++) {
+            int label = random.nextInt(10);
+            labels.putScalar(row, label, labels.getFloat(row, label) + (smoothed ? 0.9f : 1f));
+        }
+        return labels;
+    }
+
+    /** Each value within {@code absolute} plus a millionth of itself ten times over: float rounding, not more. */
+    private static void assertClose(INDArray expected, INDArray actual, float absolute, String what) {
+        float[] e = expected.toFloatVector();
+        float[] a = actual.toFloatVector();
+        assertEquals(e.length, a.length, what);
+        for (int i = 0; i < e.length; i++) {
+            float allowed = absolute + 1e-5f * Math.abs(e[i]);
+            if (!(Math.abs(e[i] - a[i]) <= allowed)) {
+                throw new AssertionError(what + " differs at " + i + ": DL4J " + e[i] + ", dense step " + a[i]);
+            }
+        }
+    }
+
+    /**
+     * Trains the twins batch after batch, DL4J's on its own {@code fit}, the other through
+     * {@link Network#fit}, and compares them after every step, within {@code tolerance} (and a
+     * relative part, see {@link #assertClose}).
+     */
+    private static void assertTwinsAgree(Supplier<MultiLayerNetwork> twin, int[] batchSizes, float tolerance) {
+        MultiLayerNetwork dl4j = twin.get();
+        LayeredNetwork fast = new LayeredNetwork(twin.get());
+        MultiLayerNetwork inside = (MultiLayerNetwork) fast.model();
+        assertArrayEquals(dl4j.params().toFloatVector(), inside.params().toFloatVector(), 0f, "twins start equal");
+        for (int step = 0; step < batchSizes.length; step++) {
+            INDArray x = pixels(batchSizes[step], step);
+            INDArray y = labels(batchSizes[step], step);
+            dl4j.fit(x, y);
+            double loss = fast.fit(x, y);
+            assertTrue(fast.takesTheDenseStep(), "the dense step ran");
+            String at = " after step " + (step + 1);
+            assertEquals(dl4j.score(), loss, 1e-5, "the loss" + at);
+            // After a step the gradient view holds the update the updater made of the gradient.
+            assertClose(dl4j.getFlattenedGradients(), inside.getFlattenedGradients(), tolerance, "the update" + at);
+            assertClose(dl4j.params(), inside.params(), tolerance, "the weights" + at);
+            INDArray state = dl4j.getUpdater().getStateViewArray();
+            if (state != null) {
+                assertClose(state, inside.getUpdater().getStateViewArray(), tolerance, "the optimizer's state" + at);
+            }
+            assertEquals(dl4j.getIterationCount(), inside.getIterationCount(), "iterations counted" + at);
+        }
+    }
+
+    /** With plain SGD at rate 1 the update is the gradient over the batch, so this compares gradients. */
+    @Test
+    void itsGradientsAreDl4jsUpToRounding() {
+        assertTwinsAgree(() -> deep(new Sgd(1.0)), new int[] {32, 32, 17}, 1e-7f);
+        assertTwinsAgree(() -> reference(new Sgd(1.0)), new int[] {32, 5}, 1e-7f);
+    }
+
+    /** Adam over many steps, a last smaller batch among them: rounding does not grow into a difference. */
+    @Test
+    void itsAdamStepsFollowDl4jsStepAfterStep() {
+        int[] sizes = new int[60];
+        java.util.Arrays.fill(sizes, 32);
+        sizes[29] = 16;
+        assertTwinsAgree(() -> reference(new Adam(1e-3)), sizes, 1e-5f);
+        assertTwinsAgree(() -> deep(new Adam(1e-2)), java.util.Arrays.copyOf(sizes, 20), 1e-4f);
+    }
+
+    /** The updater applies regularisation, so the step has it as DL4J's does; L2 adds its term to the score. */
+    @Test
+    void itRegularisesAsDl4jDoes() {
+        Supplier<MultiLayerNetwork> withL2 = () -> {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                    .seed(4).updater(new Adam(1e-3)).l2(1e-2).weightDecayBias(1e-3, true).list()
+                    .layer(new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(784)).build());
+            net.init();
+            return net;
+        };
+        assertTwinsAgree(withL2, new int[] {32, 32, 32, 32, 32}, 1e-5f);
+    }
+
+    @Test
+    void anythingElseTakesDl4jsStep() {
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder().seed(5).updater(new Adam(1e-3));
+        List<MultiLayerNetwork> others = new ArrayList<>(List.of(
+            new MultiLayerNetwork(base.clone().list()
+                    .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).dropOut(0.8).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(784)).build()),
+            new MultiLayerNetwork(base.clone().list()
+                    .layer(new DenseLayer.Builder().nOut(16).activation(Activation.LEAKYRELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(784)).build()),
+            new MultiLayerNetwork(base.clone().list()
+                    .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(new LossMCXENT(Nd4j.ones(DataType.FLOAT, 1, 10).muli(2)))
+                            .nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(784)).build()),
+            new MultiLayerNetwork(base.clone().list()
+                    .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(784)).build())));
+        MultiLayerNetwork plain = reference(new Adam(1e-3));
+        MultiLayerNetwork subclass = new MultiLayerNetwork(plain.getLayerWiseConfigurations(), plain.params()) {
+            @Override
+            public void fit(INDArray features, INDArray labels) {
+                super.fit(features, labels); // a subclass's fit() is its own step, whatever it does
+            }
+        };
+        others.add(subclass);
+        for (MultiLayerNetwork other : others) {
+            other.init();
+            LayeredNetwork net = new LayeredNetwork(other);
+            net.fit(pixels(8, 1), labels(8, 2));
+            assertFalse(net.takesTheDenseStep(), other.getLayerWiseConfigurations().toJson());
+            assertEquals(1, other.getIterationCount(), "DL4J's own step ran");
+        }
+    }
+}
