@@ -16,6 +16,7 @@ import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.model.OneDnnLayers;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 

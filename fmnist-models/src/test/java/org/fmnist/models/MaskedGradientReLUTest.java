@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.model.OneDnnLayers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.IActivation;

@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.model.OneDnnLayers;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.model.OneDnnLayers;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
 

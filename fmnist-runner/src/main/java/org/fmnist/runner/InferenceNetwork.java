@@ -3,7 +3,7 @@ package org.fmnist.runner;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.fmnist.core.model.Network;
-import org.fmnist.models.OneDnnLayers;
+import org.fmnist.core.model.OneDnnLayers;
 
 /**
  * A saved model.zip loaded for inference ({@code predict}, {@code ensemble}), on the same oneDNN path

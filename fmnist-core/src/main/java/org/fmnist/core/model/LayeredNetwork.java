@@ -67,10 +67,13 @@ final class LayeredNetwork implements Network {
         return net.output(features, false);
     }
 
-    /** A stack of dense layers skips DL4J's per-call overhead ({@link DenseStackInference}). */
+    /**
+     * A stack of dense layers skips DL4J's per-call overhead ({@link DenseStackInference}); a CNN
+     * scores through its NHWC twin ({@link NhwcTwinInference}).
+     */
     @Override
     public BatchInference inference() {
-        return DenseStackInference.of(net).orElseGet(() -> new OutputInference(this));
+        return DenseStackInference.of(net).or(() -> NhwcTwinInference.of(net)).orElseGet(() -> new OutputInference(this));
     }
 
     @Override

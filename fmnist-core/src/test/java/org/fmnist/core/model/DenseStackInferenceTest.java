@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import java.util.Random;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -20,27 +19,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class DenseStackInferenceTest {
-
-    private static INDArray randomRows(int rows, int columns, long seed) {
-        Random random = new Random(seed);
-        float[] values = new float[rows * columns];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextFloat();
-        }
-        return Nd4j.create(values, new long[] {rows, columns}, DataType.FLOAT);
-    }
-
-    /** A few Adam steps on random labels, so the weights and biases are no longer their initial values. */
-    private static Network trained(Network net) {
-        for (int step = 0; step < 5; step++) {
-            INDArray labels = Nd4j.zeros(DataType.FLOAT, 64, 10);
-            for (int row = 0; row < 64; row++) {
-                labels.putScalar(row, (row * 7 + step) % 10, 1f);
-            }
-            net.fit(randomRows(64, 784, step), labels);
-        }
-        return net;
-    }
 
     /**
      * What {@code inference} writes for {@code features} is what DL4J's output() gives, up to float
@@ -75,20 +53,22 @@ class DenseStackInferenceTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(784)).build());
         deeper.init();
-        for (Network net : new Network[] {trained(TinyNetworks.layered(3, new Adam(1e-2))), trained(Network.of(deeper))}) {
+        Network[] trained = {TinyNetworks.stepped(TinyNetworks.layered(3, new Adam(1e-2)), 5, 64),
+            TinyNetworks.stepped(Network.of(deeper), 5, 64)};
+        for (Network net : trained) {
             try (BatchInference inference = net.inference()) {
                 assertInstanceOf(DenseStackInference.class, inference);
-                assertSameAsDl4j(net, inference, randomRows(1000, 784, 11));
-                assertSameAsDl4j(net, inference, randomRows(1000, 784, 12));
-                assertSameAsDl4j(net, inference, randomRows(37, 784, 13)); // a last, smaller batch
+                assertSameAsDl4j(net, inference, TinyNetworks.randomPixels(1000, 11));
+                assertSameAsDl4j(net, inference, TinyNetworks.randomPixels(1000, 12));
+                assertSameAsDl4j(net, inference, TinyNetworks.randomPixels(37, 13)); // a last, smaller batch
             }
         }
     }
 
     @Test
     void writesAtTheOffsetAndLeavesTheRestAlone() {
-        Network net = trained(TinyNetworks.layered(3, new Adam(1e-2)));
-        INDArray features = randomRows(4, 784, 21);
+        Network net = TinyNetworks.stepped(TinyNetworks.layered(3, new Adam(1e-2)), 5, 64);
+        INDArray features = TinyNetworks.randomPixels(4, 21);
         float[] into = new float[70];
         java.util.Arrays.fill(into, -1f);
         try (BatchInference inference = net.inference()) {
@@ -116,7 +96,7 @@ class DenseStackInferenceTest {
         for (Network net : new Network[] {Network.of(normed), Network.of(noBias), TinyNetworks.residualGraph(3, new Adam(1e-2))}) {
             try (BatchInference inference = net.inference()) {
                 assertInstanceOf(OutputInference.class, inference);
-                assertSameAsDl4j(net, inference, randomRows(50, 784, 31));
+                assertSameAsDl4j(net, inference, TinyNetworks.randomPixels(50, 31));
             }
         }
     }

@@ -56,15 +56,6 @@ class DenseStackTrainingTest {
         return net;
     }
 
-    private static INDArray pixels(int rows, long seed) {
-        Random random = new Random(seed);
-        float[] values = new float[rows * 784];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextFloat();
-        }
-        return Nd4j.create(values, new long[] {rows, 784}, DataType.FLOAT);
-    }
-
     /** One-hot labels, smoothed by 0.1 on odd steps as {@code training.label_smoothing} does. */
     private static INDArray labels(int rows, long seed) {
         Random random = new Random(seed);
@@ -101,7 +92,7 @@ class DenseStackTrainingTest {
         MultiLayerNetwork inside = (MultiLayerNetwork) fast.model();
         assertArrayEquals(dl4j.params().toFloatVector(), inside.params().toFloatVector(), 0f, "twins start equal");
         for (int step = 0; step < batchSizes.length; step++) {
-            INDArray x = pixels(batchSizes[step], step);
+            INDArray x = TinyNetworks.randomPixels(batchSizes[step], step);
             INDArray y = labels(batchSizes[step], step);
             dl4j.fit(x, y);
             double loss = fast.fit(x, y);
@@ -183,7 +174,7 @@ class DenseStackTrainingTest {
         for (MultiLayerNetwork other : others) {
             other.init();
             LayeredNetwork net = new LayeredNetwork(other);
-            net.fit(pixels(8, 1), labels(8, 2));
+            net.fit(TinyNetworks.randomPixels(8, 1), labels(8, 2));
             assertFalse(net.takesTheDenseStep(), other.getLayerWiseConfigurations().toJson());
             assertEquals(1, other.getIterationCount(), "DL4J's own step ran");
         }

@@ -1,5 +1,6 @@
 package org.fmnist.core.model;
 
+import java.util.Random;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -11,12 +12,41 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Networks of each kind small enough to train in a test on {@code IdxFixtures}' toy data. */
 public final class TinyNetworks {
     private TinyNetworks() {}
+
+    /** {@code rows} images of random pixels in [0, 1), {@code [rows, 784]}, the same for the same seed. */
+    public static INDArray randomPixels(int rows, long seed) {
+        Random random = new Random(seed);
+        float[] values = new float[rows * 784];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat();
+        }
+        return Nd4j.create(values, new long[] {rows, 784}, DataType.FLOAT);
+    }
+
+    /**
+     * {@code net} after {@code steps} gradient steps on batches of {@code rows} random images with labels
+     * cycling through the classes, so that its weights (and batch-norm statistics) are no longer the
+     * initial ones.
+     */
+    public static Network stepped(Network net, int steps, int rows) {
+        for (int step = 0; step < steps; step++) {
+            INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, 10);
+            for (int row = 0; row < rows; row++) {
+                labels.putScalar(row, (row * 7 + step) % 10, 1f);
+            }
+            net.fit(randomPixels(rows, step), labels);
+        }
+        return net;
+    }
 
     /** 784 → dense 16 (relu) → softmax 10. */
     public static Network layered(long seed, IUpdater updater) {

@@ -1,4 +1,4 @@
-package org.fmnist.models;
+package org.fmnist.core.model;
 
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
-import org.fmnist.core.model.Network;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -17,7 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * ({@code shared/notes/dl4j-cpu-performance.md}), and every batch norm as a chain of a dozen
  * broadcast ops (the helper makes a deep CNN's step about a fifth shorter).
  *
- * <p>Only NCHW is accepted: with NHWC the convolution helper's weight gradients are wrong.
+ * <p>Only NCHW is accepted for training: with NHWC the convolution helper's weight gradients are
+ * wrong. A network that only scores images, such as {@code NhwcTwinInference}'s twin, takes it in NHWC.
  * {@code OneDnnLayersTest} and {@code ResNetTest} compare the gradients and the updated weights and
  * batch-norm statistics with DL4J's own path, for a multi-layer network and for a graph. The oneDNN
  * pooling helper is not attached: it computed the same as DL4J's pooling and was no faster
@@ -49,6 +49,17 @@ public final class OneDnnLayers {
             if (refusal(layer) == null) {
                 attachTo(layer);
             }
+        }
+    }
+
+    /**
+     * Attaches the helper to a layer of a network that only scores images ({@code NhwcTwinInference}),
+     * NHWC convolutions included: what is wrong there is the helper's weight gradients, which scoring
+     * never takes, and its outputs match DL4J's own NHWC path ({@code NhwcTwinInferenceTest}).
+     */
+    static void attachForScoring(Layer layer) {
+        if (layer.getClass() == ConvolutionLayer.class || refusal(layer) == null) {
+            attachTo(layer);
         }
     }
 
