@@ -298,7 +298,7 @@ final class DenseStackTraining {
     }
 
     private void allocate(int n) {
-        close();
+        release();
         int layers = steps.size();
         outputs = new INDArray[layers];
         outputBuffers = new FloatBuffer[layers];
@@ -319,8 +319,8 @@ final class DenseStackTraining {
         rows = n;
     }
 
-    /** Frees the arrays made for the current batch size. */
-    void close() {
+    /** Frees the arrays made for the previous batch size now rather than when Java collects them. */
+    private void release() {
         if (outputs != null) {
             for (int l = 0; l < outputs.length; l++) {
                 outputs[l].close();
