@@ -124,6 +124,40 @@ class SparkClusterIT {
         }
     }
 
+    /**
+     * A worker whose JVM cannot start is named, the start fails with exit 1, and nothing of that
+     * cluster is left running. (A worker that merely has not exec'ed its JVM yet, as on a loaded
+     * machine, must not count as dead: the script waits on the launched process, not on its class.)
+     */
+    @Test
+    void aWorkerThatCannotStartIsNamedAndNothingIsLeftRunning() throws Exception {
+        Path broken = dir.resolve("broken-cluster");
+        ProcessBuilder start = new ProcessBuilder(SCRIPT.toString(), "start", "--workers", "2", "--cores", "1",
+                "--memory", "1g", "--port", Integer.toString(freePort()), "--ui-port", Integer.toString(freePort()),
+                "--dir", broken.toString()).redirectErrorStream(true);
+        start.environment().put("SPARK_WORKER_OPTS", "-XX:+NoSuchFlag");
+        Process p = start.start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "start gave up within 2 minutes");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.matches("(?s).*worker-[12] exited during start-up.*"), out);
+        assertTrue(out.contains("Unrecognized VM option 'NoSuchFlag'"), "the worker's log tail is shown: " + out);
+        assertTrue(out.contains("stopped the master"), out);
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            // The cluster's JVMs all run in its dir, which is how the script finds them too.
+            assertFalse(all.anyMatch(h -> h.info().commandLine().orElse("").contains("org.apache.spark.")
+                    && runsIn(h, broken)), "no JVM of the broken cluster is left");
+        }
+    }
+
+    private static boolean runsIn(ProcessHandle process, Path dir) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).startsWith(dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // gone meanwhile, or not ours to read
+        }
+    }
+
     @Test
     void anUnreachableMasterIsRefusedWithinSeconds() throws Exception {
         long start = System.nanoTime();
