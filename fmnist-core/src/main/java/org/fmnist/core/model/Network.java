@@ -26,7 +26,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * common {@link Model} has no {@code fit(features, labels)} or {@code output}, a graph fits and
  * answers with arrays of inputs and outputs, their updaters are different classes, and only the
  * multi-layer network can set its step counters. This type gives the trainer, checkpoints and
- * predictions one small API; each method is a line or two of DL4J in the two implementations.
+ * predictions one small API; most methods are a line or two of DL4J in the two implementations.
+ * Where DL4J's own path is slow for a kind of network, {@link #fit} and {@link #inference} take a
+ * faster one with the same results up to float rounding: a stack of dense layers trains and scores
+ * through its own step ({@code DenseStackTraining}, {@code DenseStackInference}), and a CNN scores
+ * through an NHWC twin ({@code NhwcTwinInference}).
  *
  * <p>A network takes flat {@code [batch, 784]} features and has a single output.
  */
