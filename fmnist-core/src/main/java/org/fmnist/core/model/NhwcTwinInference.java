@@ -59,6 +59,7 @@ final class NhwcTwinInference implements BatchInference {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         Map<Integer, InputPreProcessor> preprocessors = new HashMap<>();
         Integer flattenedAt = null;
+        CnnToFeedForwardPreProcessor flattening = null;
         boolean convolutional = false;
         for (int i = 0; i < net.getnLayers(); i++) {
             org.deeplearning4j.nn.conf.layers.Layer layer = conf.getConf(i).getLayer();
@@ -87,11 +88,16 @@ final class NhwcTwinInference implements BatchInference {
                 nhwc.setFormat(CNN2DFormat.NHWC);
                 preprocessors.put(i, nhwc);
                 flattenedAt = i;
+                flattening = flatten;
             }
         }
-        if (!convolutional || flattenedAt == null
-                || !(net.getLayer(flattenedAt) instanceof org.deeplearning4j.nn.layers.BaseLayer<?> reader && reader.hasBias()
-                        && reader.getParam("W") != null && conf.getConf(flattenedAt).getLayer().getClass() != BatchNormalization.class)) {
+        if (!convolutional || flattenedAt == null) {
+            return Optional.empty();
+        }
+        // The layer after the flattening is the one whose weight rows are permuted below.
+        Class<?> reader = conf.getConf(flattenedAt).getLayer().getClass();
+        if ((reader != DenseLayer.class && reader != OutputLayer.class)
+                || !((org.deeplearning4j.nn.layers.BaseLayer<?>) net.getLayer(flattenedAt)).hasBias()) {
             return Optional.empty();
         }
         // No preprocessor for the input: score() hands the twin NHWC images itself.
@@ -99,10 +105,9 @@ final class NhwcTwinInference implements BatchInference {
 
         MultiLayerNetwork twin = new MultiLayerNetwork(conf);
         twin.init(net.params(), true);
-        var flatten = (CnnToFeedForwardPreProcessor) net.getLayerWiseConfigurations().getInputPreProcess(flattenedAt);
         INDArray weights = net.getLayer(flattenedAt).getParam("W");
         twin.getLayer(flattenedAt).getParam("W").assign(weights.getRows(
-                channelsLastOrder(flatten.getNumChannels(), flatten.getInputHeight(), flatten.getInputWidth())));
+                channelsLastOrder(flattening.getNumChannels(), flattening.getInputHeight(), flattening.getInputWidth())));
         for (int i = 0; i < net.getnLayers(); i++) {
             if (net.getLayer(i).getHelper() != null) {
                 OneDnnLayers.attachForScoring(twin.getLayer(i));
