@@ -1,6 +1,5 @@
 package org.fmnist.runner;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
@@ -14,19 +13,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Evaluation;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
-import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTracker;
@@ -37,7 +36,8 @@ import org.fmnist.runner.tracking.TrackedValues;
  * {@code runner ensemble}: averages the softmax outputs of finished runs over the test set and
  * writes the result as a run folder of its own, recorded in the members' trackers with their ids.
  *
- * <p>Each member is scored as its own run scored it, test-time views included. Members must have
+ * <p>Each member is scored as its own run scored it, test-time views included, unless views are given
+ * for all of them (chosen on validation with {@code runner score}). Members must have
  * been trained and tested on the same data (the MD5s in their provenance) and the same test images
  * ({@code data.test_limit}); otherwise averaging them would compare nothing.
  */
@@ -47,7 +47,6 @@ public final class EnsembleRun {
     private final Registry registry;
     private final Invocation invocation;
     private final NativeMemoryGuard memoryGuard;
-    private final SpecLoader loader = new SpecLoader();
     private final ObjectMapper json = JsonMapperFactory.create();
 
     @Inject
@@ -57,13 +56,6 @@ public final class EnsembleRun {
         this.memoryGuard = memoryGuard;
     }
 
-    /** A finished run taking part: its folder, resolved spec, provenance and the ids its trackers gave it. */
-    record Member(Path folder, ResolvedSpec resolved, Provenance provenance, Map<String, String> trackedRunIds) {
-        ExperimentSpec spec() {
-            return resolved.spec();
-        }
-    }
-
     /** What the ensemble scored, for the console and tests. */
     public record Result(Path folder, Evaluation evaluation, Map<Path, Double> memberAccuracies) {}
 
@@ -71,14 +63,16 @@ public final class EnsembleRun {
      * @param runs run folders, or folders holding them (a sweep's folder stands for its points)
      * @param out the folder to create, or null for {@code OUTPUT_DIR/NAME/TIMESTAMP} after the first member's output.dir
      * @param name the ensemble's name, or null for the first member's name followed by "-ensemble"
+     * @param views the test-time views to score every member with, or empty for each member's own
      * @param command the arguments it was started with, for command.txt and provenance
      * @throws SpecException when a folder is not a finished run with a model, or the members do not match
      */
-    public Result run(List<Path> runs, Path out, String name, List<String> command) throws Exception {
+    public Result run(List<Path> runs, Path out, String name, Optional<List<TestTimeAugmentation>> views,
+                      List<String> command) throws Exception {
         long startNanos = System.nanoTime();
         Instant started = invocation.clock().instant();
         PrintStream console = invocation.out();
-        List<Member> members = members(runs);
+        List<FinishedRun> members = members(runs);
         checkSameData(members);
         ExperimentSpec first = members.get(0).spec();
         String ensembleName = name != null ? name : first.name() + "-ensemble";
@@ -86,25 +80,19 @@ public final class EnsembleRun {
         memoryGuard.chooseFor(List.of());
         int threads = Runtime.getRuntime().availableProcessors();
         RunPreparation.useThreads(threads);
-        FashionMnist data = RunPreparation.locator(first.data(), invocation.environment()).load();
-        if (!data.source().md5().equals(members.get(0).provenance().dataMd5())) {
-            throw new SpecException(new SpecProblem(data.source().directory().toString(), "",
-                    "holds other data (MD5s " + data.source().md5() + ") than the members were tested on ("
-                            + members.get(0).provenance().dataMd5() + ")",
-                    "point data.dir or FMNIST_DATA at the files the members used"));
-        }
-        int testLimit = first.data().testLimit();
-        Split test = data.test().head(testLimit == 0 ? data.test().size() : Math.min(testLimit, data.test().size()));
+        FashionMnist data = members.get(0).data(invocation.environment());
+        Split test = members.get(0).test(data);
 
         List<Predictions> outputs = new ArrayList<>();
         Map<Path, Double> accuracies = new LinkedHashMap<>();
-        for (Member m : members) {
-            Network net = InferenceNetwork.load(m.folder().resolve("model.zip"));
-            Predictions p = Predictor.predict(net, test, m.spec().evaluation().tta());
+        for (FinishedRun m : members) {
+            Network net = InferenceNetwork.load(m.model());
+            List<TestTimeAugmentation> memberViews = views.orElse(m.spec().evaluation().tta());
+            Predictions p = Predictor.predict(net, test, memberViews);
             outputs.add(p);
             accuracies.put(m.folder(), p.accuracy());
             console.printf("member %s: test accuracy %.4f%s%n", m.folder(), p.accuracy(),
-                    m.spec().evaluation().tta().isEmpty() ? "" : " (with its test-time views)");
+                    memberViews.isEmpty() ? "" : " (with the test-time views " + TestTimeAugmentation.keys(memberViews) + ")");
         }
         Evaluation evaluation = Evaluation.of("test", Predictions.mean(outputs));
         console.printf("ensemble of %d: test accuracy %.4f, loss %.4f, macro F1 %.4f%n", members.size(),
@@ -118,7 +106,7 @@ public final class EnsembleRun {
         double trainSeconds = 0;
         long parameters = 0;
         List<Map<String, Object>> memberRows = new ArrayList<>();
-        for (Member m : members) {
+        for (FinishedRun m : members) {
             JsonNode metrics = json.readTree(m.folder().resolve("metrics.json").toFile());
             trainSeconds += metrics.path("train_seconds").asDouble();
             parameters += metrics.path("parameters").asLong();
@@ -127,7 +115,7 @@ public final class EnsembleRun {
             row.put("name", m.spec().name());
             row.put("seed", m.spec().seed());
             row.put("test_accuracy", accuracies.get(m.folder()));
-            row.put("tta", m.spec().evaluation().tta());
+            row.put("tta", views.orElse(m.spec().evaluation().tta()));
             row.put("tracked_run_ids", m.trackedRunIds());
             memberRows.add(row);
         }
@@ -158,7 +146,7 @@ public final class EnsembleRun {
      * Records the ensemble in the trackers of the first member's spec, in its experiment, tagged with
      * every member's folder and, by tracker, the members' run ids.
      */
-    private List<String> record(List<Member> members, String name, RunFolder folder, Provenance provenance,
+    private List<String> record(List<FinishedRun> members, String name, RunFolder folder, Provenance provenance,
                                 Map<String, Double> summary, Evaluation evaluation) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("fmnist.model_type", MODEL);
@@ -182,55 +170,20 @@ public final class EnsembleRun {
         return lines;
     }
 
-    /** The members named by {@code runs}: each a run folder, or a folder of run folders. */
-    private List<Member> members(List<Path> runs) throws IOException {
-        List<Path> folders = new ArrayList<>();
-        for (Path run : runs) {
-            if (isRunFolder(run)) {
-                folders.add(run);
-                continue;
-            }
-            List<Path> inside = Files.isDirectory(run) ? runFoldersIn(run) : List.of();
-            if (inside.isEmpty()) {
-                throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder, nor a folder of them",
-                        "give run folders (e.g. runs/cnn/20261130-101500) or a sweep's folder"));
-            }
-            folders.addAll(inside);
-        }
-        if (folders.size() < 2) {
+    /** The members named by {@code runs}: each a run folder, or a folder of run folders; at least two. */
+    private static List<FinishedRun> members(List<Path> runs) throws IOException {
+        List<FinishedRun> members = FinishedRun.in(runs);
+        if (members.size() < 2) {
             throw new SpecException(new SpecProblem(String.join(" ", runs.stream().map(Path::toString).toList()), "",
-                    "names " + folders.size() + " run; an ensemble needs at least two", "give two or more run folders"));
-        }
-        List<Member> members = new ArrayList<>();
-        for (Path folder : folders) {
-            if (!Files.isRegularFile(folder.resolve("model.zip")) || !Files.isRegularFile(folder.resolve("metrics.json"))) {
-                throw new SpecException(new SpecProblem(folder.toString(), "",
-                        "has no model.zip and metrics.json: the run is unfinished or ran with output.save_model: false",
-                        "finish it with 'runner resume " + folder + "', or rerun it with output.save_model: true"));
-            }
-            ResolvedSpec resolved = loader.load(folder.resolve("spec.yaml"), List.of(), Map.of());
-            Path ids = folder.resolve(ExperimentRun.TRACKED_RUN_IDS);
-            Map<String, String> trackedRunIds = Files.isRegularFile(ids)
-                    ? json.readValue(ids.toFile(), new TypeReference<Map<String, String>>() {}) : Map.of();
-            members.add(new Member(folder, resolved, Provenance.read(folder.resolve("provenance.json")), trackedRunIds));
+                    "names " + members.size() + " run; an ensemble needs at least two", "give two or more run folders"));
         }
         return members;
     }
 
-    private static boolean isRunFolder(Path folder) {
-        return Files.isRegularFile(folder.resolve("spec.yaml")) && Files.isRegularFile(folder.resolve("provenance.json"));
-    }
-
-    private static List<Path> runFoldersIn(Path folder) throws IOException {
-        try (Stream<Path> children = Files.list(folder)) {
-            return children.filter(Files::isDirectory).filter(EnsembleRun::isRunFolder).sorted().toList();
-        }
-    }
-
     /** Refuses members tested on different data or on a different number of test images. */
-    private static void checkSameData(List<Member> members) {
-        Member first = members.get(0);
-        for (Member m : members.subList(1, members.size())) {
+    private static void checkSameData(List<FinishedRun> members) {
+        FinishedRun first = members.get(0);
+        for (FinishedRun m : members.subList(1, members.size())) {
             if (!m.provenance().dataMd5().equals(first.provenance().dataMd5())) {
                 throw new SpecException(new SpecProblem(m.folder().toString(), "",
                         "was trained and tested on other data than " + first.folder() + " (MD5s " + m.provenance().dataMd5()

@@ -171,7 +171,7 @@ public final class ExperimentRun implements JobRunner {
         Evaluation evaluation = Evaluation.of("test", Predictor.withViews(net, run.test(), plain, views));
         out.printf("test accuracy %.4f, loss %.4f, macro F1 %.4f%s%n", evaluation.accuracy(), evaluation.loss(),
                 evaluation.report().macro().f1(), views.isEmpty() ? "" : " (averaged with the views "
-                        + views.stream().map(TestTimeAugmentation::key).toList() + ")");
+                        + TestTimeAugmentation.keys(views) + ")");
         Map<String, Double> viewMetrics = views.isEmpty() ? Map.of() : viewMetrics(net, run, plain, views);
         if (!views.isEmpty()) {
             out.printf("without the views: test accuracy %.4f, loss %.4f%n", viewMetrics.get("test_plain_accuracy"),

@@ -50,11 +50,20 @@ public final class RunPreparation {
         useThreads(threads);
 
         FashionMnist data = locator(spec.data(), invocation.environment()).load();
-        Split train = data.train().head(limit(spec.data().trainLimit(), data.train().size()));
-        Split test = data.test().head(limit(spec.data().testLimit(), data.test().size()));
-        Split[] trainAndEval = holdOut(train, test, spec.training().validationSplit(), spec.seed());
+        Split[] trainAndEval = heldOut(spec, data);
         return new PreparedRun(resolved, factory, parameters, augmentation, threads, data.source(), trainAndEval[0],
-                trainAndEval[1], test);
+                trainAndEval[1], testImages(spec.data(), data));
+    }
+
+    /** The test images a spec scores on: the first {@code data.test_limit} of them, or all. */
+    static Split testImages(DataSpec d, FashionMnist data) {
+        return data.test().head(limit(d.testLimit(), data.test().size()));
+    }
+
+    /** {train, eval} for {@code spec} (see {@link #holdOut}), after {@code data.train_limit}. */
+    static Split[] heldOut(ExperimentSpec spec, FashionMnist data) {
+        Split train = data.train().head(limit(spec.data().trainLimit(), data.train().size()));
+        return holdOut(train, testImages(spec.data(), data), spec.training().validationSplit(), spec.seed());
     }
 
     /** The data search a spec's {@code data} section asks for, in {@code environment}. */

@@ -64,7 +64,7 @@ class TestViewsAndEnsembleTest {
         JsonNode summary = JSON.readTree(point.resolve("metrics.json").toFile()).get(RunOutputs.SUMMARY);
 
         Predictions plain = Predictor.predict(net, test);
-        Predictions mirrored = Predictor.predict(net, TestTimeAugmentation.FLIP.apply(test));
+        Predictions mirrored = Predictor.predict(net, TestTimeAugmentation.FLIP.views(test).get(0));
         Predictions averaged = Predictions.mean(List.of(plain, mirrored));
         assertEquals(averaged.accuracy(), summary.get("test_accuracy").asDouble(), 1e-12, "the headline scores use the views");
         assertEquals(plain.accuracy(), summary.get("test_plain_accuracy").asDouble(), 1e-12);
@@ -99,13 +99,61 @@ class TestViewsAndEnsembleTest {
         }
 
         LocalRunStore.LocalRun record = new LocalRunStore(dir.resolve("mlruns")).runs().stream()
-                .filter(r -> EnsembleRun.MODEL.equals(r.tags().get("fmnist.model_type"))).findFirst().orElseThrow();
+                .filter(r -> EnsembleRun.MODEL.equals(r.tags().get("fmnist.model_type")))
+                .filter(r -> out.toAbsolutePath().toString().equals(r.tags().get("fmnist.run_folder"))).findFirst().orElseThrow();
         assertEquals(String.join(",", memberIds), record.tags().get("fmnist.ensemble.member_run_ids.mlflow"));
         assertEquals(expected.accuracy(), record.metrics().get("test_accuracy").get(0).value(), 1e-12);
         assertTrue(record.artifacts().containsKey("confusion-matrix.png"), record.artifacts().keySet().toString());
 
         RunnerMainAccess.Outcome table = RunnerMainAccess.run(Map.of(), "compare", sweep.toString(), out.toString());
         assertTrue(table.out().contains("| mirrored-ensemble |"), table.out());
+    }
+
+    @Test
+    void scoreRedrawsEachRunsValidationImagesAndScoresThemWithoutViewsWithItsOwnAndWithOthers() throws IOException {
+        Path point = points().get(0);
+        JsonNode summary = JSON.readTree(point.resolve("metrics.json").toFile()).get(RunOutputs.SUMMARY);
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "score", point.toString(), "--tta", "flip,SHIFT", "--test");
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        Map<String, double[]> rows = new java.util.HashMap<>();  // "split views" -> {accuracy, loss}
+        for (String line : o.out().lines().filter(l -> l.startsWith("| " + point)).toList()) {
+            String[] cells = line.split("\\|");
+            rows.put(cells[2].trim() + " " + cells[3].trim(),
+                    new double[] {Double.parseDouble(cells[4]), Double.parseDouble(cells[5])});
+        }
+        assertEquals(6, rows.size(), "none, [flip] and [flip, shift], on validation and on test: " + o.out());
+        // The run's own numbers for its kept epoch (its only one) come back: the same 200 images, the same model.
+        assertEquals(summary.get("val_accuracy").asDouble(), rows.get("200 validation none")[0], 1e-12, o.out());
+        assertEquals(summary.get("val_loss").asDouble(), rows.get("200 validation none")[1], 1e-4, o.out());
+        assertEquals(summary.get("val_tta_accuracy").asDouble(), rows.get("200 validation [flip]")[0], 1e-12, o.out());
+        assertEquals(summary.get("val_tta_loss").asDouble(), rows.get("200 validation [flip]")[1], 1e-4, o.out());
+        assertEquals(summary.get("test_plain_accuracy").asDouble(), rows.get(TEST_IMAGES + " test none")[0], 1e-12, o.out());
+        assertEquals(summary.get("test_accuracy").asDouble(), rows.get(TEST_IMAGES + " test [flip]")[0], 1e-12, o.out());
+        Predictions expected = Predictor.predict(Network.restore(point.resolve("model.zip"), false), test,
+                List.of(TestTimeAugmentation.FLIP, TestTimeAugmentation.SHIFT));
+        assertEquals(expected.loss(), rows.get(TEST_IMAGES + " test [flip, shift]")[1], 1e-4, o.out());
+        assertNotEquals(rows.get("200 validation [flip]")[1], rows.get("200 validation [flip, shift]")[1], 1e-6, o.out());
+    }
+
+    @Test
+    void anEnsembleGivenViewsScoresEveryMemberWithThem() throws IOException {
+        Path out = dir.resolve("ensemble-shifted");
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "ensemble", sweep.toString(), "--out", out.toString(),
+                "--tta", "flip,shift");
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        List<Predictions> members = new ArrayList<>();
+        for (Path point : points()) {
+            members.add(Predictor.predict(Network.restore(point.resolve("model.zip"), false), test,
+                    List.of(TestTimeAugmentation.FLIP, TestTimeAugmentation.SHIFT)));
+        }
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        assertEquals(Predictions.mean(members).loss(), metrics.at("/test/loss").asDouble(), 1e-6);
+        assertEquals(members.get(1).accuracy(), metrics.at("/members/1/test_accuracy").asDouble(), 1e-12);
+        assertEquals("[\"flip\",\"shift\"]", metrics.at("/members/1/tta").toString());
+        assertTrue(Files.readString(out.resolve("command.txt")).contains("--tta flip,shift"));
     }
 
     @Test
@@ -128,6 +176,26 @@ class TestViewsAndEnsembleTest {
         Files.delete(copy.resolve("model.zip"));
         assertRefused(List.of(points.get(0).toString(), copy.toString()), "no model.zip", "output.save_model");
         assertRefused(List.of(dir.resolve("nowhere").toString(), copy.toString()), "not a run folder");
+        RunnerMainAccess.Outcome unknownView = RunnerMainAccess.run(Map.of(), "score", points.get(0).toString(), "--tta", "rotate");
+        assertEquals(RunnerMain.BAD_INPUT, unknownView.exit(), unknownView.out() + unknownView.err());
+        assertTrue(unknownView.err().contains("rotate") && unknownView.err().contains("SHIFT"), unknownView.err());
+    }
+
+    @Test
+    void scoringARunThatHeldOutNoValidationImagesIsRefused() throws IOException {
+        Path copy = dir.resolve("no-validation");
+        Files.createDirectories(copy);
+        for (String file : List.of("provenance.json", "metrics.json", "model.zip")) {
+            Files.copy(points().get(0).resolve(file), copy.resolve(file));
+        }
+        Files.writeString(copy.resolve("spec.yaml"), Files.readString(points().get(0).resolve("spec.yaml"))
+                .replace("validation_split: 0.1", "validation_split: 0.0").replaceAll("early_stopping_patience: \\d+", "early_stopping_patience: 0"));
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "score", copy.toString());
+
+        assertEquals(RunnerMain.BAD_INPUT, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("training.validation_split") && o.err().contains("held out no validation images"), o.err());
+        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
     }
 
     private static void assertRefused(List<String> runs, String... phrases) {

@@ -22,8 +22,8 @@ public final class Predictor {
     }
 
     /**
-     * Predictions averaged over {@code split} as it is and each of {@code views} of it; with no views,
-     * the plain predictions.
+     * Predictions averaged over {@code split} as it is and each view of it that {@code views} stand for
+     * (one for 'flip', four for 'shift'), all weighted alike; with no views, the plain predictions.
      */
     public static Predictions predict(Network net, Split split, List<TestTimeAugmentation> views) {
         return withViews(net, split, predict(net, split), views);
@@ -38,8 +38,10 @@ public final class Predictor {
             return plain;
         }
         List<Predictions> sets = new ArrayList<>(List.of(plain));
-        for (TestTimeAugmentation view : views) {
-            sets.add(predict(net, view.apply(split)));
+        for (TestTimeAugmentation augmentation : views) {
+            for (Split view : augmentation.views(split)) {
+                sets.add(predict(net, view));
+            }
         }
         return Predictions.mean(sets);
     }

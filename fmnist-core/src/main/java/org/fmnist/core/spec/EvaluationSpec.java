@@ -6,7 +6,7 @@ import org.fmnist.core.eval.TestTimeAugmentation;
 
 /** How the trained model is scored after training. */
 public record EvaluationSpec(
-        @JsonPropertyDescription("Test-time augmentation: views of each image ('flip') whose softmax outputs are averaged with the plain image's. The plain scores are reported beside them. Empty: none.")
+        @JsonPropertyDescription("Test-time augmentation: views of each image ('flip': mirrored; 'shift': moved one pixel left, right, up and down, four views) whose softmax outputs are averaged with the plain image's, all weighted alike. The plain scores are reported beside them. Empty: none.")
         List<TestTimeAugmentation> tta) {
 
     public EvaluationSpec {

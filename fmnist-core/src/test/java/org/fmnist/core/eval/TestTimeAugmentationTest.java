@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.model.Network;
@@ -22,10 +23,16 @@ class TestTimeAugmentationTest {
         return new Split("test", pixels, new int[] {3, 7});
     }
 
+    private static Split flipped(Split split) {
+        List<Split> views = TestTimeAugmentation.FLIP.views(split);
+        assertEquals(1, views.size());
+        return views.get(0);
+    }
+
     @Test
     void flipMirrorsEachRowOfEachImage() {
         Split split = numbered();
-        Split flipped = TestTimeAugmentation.FLIP.apply(split);
+        Split flipped = flipped(split);
 
         for (int image = 0; image < 2; image++) {
             for (int y = 0; y < 28; y++) {
@@ -35,20 +42,53 @@ class TestTimeAugmentationTest {
             }
         }
         assertArrayEquals(split.labels(), flipped.labels());
-        assertArrayEquals(split.pixels(), TestTimeAugmentation.FLIP.apply(flipped).pixels(), "twice is the original");
+        assertArrayEquals(split.pixels(), flipped(flipped).pixels(), "twice is the original");
     }
 
     @Test
-    void theViewsAreAveragedWithThePlainImages() {
+    void shiftMovesEachImageOnePixelEachWayWithZerosComingIn() {
+        Split split = numbered();
+        List<Split> views = TestTimeAugmentation.SHIFT.views(split);
+        int[][] moves = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};  // left, right, up, down: (dx, dy)
+
+        assertEquals(moves.length, views.size());
+        for (int v = 0; v < moves.length; v++) {
+            int dx = moves[v][0];
+            int dy = moves[v][1];
+            for (int image = 0; image < 2; image++) {
+                for (int y = 0; y < 28; y++) {
+                    for (int x = 0; x < 28; x++) {
+                        int sx = x - dx;
+                        int sy = y - dy;
+                        float expected = sx < 0 || sx > 27 || sy < 0 || sy > 27 ? 0f
+                                : split.pixels()[image * 784 + sy * 28 + sx];
+                        assertEquals(expected, views.get(v).pixels()[image * 784 + y * 28 + x],
+                                views.get(v).name() + " at (" + x + ", " + y + ") of image " + image);
+                    }
+                }
+            }
+            assertArrayEquals(split.labels(), views.get(v).labels());
+        }
+    }
+
+    @Test
+    void theViewsAreAveragedWithThePlainImagesAllWeightedAlike() {
         Network net = TinyNetworks.layered(3, new Adam(0.01));
         Split split = numbered();
-        Predictions plain = Predictor.predict(net, split);
-        Predictions mirrored = Predictor.predict(net, TestTimeAugmentation.FLIP.apply(split));
+        List<Predictions> each = new ArrayList<>(List.of(Predictor.predict(net, split), Predictor.predict(net, flipped(split))));
+        TestTimeAugmentation.SHIFT.views(split).forEach(view -> each.add(Predictor.predict(net, view)));
+        Predictions plain = each.get(0);
 
-        Predictions averaged = Predictor.predict(net, split, List.of(TestTimeAugmentation.FLIP));
+        Predictions mirrored = Predictor.predict(net, split, List.of(TestTimeAugmentation.FLIP));
+        Predictions all = Predictor.predict(net, split, List.of(TestTimeAugmentation.FLIP, TestTimeAugmentation.SHIFT));
 
-        for (int i = 0; i < averaged.probabilities().length; i++) {
-            assertEquals((plain.probabilities()[i] + mirrored.probabilities()[i]) / 2, averaged.probabilities()[i], 1e-7);
+        for (int i = 0; i < all.probabilities().length; i++) {
+            assertEquals((plain.probabilities()[i] + each.get(1).probabilities()[i]) / 2, mirrored.probabilities()[i], 1e-7);
+            float sum = 0;
+            for (Predictions p : each) {
+                sum += p.probabilities()[i];
+            }
+            assertEquals(sum / each.size(), all.probabilities()[i], 1e-6);
         }
         assertArrayEquals(plain.probabilities(), Predictor.predict(net, split, List.of()).probabilities());
     }

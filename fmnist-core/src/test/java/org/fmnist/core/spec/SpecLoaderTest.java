@@ -169,10 +169,11 @@ class SpecLoaderTest {
         assertEquals(3, e.problems().size(), e.getMessage());
         assertMentions(e, "training.warmup_epochs", "below training.epochs", "training.label_smoothing", "is 1.5",
                 "training.weight_decay");
-        assertMentions(failure(MINIMAL, "evaluation.tta=[rotate]"), "evaluation.tta", "rotate", "flip");
+        assertMentions(failure(MINIMAL, "evaluation.tta=[rotate]"), "evaluation.tta", "rotate", "flip", "shift");
 
-        ExperimentSpec spec = load(MINIMAL, List.of("evaluation.tta=[flip]", "training.label_smoothing=0.1"), Map.of()).spec();
-        assertEquals(List.of(org.fmnist.core.eval.TestTimeAugmentation.FLIP), spec.evaluation().tta());
+        ExperimentSpec spec = load(MINIMAL, List.of("evaluation.tta=[flip,shift]", "training.label_smoothing=0.1"), Map.of()).spec();
+        assertEquals(List.of(org.fmnist.core.eval.TestTimeAugmentation.FLIP, org.fmnist.core.eval.TestTimeAugmentation.SHIFT),
+                spec.evaluation().tta());
         assertEquals(0.1, spec.training().labelSmoothing());
         assertEquals(List.of(), load(MINIMAL, List.of(), Map.of()).spec().evaluation().tta(), "no views by default");
     }

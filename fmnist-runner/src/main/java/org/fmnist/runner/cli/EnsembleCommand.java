@@ -4,7 +4,9 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.runner.EnsembleRun;
 import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ensemble", mixinStandardHelpOptions = true,
         description = {"Averages the softmax outputs of finished runs on the test set and writes the result as a run",
                 "folder (report, confusion matrix, pictures, metrics.json), recorded in the members' trackers and",
-                "tagged with their run ids. Each member is scored as its run was, test-time views included.",
+                "tagged with their run ids. Each member is scored as its run was, test-time views included, unless --tta",
+                "gives the views for all of them.",
                 "Many seeds of one spec: sweep over seed, then give the sweep's folder."})
 final class EnsembleCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run folders with a model.zip, or folders of them (a sweep's)")
@@ -26,6 +29,11 @@ final class EnsembleCommand implements Callable<Integer> {
 
     @Option(names = "--name", paramLabel = "NAME", description = "The ensemble's name (default: the first member's name followed by -ensemble)")
     String name;
+
+    @Option(names = "--tta", paramLabel = "VIEW,...", split = ",",
+            description = "Score every member with these test-time views instead of its run's own, e.g. --tta flip,shift "
+                    + "(choose them on validation with 'runner score')")
+    List<TestTimeAugmentation> views;
 
     private final EnsembleRun ensemble;
 
@@ -44,7 +52,10 @@ final class EnsembleCommand implements Callable<Integer> {
         if (name != null) {
             command.addAll(List.of("--name", name));
         }
-        ensemble.run(runs, out, name, command);
+        if (views != null) {
+            command.addAll(List.of("--tta", String.join(",", views.stream().map(TestTimeAugmentation::key).toList())));
+        }
+        ensemble.run(runs, out, name, Optional.ofNullable(views), command);
         return RunnerMain.OK;
     }
 }

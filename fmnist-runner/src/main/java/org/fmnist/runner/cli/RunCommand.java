@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
                 + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
         subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, UiCommand.class, RegisterCommand.class, KeysCommand.class, ModelsCommand.class,
-                AugmentationsCommand.class, CompareCommand.class, EnsembleCommand.class, SyncCommand.class, PredictCommand.class,
+                AugmentationsCommand.class, CompareCommand.class, EnsembleCommand.class, ScoreCommand.class, SyncCommand.class, PredictCommand.class,
                 BenchCommand.class, BenchCaptionsCommand.class})
 public final class RunCommand implements Callable<Integer> {
     @Mixin

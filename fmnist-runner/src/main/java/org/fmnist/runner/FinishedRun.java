@@ -1,0 +1,120 @@
+package org.fmnist.runner;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.fmnist.core.data.FashionMnist;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecException;
+import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.core.spec.SpecProblem;
+
+/**
+ * A finished run with its model, read back from its folder for {@code ensemble} and {@code score}:
+ * the folder, its resolved spec, its provenance and the ids its trackers gave it.
+ */
+public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provenance, Map<String, String> trackedRunIds) {
+
+    public ExperimentSpec spec() {
+        return resolved.spec();
+    }
+
+    /** The model the run saved. */
+    public Path model() {
+        return folder.resolve("model.zip");
+    }
+
+    /**
+     * The Fashion-MNIST files this run's spec finds, checked against the MD5s it was trained and
+     * tested on.
+     *
+     * @throws SpecException when the files found differ from the run's
+     */
+    public FashionMnist data(Map<String, String> environment) {
+        FashionMnist data = RunPreparation.locator(spec().data(), environment).load();
+        if (!data.source().md5().equals(provenance.dataMd5())) {
+            throw new SpecException(new SpecProblem(data.source().directory().toString(), "",
+                    "holds other data (MD5s " + data.source().md5() + ") than " + folder + " was trained and tested on ("
+                            + provenance.dataMd5() + ")",
+                    "point data.dir or FMNIST_DATA at the files the run used"));
+        }
+        return data;
+    }
+
+    /** The test images the run was scored on ({@code data.test_limit} of them, or all). */
+    public Split test(FashionMnist data) {
+        return RunPreparation.testImages(spec().data(), data);
+    }
+
+    /**
+     * The training images the run held out to validate on, drawn again from its seed exactly as the
+     * run drew them.
+     *
+     * @throws SpecException when the run held none out ({@code training.validation_split: 0})
+     */
+    public Split validation(FashionMnist data) {
+        if (spec().training().validationSplit() <= 0) {
+            throw new SpecException(new SpecProblem(folder.toString(), "training.validation_split",
+                    "is 0: the run held out no validation images to score on",
+                    "score runs trained with a validation split, e.g. training.validation_split=0.1"));
+        }
+        return RunPreparation.heldOut(spec(), data)[1];
+    }
+
+    /**
+     * The finished runs that {@code runs} name: each a run folder, or a folder of run folders (a sweep's
+     * folder stands for its points).
+     *
+     * @throws SpecException when a path is neither, or a run has no model.zip and metrics.json
+     */
+    public static List<FinishedRun> in(List<Path> runs) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        for (Path run : runs) {
+            if (isRunFolder(run)) {
+                folders.add(run);
+                continue;
+            }
+            List<Path> inside = Files.isDirectory(run) ? runFoldersIn(run) : List.of();
+            if (inside.isEmpty()) {
+                throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder, nor a folder of them",
+                        "give run folders (e.g. runs/cnn/20261130-101500) or a sweep's folder"));
+            }
+            folders.addAll(inside);
+        }
+        SpecLoader loader = new SpecLoader();
+        ObjectMapper json = JsonMapperFactory.create();
+        List<FinishedRun> finished = new ArrayList<>();
+        for (Path folder : folders) {
+            if (!Files.isRegularFile(folder.resolve("model.zip")) || !Files.isRegularFile(folder.resolve("metrics.json"))) {
+                throw new SpecException(new SpecProblem(folder.toString(), "",
+                        "has no model.zip and metrics.json: the run is unfinished or ran with output.save_model: false",
+                        "finish it with 'runner resume " + folder + "', or rerun it with output.save_model: true"));
+            }
+            ResolvedSpec resolved = loader.load(folder.resolve("spec.yaml"), List.of(), Map.of());
+            Path ids = folder.resolve(ExperimentRun.TRACKED_RUN_IDS);
+            Map<String, String> trackedRunIds = Files.isRegularFile(ids)
+                    ? json.readValue(ids.toFile(), new TypeReference<Map<String, String>>() {}) : Map.of();
+            finished.add(new FinishedRun(folder, resolved, Provenance.read(folder.resolve("provenance.json")), trackedRunIds));
+        }
+        return finished;
+    }
+
+    private static boolean isRunFolder(Path folder) {
+        return Files.isRegularFile(folder.resolve("spec.yaml")) && Files.isRegularFile(folder.resolve("provenance.json"));
+    }
+
+    private static List<Path> runFoldersIn(Path folder) throws IOException {
+        try (Stream<Path> children = Files.list(folder)) {
+            return children.filter(Files::isDirectory).filter(FinishedRun::isRunFolder).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.fmnist.runner.cli;
+
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.fmnist.core.eval.TestTimeAugmentation;
+import org.fmnist.runner.HeldOutScores;
+import org.fmnist.runner.RunnerMain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code runner score}: finished runs scored on their validation images with and without test-time views. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = {"Scores finished runs again on the validation images each held out: without test-time views,",
+                "with the run's own (evaluation.tta) and with those given by --tta. Choose views here, then use them",
+                "with 'runner ensemble --tta' or in a spec; prints a Markdown table."})
+final class ScoreCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run folders with a model.zip, or folders of them (a sweep's)")
+    List<Path> runs;
+
+    @Option(names = "--tta", paramLabel = "VIEW,...", split = ",",
+            description = "Views to try as well, together, e.g. --tta flip,shift (see 'runner keys', evaluation.tta)")
+    List<TestTimeAugmentation> views = List.of();
+
+    @Option(names = "--test", description = "Also score the test set the same ways: once the choice is made on validation")
+    boolean test;
+
+    @Spec
+    CommandSpec spec;
+
+    private final HeldOutScores scores;
+
+    @Inject
+    ScoreCommand(HeldOutScores scores) {
+        this.scores = scores;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<List<TestTimeAugmentation>> tried = views.isEmpty() ? List.of() : List.of(views);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("| run | images | views | accuracy | loss |");
+        out.println("|---|---|---|---:|---:|");
+        for (HeldOutScores.Score s : scores.score(runs, tried, test)) {
+            out.printf("| %s | %,d %s | %s | %.4f | %.4f |%n", s.folder(), s.images(), s.split(),
+                    s.views().isEmpty() ? "none" : TestTimeAugmentation.keys(s.views()), s.accuracy(), s.loss());
+        }
+        out.flush();
+        return RunnerMain.OK;
+    }
+}
