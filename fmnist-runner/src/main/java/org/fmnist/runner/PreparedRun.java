@@ -24,9 +24,13 @@ public record PreparedRun(ResolvedSpec resolved, ModelFactory<?> factory, Record
         return resolved.spec();
     }
 
-    /** Whether the test set is also the per-epoch split (no validation images held out). */
+    /**
+     * Whether the test set is also the per-epoch split (no validation images held out). Read from the
+     * spec, as {@link RunPreparation#holdOut} decides it, not from the splits: equal test images may be
+     * two different {@link Split} objects.
+     */
     public boolean evaluatesOnTest() {
-        return eval == test;
+        return spec().training().validationSplit() <= 0;
     }
 
     /** A new network of the spec's model, initialised from the spec's seed, with the spec's weight decay. */
