@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -86,7 +85,7 @@ public final class EnsembleRun {
         List<Predictions> outputs = new ArrayList<>();
         Map<Path, Double> accuracies = new LinkedHashMap<>();
         for (FinishedRun m : members) {
-            Network net = InferenceNetwork.load(m.model());
+            Network net = m.network();
             List<TestTimeAugmentation> memberViews = views.orElse(m.spec().evaluation().tta());
             Predictions p = Predictor.predict(net, test, memberViews);
             outputs.add(p);
@@ -137,17 +136,19 @@ public final class EnsembleRun {
         Provenance provenance = Provenance.collect(command, first.seed(), threads, data.source(), started).finished(wall);
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
 
-        record(members, ensembleName, folder, provenance, summary, evaluation).forEach(console::println);
+        record(members, ensembleName, folder, provenance, summary, evaluation, views).forEach(console::println);
         console.printf("outputs in %s%n", folder.dir());
         return new Result(folder.dir(), evaluation, accuracies);
     }
 
     /**
      * Records the ensemble in the trackers of the first member's spec, in its experiment, tagged with
-     * every member's folder and, by tracker, the members' run ids.
+     * every member's folder and, by tracker, the members' run ids; the views given for all members, if
+     * any, are its {@code tta} parameter.
      */
     private List<String> record(List<FinishedRun> members, String name, RunFolder folder, Provenance provenance,
-                                Map<String, Double> summary, Evaluation evaluation) {
+                                Map<String, Double> summary, Evaluation evaluation,
+                                Optional<List<TestTimeAugmentation>> views) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("fmnist.model_type", MODEL);
         labels.put("fmnist.run_folder", folder.dir().toAbsolutePath().toString());
@@ -159,6 +160,7 @@ public final class EnsembleRun {
         idsByTracker.forEach((tracker, ids) -> labels.put("fmnist.ensemble.member_run_ids." + tracker, String.join(",", ids)));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("members", String.valueOf(members.size()));
+        views.ifPresent(v -> params.put("tta", TestTimeAugmentation.keys(v)));
         ResolvedSpec resolved = members.get(0).resolved();
         RunTrackers trackers = registry.trackers(resolved);
         List<String> lines = new ArrayList<>(trackers.start(new RunTracker.RunDescription(resolved.spec().name(), name,

@@ -1,5 +1,6 @@
 package org.fmnist.runner;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.stream.Stream;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
@@ -28,9 +30,20 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
         return resolved.spec();
     }
 
-    /** The model the run saved. */
-    public Path model() {
-        return folder.resolve("model.zip");
+    /**
+     * The model the run saved, ready to score.
+     *
+     * @throws SpecException when its model.zip cannot be read
+     */
+    public Network network() {
+        Path model = folder.resolve("model.zip");
+        try {
+            return InferenceNetwork.load(model);
+        } catch (IOException | RuntimeException e) {
+            // DL4J reports a damaged file as one of several exceptions; every one means the same to a user.
+            throw new SpecException(new SpecProblem(model.toString(), "", "cannot be read as a model (" + e.getMessage() + ")",
+                    "train the run again ('runner rerun " + folder + "'), or leave it out"));
+        }
     }
 
     /**
@@ -62,12 +75,17 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
      * @throws SpecException when the run held none out ({@code training.validation_split: 0})
      */
     public Split validation(FashionMnist data) {
+        requireValidation();
+        return RunPreparation.heldOut(spec(), data, test(data))[1];
+    }
+
+    /** @throws SpecException when the run held out no validation images ({@code training.validation_split: 0}) */
+    public void requireValidation() {
         if (spec().training().validationSplit() <= 0) {
             throw new SpecException(new SpecProblem(folder.toString(), "training.validation_split",
                     "is 0: the run held out no validation images to score on",
                     "score runs trained with a validation split, e.g. training.validation_split=0.1"));
         }
-        return RunPreparation.heldOut(spec(), data)[1];
     }
 
     /**
@@ -101,9 +119,16 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
             }
             ResolvedSpec resolved = loader.load(folder.resolve("spec.yaml"), List.of(), Map.of());
             Path ids = folder.resolve(ExperimentRun.TRACKED_RUN_IDS);
-            Map<String, String> trackedRunIds = Files.isRegularFile(ids)
-                    ? json.readValue(ids.toFile(), new TypeReference<Map<String, String>>() {}) : Map.of();
-            finished.add(new FinishedRun(folder, resolved, Provenance.read(folder.resolve("provenance.json")), trackedRunIds));
+            Path provenance = folder.resolve("provenance.json");
+            try {
+                Map<String, String> trackedRunIds = Files.isRegularFile(ids)
+                        ? json.readValue(ids.toFile(), new TypeReference<Map<String, String>>() {}) : Map.of();
+                finished.add(new FinishedRun(folder, resolved, Provenance.read(provenance), trackedRunIds));
+            } catch (JsonProcessingException e) {
+                throw new SpecException(new SpecProblem(folder.toString(), "", "has a damaged " + provenance.getFileName()
+                        + " or " + ids.getFileName() + " (" + e.getOriginalMessage() + ")",
+                        "restore the file from a copy, or leave the run out"));
+            }
         }
         return finished;
     }

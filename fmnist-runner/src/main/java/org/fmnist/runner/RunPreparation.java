@@ -50,9 +50,10 @@ public final class RunPreparation {
         useThreads(threads);
 
         FashionMnist data = locator(spec.data(), invocation.environment()).load();
-        Split[] trainAndEval = heldOut(spec, data);
+        Split test = testImages(spec.data(), data);
+        Split[] trainAndEval = heldOut(spec, data, test);
         return new PreparedRun(resolved, factory, parameters, augmentation, threads, data.source(), trainAndEval[0],
-                trainAndEval[1], testImages(spec.data(), data));
+                trainAndEval[1], test);
     }
 
     /** The test images a spec scores on: the first {@code data.test_limit} of them, or all. */
@@ -60,10 +61,10 @@ public final class RunPreparation {
         return data.test().head(limit(d.testLimit(), data.test().size()));
     }
 
-    /** {train, eval} for {@code spec} (see {@link #holdOut}), after {@code data.train_limit}. */
-    static Split[] heldOut(ExperimentSpec spec, FashionMnist data) {
+    /** {train, eval} for {@code spec} (see {@link #holdOut}), after {@code data.train_limit}; {@code test} from {@link #testImages}. */
+    static Split[] heldOut(ExperimentSpec spec, FashionMnist data, Split test) {
         Split train = data.train().head(limit(spec.data().trainLimit(), data.train().size()));
-        return holdOut(train, testImages(spec.data(), data), spec.training().validationSplit(), spec.seed());
+        return holdOut(train, test, spec.training().validationSplit(), spec.seed());
     }
 
     /** The data search a spec's {@code data} section asks for, in {@code environment}. */

@@ -51,8 +51,6 @@ public final class RunnerMain {
             return BAD_INPUT;
         }
         CommandLine cli = new CommandLine(RunCommand.class, new GuiceCommandFactory(injector));
-        // Views and other enum values are written in lower case in specs; the same words work as options.
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {

@@ -154,6 +154,9 @@ class TestViewsAndEnsembleTest {
         assertEquals(members.get(1).accuracy(), metrics.at("/members/1/test_accuracy").asDouble(), 1e-12);
         assertEquals("[\"flip\",\"shift\"]", metrics.at("/members/1/tta").toString());
         assertTrue(Files.readString(out.resolve("command.txt")).contains("--tta flip,shift"));
+        LocalRunStore.LocalRun record = new LocalRunStore(dir.resolve("mlruns")).runs().stream()
+                .filter(r -> out.toAbsolutePath().toString().equals(r.tags().get("fmnist.run_folder"))).findFirst().orElseThrow();
+        assertEquals("[flip, shift]", record.params().get("tta"), "the views given for all members are recorded");
     }
 
     @Test
@@ -173,12 +176,18 @@ class TestViewsAndEnsembleTest {
         Files.writeString(copy.resolve("provenance.json"), Files.readString(copy.resolve("provenance.json"))
                 .replace("f4a8712d7a061bf5bd6d2ca38dc4d50a", "0123"));
         assertRefused(List.of(points.get(0).toString(), copy.toString()), "other data", "0123");
+        Files.copy(points.get(1).resolve("provenance.json"), copy.resolve("provenance.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(copy.resolve("model.zip"), new byte[] {1, 2, 3});
+        assertRefused(List.of(points.get(0).toString(), copy.toString()), "model.zip", "cannot be read as a model");
+        Files.writeString(copy.resolve("provenance.json"), "{\"fmnist_version\": ");
+        assertRefused(List.of(points.get(0).toString(), copy.toString()), "damaged provenance.json");
         Files.delete(copy.resolve("model.zip"));
         assertRefused(List.of(points.get(0).toString(), copy.toString()), "no model.zip", "output.save_model");
         assertRefused(List.of(dir.resolve("nowhere").toString(), copy.toString()), "not a run folder");
         RunnerMainAccess.Outcome unknownView = RunnerMainAccess.run(Map.of(), "score", points.get(0).toString(), "--tta", "rotate");
         assertEquals(RunnerMain.BAD_INPUT, unknownView.exit(), unknownView.out() + unknownView.err());
-        assertTrue(unknownView.err().contains("rotate") && unknownView.err().contains("SHIFT"), unknownView.err());
+        assertTrue(unknownView.err().contains("'rotate' is not a test-time view; the views are [flip, shift]"), unknownView.err());
     }
 
     @Test
@@ -191,9 +200,10 @@ class TestViewsAndEnsembleTest {
         Files.writeString(copy.resolve("spec.yaml"), Files.readString(points().get(0).resolve("spec.yaml"))
                 .replace("validation_split: 0.1", "validation_split: 0.0").replaceAll("early_stopping_patience: \\d+", "early_stopping_patience: 0"));
 
-        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "score", copy.toString());
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "score", points().get(0).toString(), copy.toString());
 
         assertEquals(RunnerMain.BAD_INPUT, o.exit(), o.out() + o.err());
+        assertFalse(o.out().contains("|"), "refused before any run is scored: " + o.out());
         assertTrue(o.err().contains("training.validation_split") && o.err().contains("held out no validation images"), o.err());
         assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
     }

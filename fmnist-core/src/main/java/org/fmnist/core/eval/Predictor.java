@@ -31,14 +31,15 @@ public final class Predictor {
 
     /**
      * {@code plain}, the predictions already made for {@code split} as it is, averaged with those for
-     * each of {@code views} of it; {@code plain} itself when there are no views.
+     * each of {@code views} of it (a view named twice counts once); {@code plain} itself when there are
+     * no views.
      */
     public static Predictions withViews(Network net, Split split, Predictions plain, List<TestTimeAugmentation> views) {
         if (views.isEmpty()) {
             return plain;
         }
         List<Predictions> sets = new ArrayList<>(List.of(plain));
-        for (TestTimeAugmentation augmentation : views) {
+        for (TestTimeAugmentation augmentation : views.stream().distinct().toList()) {
             for (Split view : augmentation.views(split)) {
                 sets.add(predict(net, view));
             }

@@ -60,7 +60,7 @@ public enum TestTimeAugmentation {
             for (int y = 0; y < side; y++) {
                 int sy = y - dy;
                 for (int x = 0; x < side; x++) {
-                    int sx = mirror ? side - 1 - x : x - dx;
+                    int sx = mirror ? side - 1 - (x - dx) : x - dx;
                     if (sx >= 0 && sx < side && sy >= 0 && sy < side) {
                         pixels[offset + y * side + x] = from[offset + sy * side + sx];
                     }

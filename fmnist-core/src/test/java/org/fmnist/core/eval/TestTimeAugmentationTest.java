@@ -3,6 +3,7 @@ package org.fmnist.core.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,16 @@ class TestTimeAugmentationTest {
             }
             assertArrayEquals(split.labels(), views.get(v).labels());
         }
+        // The directions, read off independently of the formula above: 'shift-left' puts the original's
+        // column 1 in column 0 and zeros in column 27; 'shift-down' puts row 0 in row 1 and zeros in row 0.
+        float[] left = views.get(0).pixels();
+        float[] down = views.get(3).pixels();
+        for (int i = 0; i < 28; i++) {
+            assertEquals(split.pixels()[i * 28 + 1], left[i * 28], "shift-left, row " + i);
+            assertEquals(0f, left[i * 28 + 27]);
+            assertEquals(split.pixels()[i], down[28 + i], "shift-down, column " + i);
+            assertEquals(0f, down[i]);
+        }
     }
 
     @Test
@@ -91,6 +102,16 @@ class TestTimeAugmentationTest {
             assertEquals(sum / each.size(), all.probabilities()[i], 1e-6);
         }
         assertArrayEquals(plain.probabilities(), Predictor.predict(net, split, List.of()).probabilities());
+        for (Predictions view : each.subList(1, each.size())) {
+            float largest = 0;
+            for (int i = 0; i < plain.probabilities().length; i++) {
+                largest = Math.max(largest, Math.abs(view.probabilities()[i] - plain.probabilities()[i]));
+            }
+            assertTrue(largest > 1e-4, "each view must change the outputs, or a wrong weighting would pass: " + largest);
+        }
+        assertArrayEquals(mirrored.probabilities(),
+                Predictor.predict(net, split, List.of(TestTimeAugmentation.FLIP, TestTimeAugmentation.FLIP)).probabilities(),
+                "a view named twice counts once");
     }
 
     @Test

@@ -176,6 +176,8 @@ class SpecLoaderTest {
                 spec.evaluation().tta());
         assertEquals(0.1, spec.training().labelSmoothing());
         assertEquals(List.of(), load(MINIMAL, List.of(), Map.of()).spec().evaluation().tta(), "no views by default");
+        assertEquals(List.of(org.fmnist.core.eval.TestTimeAugmentation.FLIP),
+                load(MINIMAL, List.of("evaluation.tta=[flip,flip]"), Map.of()).spec().evaluation().tta(), "a view counts once");
     }
 
     @Test

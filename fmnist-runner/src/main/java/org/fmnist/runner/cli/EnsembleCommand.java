@@ -30,7 +30,7 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "The ensemble's name (default: the first member's name followed by -ensemble)")
     String name;
 
-    @Option(names = "--tta", paramLabel = "VIEW,...", split = ",",
+    @Option(names = "--tta", paramLabel = "VIEW,...", split = ",", converter = TestTimeViewConverter.class,
             description = "Score every member with these test-time views instead of its run's own, e.g. --tta flip,shift "
                     + "(choose them on validation with 'runner score')")
     List<TestTimeAugmentation> views;
@@ -52,10 +52,9 @@ final class EnsembleCommand implements Callable<Integer> {
         if (name != null) {
             command.addAll(List.of("--name", name));
         }
-        if (views != null) {
-            command.addAll(List.of("--tta", String.join(",", views.stream().map(TestTimeAugmentation::key).toList())));
-        }
-        ensemble.run(runs, out, name, Optional.ofNullable(views), command);
+        Optional<List<TestTimeAugmentation>> distinct = Optional.ofNullable(views).map(v -> v.stream().distinct().toList());
+        distinct.ifPresent(v -> command.addAll(List.of("--tta", String.join(",", v.stream().map(TestTimeAugmentation::key).toList()))));
+        ensemble.run(runs, out, name, distinct, command);
         return RunnerMain.OK;
     }
 }

@@ -4,8 +4,10 @@ import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.fmnist.core.eval.TestTimeAugmentation;
+import org.fmnist.runner.FinishedRun;
 import org.fmnist.runner.HeldOutScores;
 import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
@@ -23,7 +25,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run folders with a model.zip, or folders of them (a sweep's)")
     List<Path> runs;
 
-    @Option(names = "--tta", paramLabel = "VIEW,...", split = ",",
+    @Option(names = "--tta", paramLabel = "VIEW,...", split = ",", converter = TestTimeViewConverter.class,
             description = "Views to try as well, together, e.g. --tta flip,shift (see 'runner keys', evaluation.tta)")
     List<TestTimeAugmentation> views = List.of();
 
@@ -42,15 +44,16 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<List<TestTimeAugmentation>> tried = views.isEmpty() ? List.of() : List.of(views);
+        List<List<TestTimeAugmentation>> tried = views.isEmpty() ? List.of() : List.of(views.stream().distinct().toList());
+        List<FinishedRun> finished = scores.scorable(runs);
         PrintWriter out = spec.commandLine().getOut();
         out.println("| run | images | views | accuracy | loss |");
         out.println("|---|---|---|---:|---:|");
-        for (HeldOutScores.Score s : scores.score(runs, tried, test)) {
-            out.printf("| %s | %,d %s | %s | %.4f | %.4f |%n", s.folder(), s.images(), s.split(),
+        scores.score(finished, tried, test, s -> {
+            out.printf(Locale.ROOT, "| %s | %,d %s | %s | %.4f | %.4f |%n", s.folder(), s.images(), s.split(),
                     s.views().isEmpty() ? "none" : TestTimeAugmentation.keys(s.views()), s.accuracy(), s.loss());
-        }
-        out.flush();
+            out.flush();
+        });
         return RunnerMain.OK;
     }
 }
