@@ -155,19 +155,24 @@ public final class MlflowServer implements AutoCloseable {
         }
     }
 
-    /** Artifact files the server holds for a run, with their sizes, walking folders. */
+    /**
+     * Artifact files the server holds for a run, with their sizes, walking folders. Asked through the
+     * REST API's {@code artifacts/list}: the client's {@code listArtifacts} runs
+     * {@code python -m mlflow.store.artifact.cli}, which fails wherever the {@code python} on the
+     * user's PATH has no MLflow, as on a machine where only fmnist's own MLflow virtualenv has it.
+     */
     public Map<String, Long> artifactSizes(String runId) {
         Map<String, Long> sizes = new java.util.TreeMap<>();
         java.util.Deque<String> folders = new java.util.ArrayDeque<>(List.of(""));
         while (!folders.isEmpty()) {
             String folder = folders.pop();
-            List<Service.FileInfo> files = call("list artifacts", () -> folder.isEmpty()
-                    ? client.listArtifacts(runId) : client.listArtifacts(runId, folder));
-            for (Service.FileInfo f : files) {
-                if (f.getIsDir()) {
-                    folders.push(f.getPath());
+            String path = "artifacts/list?run_id=" + encode(runId) + (folder.isEmpty() ? "" : "&path=" + encode(folder));
+            JsonNode listing = call("list artifacts", () -> JSON.readTree(client.sendGet(path)));
+            for (JsonNode f : listing.path("files")) {
+                if (f.path("is_dir").asBoolean()) {
+                    folders.push(f.path("path").asText());
                 } else {
-                    sizes.put(f.getPath(), f.getFileSize());
+                    sizes.put(f.path("path").asText(), f.path("file_size").asLong());
                 }
             }
         }
