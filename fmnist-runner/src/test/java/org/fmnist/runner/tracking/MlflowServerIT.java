@@ -247,6 +247,9 @@ class MlflowServerIT {
                             return;
                         }
                     }
+                } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException vanished) {
+                    // The running job writes the store through temporary files renamed into place; one
+                    // may vanish while the walk lists it. Look again.
                 }
             }
             Thread.sleep(20);
