@@ -76,12 +76,12 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
      */
     public Split validation(FashionMnist data) {
         requireValidation();
-        return RunPreparation.heldOut(spec(), data, test(data))[1];
+        return RunPreparation.trainAndValidation(spec(), data)[1];
     }
 
     /** @throws SpecException when the run held out no validation images ({@code training.validation_split: 0}) */
     public void requireValidation() {
-        if (spec().training().validationSplit() <= 0) {
+        if (!RunPreparation.holdsOutValidation(spec())) {
             throw new SpecException(new SpecProblem(folder.toString(), "training.validation_split",
                     "is 0: the run held out no validation images to score on",
                     "score runs trained with a validation split, e.g. training.validation_split=0.1"));

@@ -26,11 +26,10 @@ public record PreparedRun(ResolvedSpec resolved, ModelFactory<?> factory, Record
 
     /**
      * Whether the test set is also the per-epoch split (no validation images held out). Read from the
-     * spec, as {@link RunPreparation#holdOut} decides it, not from the splits: equal test images may be
-     * two different {@link Split} objects.
+     * spec, as {@link RunPreparation#prepare} decides it, not by comparing split objects.
      */
     public boolean evaluatesOnTest() {
-        return spec().training().validationSplit() <= 0;
+        return !RunPreparation.holdsOutValidation(spec());
     }
 
     /** A new network of the spec's model, initialised from the spec's seed, with the spec's weight decay. */

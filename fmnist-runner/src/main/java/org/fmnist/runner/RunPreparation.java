@@ -51,7 +51,9 @@ public final class RunPreparation {
 
         FashionMnist data = locator(spec.data(), invocation.environment()).load();
         Split test = testImages(spec.data(), data);
-        Split[] trainAndEval = heldOut(spec, data, test);
+        // Without a validation fraction, the test set is also the split measured after each epoch.
+        Split[] trainAndEval = holdsOutValidation(spec) ? trainAndValidation(spec, data)
+                : new Split[] {trainImages(spec.data(), data), test};
         return new PreparedRun(resolved, factory, parameters, augmentation, threads, data.source(), trainAndEval[0],
                 trainAndEval[1], test);
     }
@@ -61,10 +63,19 @@ public final class RunPreparation {
         return data.test().head(limit(d.testLimit(), data.test().size()));
     }
 
-    /** {train, eval} for {@code spec} (see {@link #holdOut}), after {@code data.train_limit}; {@code test} from {@link #testImages}. */
-    static Split[] heldOut(ExperimentSpec spec, FashionMnist data, Split test) {
-        Split train = data.train().head(limit(spec.data().trainLimit(), data.train().size()));
-        return holdOut(train, test, spec.training().validationSplit(), spec.seed());
+    /** Whether {@code spec} holds validation images out of its training images. */
+    static boolean holdsOutValidation(ExperimentSpec spec) {
+        return spec.training().validationSplit() > 0;
+    }
+
+    /** The training images a spec draws from: the first {@code data.train_limit} of them, or all. */
+    private static Split trainImages(DataSpec d, FashionMnist data) {
+        return data.train().head(limit(d.trainLimit(), data.train().size()));
+    }
+
+    /** {train, validation} for a spec that {@link #holdsOutValidation}, after {@code data.train_limit} (see {@link #holdOut}). */
+    static Split[] trainAndValidation(ExperimentSpec spec, FashionMnist data) {
+        return holdOut(trainImages(spec.data(), data), spec.training().validationSplit(), spec.seed());
     }
 
     /** The data search a spec's {@code data} section asks for, in {@code environment}. */
@@ -87,11 +98,8 @@ public final class RunPreparation {
         return requested == 0 ? available : Math.min(requested, available);
     }
 
-    /** {train, eval}: with a validation fraction, a seeded slice of the training images; else the test set. */
-    static Split[] holdOut(Split train, Split test, double fraction, long seed) {
-        if (fraction <= 0) {
-            return new Split[] {train, test};
-        }
+    /** {train, validation}: a seeded slice of {@code fraction} of the training images held out, the rest kept. */
+    static Split[] holdOut(Split train, double fraction, long seed) {
         int[] order = Trainer.permutation(train.size(), new Random(seed ^ 0x5DEECE66DL));
         int held = (int) Math.round(train.size() * fraction);
         int[] validation = Arrays.copyOfRange(order, 0, held);

@@ -141,7 +141,7 @@ class TestViewsAndEnsembleTest {
     void anEnsembleGivenViewsScoresEveryMemberWithThem() throws IOException {
         Path out = dir.resolve("ensemble-shifted");
         RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "ensemble", sweep.toString(), "--out", out.toString(),
-                "--tta", "flip,shift");
+                "--tta", "flip,shift,flip");
 
         assertEquals(0, o.exit(), o.out() + o.err());
         List<Predictions> members = new ArrayList<>();

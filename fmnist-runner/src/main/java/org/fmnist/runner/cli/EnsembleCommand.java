@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.runner.EnsembleRun;
@@ -33,7 +34,7 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--tta", paramLabel = "VIEW,...", split = ",", converter = TestTimeViewConverter.class,
             description = "Score every member with these test-time views instead of its run's own, e.g. --tta flip,shift "
                     + "(choose them on validation with 'runner score')")
-    List<TestTimeAugmentation> views;
+    Set<TestTimeAugmentation> views;  // a set: a view named twice counts once
 
     private final EnsembleRun ensemble;
 
@@ -52,9 +53,9 @@ final class EnsembleCommand implements Callable<Integer> {
         if (name != null) {
             command.addAll(List.of("--name", name));
         }
-        Optional<List<TestTimeAugmentation>> distinct = Optional.ofNullable(views).map(v -> v.stream().distinct().toList());
-        distinct.ifPresent(v -> command.addAll(List.of("--tta", String.join(",", v.stream().map(TestTimeAugmentation::key).toList()))));
-        ensemble.run(runs, out, name, distinct, command);
+        Optional<List<TestTimeAugmentation>> given = Optional.ofNullable(views).map(List::copyOf);
+        given.ifPresent(v -> command.addAll(List.of("--tta", String.join(",", v.stream().map(TestTimeAugmentation::key).toList()))));
+        ensemble.run(runs, out, name, given, command);
         return RunnerMain.OK;
     }
 }

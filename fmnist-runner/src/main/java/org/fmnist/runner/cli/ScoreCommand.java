@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.runner.FinishedRun;
@@ -27,7 +28,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--tta", paramLabel = "VIEW,...", split = ",", converter = TestTimeViewConverter.class,
             description = "Views to try as well, together, e.g. --tta flip,shift (see 'runner keys', evaluation.tta)")
-    List<TestTimeAugmentation> views = List.of();
+    Set<TestTimeAugmentation> views;  // a set: a view named twice counts once
 
     @Option(names = "--test", description = "Also score the test set the same ways: once the choice is made on validation")
     boolean test;
@@ -44,7 +45,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<List<TestTimeAugmentation>> tried = views.isEmpty() ? List.of() : List.of(views.stream().distinct().toList());
+        List<List<TestTimeAugmentation>> tried = views == null ? List.of() : List.of(List.copyOf(views));
         List<FinishedRun> finished = scores.scorable(runs);
         PrintWriter out = spec.commandLine().getOut();
         out.println("| run | images | views | accuracy | loss |");
