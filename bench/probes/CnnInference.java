@@ -3,20 +3,24 @@ import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.NativeRows;
 import org.fmnist.core.model.Network;
 import org.fmnist.models.CompactCnn;
+import org.fmnist.models.DeepCnn;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The compact CNN's inference of 10,000 random images (speed does not depend on the values) through
  * net.inference(), as Predictor runs it, at several batch sizes; 2 threads, as the runner picks for it.
- * 3 rounds, the first warms up.
+ * 3 rounds, the first warms up. -Dmodel=deep times the deep CNN (cnn-deep) instead.
  *
  *   OMP_NUM_THREADS=2 java -cp fmnist-runner/target/fmnist-runner.jar bench/probes/CnnInference.java
  */
 public class CnnInference {
   public static void main(String[] a) {
     Nd4j.getEnvironment().setMaxThreads(2); Nd4j.getEnvironment().setMaxMasterThreads(2); Nd4j.factory().blas().setMaxThreads(2);
-    Network net = new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, null, null), new ModelContext(42, new Adam(1e-3)));
+    ModelContext context = new ModelContext(42, new Adam(1e-3));
+    Network net = "deep".equals(System.getProperty("model"))
+        ? new DeepCnn().create(new DeepCnn.Parameters(null, null, null, null, null), context)
+        : new CompactCnn().create(new CompactCnn.Parameters(null, null, null, null, null, null), context);
     int n = 10_000;
     float[] pixels = new float[n * 784];
     java.util.Random r = new java.util.Random(1);

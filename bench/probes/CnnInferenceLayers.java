@@ -19,15 +19,12 @@ import org.nd4j.linalg.learning.config.Adam;
  * Prints microseconds per 1,000 images by layer, the sum, and output() on the same batch, over 10,000
  * images a round, 3 rounds; the first warms up. bench/probes/keras_cnn_layers.py does the same for Keras.
  * -Dbatch=N changes the batch size (default 1,000); -Dplain=0,2 takes the oneDNN helper off those
- * layers (DL4J's im2col path); -Dnhwc=true times the NHWC twin the model scores through
- * (NhwcTwinInference, taken from Network.inference()) instead of the network itself. For the twin the
- * layer-by-layer sum came out 4-8 times output()'s time (0.66 s against 0.08 s per 1,000 images on
- * 2026-12-01), against 1.4 times for the NCHW network, so compare the twin by output() alone.
+ * layers (DL4J's im2col path). (An option -Dnhwc timed the NHWC twin the CNNs scored through until
+ * FusedCnnInference replaced it; see this file's git history.)
  *
  *   OMP_NUM_THREADS=2 java -cp fmnist-runner/target/fmnist-runner.jar bench/probes/CnnInferenceLayers.java
  *   OMP_NUM_THREADS=2 java -Dbatch=250 -cp fmnist-runner/target/fmnist-runner.jar bench/probes/CnnInferenceLayers.java
  *   OMP_NUM_THREADS=2 java -Dplain=0 -cp fmnist-runner/target/fmnist-runner.jar bench/probes/CnnInferenceLayers.java
- *   OMP_NUM_THREADS=2 java -Dnhwc=true -cp fmnist-runner/target/fmnist-runner.jar bench/probes/CnnInferenceLayers.java
  */
 public class CnnInferenceLayers {
   public static void main(String[] a) throws Exception {
@@ -43,14 +40,6 @@ public class CnnInferenceLayers {
     }
     int batch = Integer.getInteger("batch", 1000), batches = 10000 / batch;
     INDArray images = Nd4j.rand(DataType.FLOAT, batch, 784);
-    if (Boolean.getBoolean("nhwc")) {
-      // The twin and its input as NhwcTwinInference.score() makes them: one channel, so a reshape.
-      Object inference = net.inference();
-      java.lang.reflect.Field twin = inference.getClass().getDeclaredField("twin");
-      twin.setAccessible(true);
-      mln = (MultiLayerNetwork) twin.get(inference);
-      images = images.reshape('c', batch, 28, 28, 1);
-    }
     double perThousand = 1e3 * batches * batch / 1000.0; // divides nanoseconds summed over the round into µs per 1,000 images
     LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     int n = mln.getnLayers();

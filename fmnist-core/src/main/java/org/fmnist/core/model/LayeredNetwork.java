@@ -69,11 +69,12 @@ final class LayeredNetwork implements Network {
 
     /**
      * A stack of dense layers skips DL4J's per-call overhead ({@link DenseStackInference}); a CNN
-     * scores through its NHWC twin ({@link NhwcTwinInference}).
+     * scores as one chain of fused oneDNN primitives ({@link FusedCnnInference}); any other network
+     * through DL4J's {@code output()}.
      */
     @Override
     public BatchInference inference() {
-        return DenseStackInference.of(net).or(() -> NhwcTwinInference.of(net)).orElseGet(() -> new OutputInference(this));
+        return DenseStackInference.of(net).or(() -> FusedCnnInference.of(net)).orElseGet(() -> new OutputInference(this));
     }
 
     @Override

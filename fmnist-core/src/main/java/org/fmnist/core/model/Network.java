@@ -30,7 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Where DL4J's own path is slow for a kind of network, {@link #fit} and {@link #inference} take a
  * faster one with the same results up to float rounding: a stack of dense layers trains and scores
  * through its own step ({@code DenseStackTraining}, {@code DenseStackInference}), and a CNN scores
- * through an NHWC twin ({@code NhwcTwinInference}).
+ * through oneDNN primitives called directly ({@code FusedCnnInference}).
  *
  * <p>A network takes flat {@code [batch, 784]} features and has a single output.
  */

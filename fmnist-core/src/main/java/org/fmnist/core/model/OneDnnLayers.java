@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * broadcast ops (the helper makes a deep CNN's step about a fifth shorter).
  *
  * <p>Only NCHW is accepted for training: with NHWC the convolution helper's weight gradients are
- * wrong. A network that only scores images, such as {@code NhwcTwinInference}'s twin, takes it in NHWC.
+ * wrong.
  * {@code OneDnnLayersTest} and {@code ResNetTest} compare the gradients and the updated weights and
  * batch-norm statistics with DL4J's own path, for a multi-layer network and for a graph. The oneDNN
  * pooling helper is not attached: it computed the same as DL4J's pooling and was no faster
@@ -49,17 +49,6 @@ public final class OneDnnLayers {
             if (refusal(layer) == null) {
                 attachTo(layer);
             }
-        }
-    }
-
-    /**
-     * Attaches the helper to a layer of a network that only scores images ({@code NhwcTwinInference}),
-     * NHWC convolutions included: what is wrong there is the helper's weight gradients, which scoring
-     * never takes, and its outputs match DL4J's own NHWC path ({@code NhwcTwinInferenceTest}).
-     */
-    static void attachForScoring(Layer layer) {
-        if (layer.getClass() == ConvolutionLayer.class || refusal(layer) == null) {
-            attachTo(layer);
         }
     }
 

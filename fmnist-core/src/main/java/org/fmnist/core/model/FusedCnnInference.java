@@ -1,0 +1,518 @@
+package org.fmnist.core.model;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.inner_product_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.softmax_forward;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_exclude_padding;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference;
+
+/**
+ * Inference for a convolutional network trained in NCHW, run as one chain of oneDNN primitives
+ * called directly: each convolution with its bias, its batch norm (folded into its weights) and its
+ * ReLU in one primitive, and every array between the first convolution and the softmax kept in the
+ * layout oneDNN picks for it.
+ *
+ * <p>Why: DL4J hands oneDNN an NCHW (or NHWC) array on every convolution call and gets one back, so
+ * oneDNN converts each input to its blocked layout and each output back, and DL4J then runs the ReLU as
+ * a pass of its own. On the compact CNN that made DL4J's first convolution 9–11 times as slow as
+ * TensorFlow's, which fuses bias and ReLU into the convolution and keeps one layout
+ * ({@code results/profile-cnn-inference.md}). DL4J's own oneDNN is linked into libnd4jcpu and not
+ * exported, so this uses the JavaCPP preset of oneDNN.
+ *
+ * <p>The chain is planned once per batch size, from the network's weights at the time
+ * {@link #of} is called: a pass over a data set scores with the weights it started with.
+ * {@code FusedCnnInferenceTest} compares its probabilities with the network's own {@code output()}.
+ */
+final class FusedCnnInference implements BatchInference {
+
+    /** A layer, or a run of layers, as one oneDNN primitive computes it. */
+    private sealed interface Stage permits Convolution, Pooling, InnerProduct {}
+
+    /**
+     * A convolution; {@code weights} in (out, in, height, width) order, with the batch norm after it
+     * folded in.
+     */
+    private record Convolution(float[] weights, float[] bias, int channels, int[] kernel, int[] stride,
+                               int[] padBefore, int[] padAfter, boolean relu) implements Stage {}
+
+    private record Pooling(boolean max, int[] kernel, int[] stride) implements Stage {}
+
+    /** A dense layer; {@code weights} in (out, in) order, {@code in} in the flattening's NCHW order. */
+    private record InnerProduct(float[] weights, float[] bias, int outputs, boolean relu) implements Stage {}
+
+    private final List<Stage> stages;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final engine cpu = new engine(engine.kind.cpu, 0);
+    private final stream queue = new stream(cpu);
+    /** The chains planned so far, by batch size: a pass has its full batches and a last, smaller one. */
+    private final Map<Integer, Chain> chains = new HashMap<>();
+
+    private FusedCnnInference(List<Stage> stages, int channels, int height, int width) {
+        this.stages = stages;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+    }
+
+    /**
+     * The fused inference of {@code net}, or empty for a network it does not cover: any layer but
+     * convolutions (NCHW, undilated, with a bias), batch norms right after a convolution without an
+     * activation, ReLU or identity activations, dropout, max or average pooling without padding, dense
+     * layers and a softmax output layer; weights other than 32-bit floats; input other than images
+     * from flat rows.
+     */
+    static Optional<BatchInference> of(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        if (net.getClass() != MultiLayerNetwork.class || net.getnLayers() == 0
+                || !(conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor input)) {
+            return Optional.empty();
+        }
+        List<Stage> stages = new ArrayList<>();
+        int c = (int) input.getNumChannels();
+        int h = (int) input.getInputHeight();
+        int w = (int) input.getInputWidth();
+        boolean flattened = false;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            org.deeplearning4j.nn.conf.layers.Layer layer = conf.getConf(i).getLayer();
+            Layer own = net.getLayer(i);
+            InputPreProcessor preprocessor = i == 0 ? null : conf.getInputPreProcess(i);
+            if (preprocessor != null) {
+                if (flattened || !(preprocessor instanceof CnnToFeedForwardPreProcessor flatten)
+                        || flatten.getFormat() != CNN2DFormat.NCHW || flatten.getNumChannels() != c
+                        || flatten.getInputHeight() != h || flatten.getInputWidth() != w) {
+                    return Optional.empty();
+                }
+                flattened = true;
+            }
+            Stage last = stages.isEmpty() ? null : stages.get(stages.size() - 1);
+            if (layer.getClass() == DropoutLayer.class) {
+                continue; // no dropout at inference
+            }
+            if (!flattened && layer.getClass() == ConvolutionLayer.class) {
+                Optional<Convolution> conv = convolution((ConvolutionLayer) layer, (BaseLayer<?>) own, c, h, w);
+                if (conv.isEmpty()) {
+                    return Optional.empty();
+                }
+                stages.add(conv.get());
+                c = conv.get().channels();
+                h = outputSize(h, conv.get(), 0);
+                w = outputSize(w, conv.get(), 1);
+            } else if (!flattened && layer.getClass() == BatchNormalization.class
+                    && last instanceof Convolution conv && !conv.relu()
+                    && ((BatchNormalization) layer).getCnn2DFormat() == CNN2DFormat.NCHW) {
+                stages.set(stages.size() - 1, folded(conv, own));
+            } else if (layer.getClass() == ActivationLayer.class) {
+                IActivation fn = ((ActivationLayer) layer).getActivationFn();
+                if (fn instanceof ActivationIdentity) {
+                    continue;
+                }
+                if (!isPlainReLU(fn)) {
+                    return Optional.empty();
+                }
+                if (last instanceof Convolution conv && !conv.relu()) {
+                    stages.set(stages.size() - 1, new Convolution(conv.weights(), conv.bias(), conv.channels(),
+                            conv.kernel(), conv.stride(), conv.padBefore(), conv.padAfter(), true));
+                } else if (last instanceof InnerProduct dense && !dense.relu() && flattened) {
+                    stages.set(stages.size() - 1, new InnerProduct(dense.weights(), dense.bias(), dense.outputs(), true));
+                } else {
+                    return Optional.empty();
+                }
+            } else if (!flattened && layer.getClass() == SubsamplingLayer.class) {
+                Optional<Pooling> pool = pooling((SubsamplingLayer) layer, h, w);
+                if (pool.isEmpty()) {
+                    return Optional.empty();
+                }
+                stages.add(pool.get());
+                h = (h - pool.get().kernel()[0]) / pool.get().stride()[0] + 1;
+                w = (w - pool.get().kernel()[1]) / pool.get().stride()[1] + 1;
+            } else if (flattened && (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class)) {
+                BaseLayer<?> dense = (BaseLayer<?>) own;
+                IActivation fn = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer).getActivationFn();
+                boolean output = layer.getClass() == OutputLayer.class;
+                boolean lastLayer = i == net.getnLayers() - 1;
+                if (output != lastLayer || !dense.hasBias() || dense.hasLayerNorm()
+                        || dense.getParam("W").dataType() != DataType.FLOAT
+                        || (output ? !(fn instanceof ActivationSoftmax) : !(isPlainReLU(fn) || fn instanceof ActivationIdentity))) {
+                    return Optional.empty();
+                }
+                INDArray weights = dense.getParam("W"); // [in, out]
+                stages.add(new InnerProduct(values(weights.transpose()),
+                        values(dense.getParam("b")), (int) weights.size(1), !output && isPlainReLU(fn)));
+            } else {
+                return Optional.empty();
+            }
+        }
+        boolean endsInSoftmax = conf.getConf(net.getnLayers() - 1).getLayer().getClass() == OutputLayer.class;
+        if (!flattened || !endsInSoftmax || stages.stream().noneMatch(s -> s instanceof Convolution)) {
+            return Optional.empty();
+        }
+        return Optional.of(new FusedCnnInference(List.copyOf(stages), (int) input.getNumChannels(),
+                (int) input.getInputHeight(), (int) input.getInputWidth()));
+    }
+
+    private static Optional<Convolution> convolution(ConvolutionLayer conf, BaseLayer<?> own, int channels, int h, int w) {
+        IActivation fn = conf.getActivationFn();
+        if (conf.getCnn2dDataFormat() != CNN2DFormat.NCHW || !own.hasBias() || own.hasLayerNorm()
+                || conf.getDilation()[0] != 1 || conf.getDilation()[1] != 1
+                || own.getParam("W").dataType() != DataType.FLOAT || own.getParam("W").size(1) != channels
+                || !(isPlainReLU(fn) || fn instanceof ActivationIdentity)) {
+            return Optional.empty();
+        }
+        int[] kernel = conf.getKernelSize();
+        int[] stride = conf.getStride();
+        int[] before = new int[2];
+        int[] after = new int[2];
+        int[] in = {h, w};
+        for (int d = 0; d < 2; d++) {
+            if (conf.getConvolutionMode() == ConvolutionMode.Same) {
+                // DL4J's Same: the output is ceil(in / stride); the padding is split with the odd pixel last.
+                int out = (in[d] + stride[d] - 1) / stride[d];
+                int total = Math.max(0, (out - 1) * stride[d] + kernel[d] - in[d]);
+                before[d] = total / 2;
+                after[d] = total - before[d];
+            } else if (conf.getConvolutionMode() == ConvolutionMode.Truncate
+                    || conf.getConvolutionMode() == ConvolutionMode.Strict) {
+                before[d] = conf.getPadding()[d];
+                after[d] = conf.getPadding()[d];
+            } else {
+                return Optional.empty();
+            }
+        }
+        INDArray weights = own.getParam("W"); // [out, in, kH, kW]
+        return Optional.of(new Convolution(values(weights), values(own.getParam("b")),
+                (int) weights.size(0), kernel, stride, before, after, isPlainReLU(fn)));
+    }
+
+    /** Output size along {@code d} (0: height, 1: width), rounded down as DL4J's Truncate mode does. */
+    private static int outputSize(int in, Convolution conv, int d) {
+        return (in + conv.padBefore()[d] + conv.padAfter()[d] - conv.kernel()[d]) / conv.stride()[d] + 1;
+    }
+
+    private static Optional<Pooling> pooling(SubsamplingLayer conf, int h, int w) {
+        int[] kernel = conf.getKernelSize();
+        int[] stride = conf.getStride();
+        boolean max = conf.getPoolingType() == PoolingType.MAX;
+        if ((!max && conf.getPoolingType() != PoolingType.AVG) || conf.getDilation()[0] != 1 || conf.getDilation()[1] != 1
+                || conf.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            return Optional.empty();
+        }
+        int[] in = {h, w};
+        for (int d = 0; d < 2; d++) {
+            boolean padded = switch (conf.getConvolutionMode()) {
+                // Same pads unless the windows tile the image exactly.
+                case Same -> (((in[d] + stride[d] - 1) / stride[d]) - 1) * stride[d] + kernel[d] > in[d];
+                case Truncate, Strict -> conf.getPadding()[d] != 0;
+                default -> true;
+            };
+            // How each framework counts padding in a window differs; only unpadded pooling is covered.
+            if (padded) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Pooling(max, kernel, stride));
+    }
+
+    /**
+     * {@code conv} with the inference-mode batch norm {@code norm} after it folded in: per channel the
+     * norm is {@code y = scale * x + shift}, so the weights are multiplied by {@code scale} and the
+     * bias becomes {@code scale * bias + shift}. Both are read off the layer itself, by scoring a
+     * zero and a one in every channel: DL4J keeps either a variance or a log10 standard deviation,
+     * depending on a setting, and this way the fold follows whichever it uses.
+     */
+    private static Convolution folded(Convolution conv, Layer norm) {
+        int channels = conv.channels();
+        INDArray probe = Nd4j.zeros(DataType.FLOAT, 2, channels, 1, 1);
+        probe.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).assign(1);
+        float[] y = values(norm.activate(probe, false, LayerWorkspaceMgr.noWorkspaces()));
+        float[] weights = conv.weights().clone();
+        float[] bias = new float[channels];
+        int perChannel = weights.length / channels;
+        for (int o = 0; o < channels; o++) {
+            float shift = y[o];
+            float scale = y[channels + o] - shift;
+            for (int k = 0; k < perChannel; k++) {
+                weights[o * perChannel + k] *= scale;
+            }
+            bias[o] = scale * conv.bias()[o] + shift;
+        }
+        return new Convolution(weights, bias, channels, conv.kernel(), conv.stride(), conv.padBefore(),
+                conv.padAfter(), conv.relu());
+    }
+
+    /** The elements of {@code array} in row-major order. */
+    private static float[] values(INDArray array) {
+        return array.dup('c').reshape(array.length()).toFloatVector();
+    }
+
+    /** A ReLU with no cap, threshold or slope, DL4J's own or a subclass of it (fmnist-models' masked one). */
+    private static boolean isPlainReLU(IActivation fn) {
+        return fn instanceof ActivationReLU relu && isZero(relu.getMax()) && isZero(relu.getThreshold())
+                && isZero(relu.getNegativeSlope());
+    }
+
+    private static boolean isZero(Double value) {
+        return value == null || value == 0.0;
+    }
+
+    @Override
+    public void score(INDArray features, float[] into, int offset) {
+        INDArray rows = features.dataType() == DataType.FLOAT && features.ordering() == 'c' && !features.isView()
+                ? features
+                : features.castTo(DataType.FLOAT).dup('c');
+        int n = (int) rows.size(0);
+        Chain chain = chains.computeIfAbsent(n, this::plan);
+        chain.input().set_data_handle(rows.data().addressPointer());
+        chain.run(queue);
+        // The chain read the array's memory natively; it must not be collected before that.
+        Reference.reachabilityFence(rows);
+        new FloatPointer(chain.output().get_data_handle()).position(0).get(into, offset, n * chain.classes());
+    }
+
+    @Override
+    public void close() {
+        chains.values().forEach(Chain::close);
+        chains.clear();
+        queue.close();
+        cpu.close();
+    }
+
+    /**
+     * The primitives for batches of {@code n} images, with the memory between them; weights are
+     * reordered into the layouts the primitives chose, once.
+     */
+    private Chain plan(int n) {
+        Chain chain = new Chain();
+        memory current = chain.keep(new memory(new memory.desc(new long[] {n, channels, height, width},
+                memory.data_type.f32, memory.format_tag.nchw), cpu, (Pointer) null));
+        chain.input = current;
+        long c = channels;
+        long h = height;
+        long w = width;
+        boolean flat = false;
+        for (Stage stage : stages) {
+            if (stage instanceof Convolution conv) {
+                long oh = (h + conv.padBefore()[0] + conv.padAfter()[0] - conv.kernel()[0]) / conv.stride()[0] + 1;
+                long ow = (w + conv.padBefore()[1] + conv.padAfter()[1] - conv.kernel()[1]) / conv.stride()[1] + 1;
+                var desc = new convolution_forward.desc(forward_inference, convolution_direct,
+                        any(n, c, h, w), any(conv.channels(), c, conv.kernel()[0], conv.kernel()[1]),
+                        plain(memory.format_tag.x, conv.channels()), any(n, conv.channels(), oh, ow),
+                        longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter()));
+                var pd = new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu);
+                current = chain.add(new convolution_forward(pd), chain.reordered(current, pd.src_desc(), cpu),
+                        weights(chain, conv.weights(), pd.weights_desc(),
+                                plain(memory.format_tag.oihw, conv.channels(), c, conv.kernel()[0], conv.kernel()[1])),
+                        filled(chain, conv.bias(), pd.bias_desc()), new memory(pd.dst_desc(), cpu));
+                c = conv.channels();
+                h = oh;
+                w = ow;
+            } else if (stage instanceof Pooling pool) {
+                long oh = (h - pool.kernel()[0]) / pool.stride()[0] + 1;
+                long ow = (w - pool.kernel()[1]) / pool.stride()[1] + 1;
+                var desc = new pooling_forward.desc(forward_inference, pool.max() ? pooling_max : pooling_avg_exclude_padding,
+                        current.get_desc(), any(n, c, oh, ow), longs(pool.stride()), longs(pool.kernel()),
+                        new long[2], new long[2]);
+                var pd = new pooling_forward.primitive_desc(desc, cpu);
+                current = chain.add(new pooling_forward(pd), current, null, null, new memory(pd.dst_desc(), cpu));
+                h = oh;
+                w = ow;
+            } else if (stage instanceof InnerProduct dense) {
+                // The first reads the images' (channel, height, width) features as they lie.
+                memory.desc src = flat ? any(n, c) : any(n, c, h, w);
+                memory.desc userWeights = flat
+                        ? plain(memory.format_tag.oi, dense.outputs(), c)
+                        : plain(memory.format_tag.oihw, dense.outputs(), c, h, w);
+                memory.desc weightsAny = flat ? any(dense.outputs(), c) : any(dense.outputs(), c, h, w);
+                var desc = new inner_product_forward.desc(forward_inference, src, weightsAny,
+                        plain(memory.format_tag.x, dense.outputs()), any(n, dense.outputs()));
+                var pd = new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu);
+                current = chain.add(new inner_product_forward(pd), chain.reordered(current, pd.src_desc(), cpu),
+                        weights(chain, dense.weights(), pd.weights_desc(), userWeights),
+                        filled(chain, dense.bias(), pd.bias_desc()), new memory(pd.dst_desc(), cpu));
+                c = dense.outputs();
+                flat = true;
+            }
+        }
+        memory.desc rowsOfClasses = plain(memory.format_tag.nc, n, c);
+        var softmax = new softmax_forward.primitive_desc(new softmax_forward.desc(forward_inference, rowsOfClasses, 1), cpu);
+        chain.output = chain.add(new softmax_forward(softmax), chain.reordered(current, rowsOfClasses, cpu), null, null,
+                new memory(rowsOfClasses, cpu));
+        chain.classes = (int) c;
+        return chain;
+    }
+
+    private static primitive_attr attributes(boolean relu) {
+        primitive_attr attr = new primitive_attr();
+        if (relu) {
+            post_ops ops = new post_ops();
+            ops.append_eltwise(1f, eltwise_relu, 0f, 0f);
+            attr.set_post_ops(ops);
+        }
+        return attr;
+    }
+
+    /** The weights in the layout {@code wanted}, reordered once from {@code values} laid out as {@code given}. */
+    private memory weights(Chain chain, float[] values, memory.desc wanted, memory.desc given) {
+        memory user = chain.keep(new memory(given, cpu));
+        fill(user, values);
+        if (user.get_desc().equals(wanted)) {
+            return user;
+        }
+        memory laidOut = chain.keep(new memory(wanted, cpu));
+        try (reorder once = new reorder(user, laidOut)) {
+            once.execute(queue, user, laidOut);
+            queue._wait();
+        }
+        return laidOut;
+    }
+
+    private memory filled(Chain chain, float[] values, memory.desc desc) {
+        memory m = chain.keep(new memory(desc, cpu));
+        fill(m, values);
+        return m;
+    }
+
+    private static void fill(memory m, float[] values) {
+        new FloatPointer(m.get_data_handle()).position(0).put(values);
+    }
+
+    private static memory.desc any(long... dims) {
+        return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
+    }
+
+    private static memory.desc plain(memory.format_tag tag, long... dims) {
+        return new memory.desc(dims, memory.data_type.f32, tag);
+    }
+
+    private static long[] longs(int[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /** The primitives for one batch size, in order, with their arguments; owns its native objects. */
+    private static final class Chain implements AutoCloseable {
+        private final List<primitive> primitives = new ArrayList<>();
+        private final List<IntMemoryMap> arguments = new ArrayList<>();
+        /** Every native object made for this chain: closed with it, and kept from the collector till then. */
+        private final List<Pointer> owned = new ArrayList<>();
+        private memory input;
+        private memory output;
+        private int classes;
+
+        memory input() {
+            return input;
+        }
+
+        memory output() {
+            return output;
+        }
+
+        int classes() {
+            return classes;
+        }
+
+        <T extends Pointer> T keep(T pointer) {
+            owned.add(pointer);
+            return pointer;
+        }
+
+        /** Adds {@code step} reading {@code src} (and weights and bias where given) into {@code dst}; returns {@code dst}. */
+        memory add(primitive step, memory src, memory weights, memory bias, memory dst) {
+            IntMemoryMap args = keep(new IntMemoryMap());
+            args.put(DNNL_ARG_SRC, src);
+            if (weights != null) {
+                args.put(DNNL_ARG_WEIGHTS, weights);
+                args.put(DNNL_ARG_BIAS, bias);
+            }
+            args.put(DNNL_ARG_DST, keep(dst));
+            primitives.add(keep(step));
+            arguments.add(args);
+            return dst;
+        }
+
+        /** {@code source}, or a copy of it in the layout {@code wanted} made by a reorder step. */
+        memory reordered(memory source, memory.desc wanted, engine cpu) {
+            if (source.get_desc().equals(wanted)) {
+                return source;
+            }
+            memory target = keep(new memory(wanted, cpu));
+            IntMemoryMap args = keep(new IntMemoryMap());
+            args.put(DNNL_ARG_FROM, source);
+            args.put(DNNL_ARG_TO, target);
+            primitives.add(keep(new reorder(source, target)));
+            arguments.add(args);
+            return target;
+        }
+
+        void run(stream queue) {
+            for (int i = 0; i < primitives.size(); i++) {
+                primitives.get(i).execute(queue, arguments.get(i));
+            }
+            queue._wait();
+        }
+
+        @Override
+        public void close() {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                owned.get(i).close();
+            }
+            owned.clear();
+        }
+    }
+}
