@@ -46,7 +46,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * gradients agree with DL4J's up to float rounding, not to the bit; {@code DenseStackTrainingTest}
  * compares gradients, updates and optimizer state with DL4J's step.
  */
-final class DenseStackTraining {
+final class DenseStackTraining implements OwnTrainingStep {
 
     /** One layer: views of the network's parameters and gradients, and its activation. */
     private record DenseStep(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient,
@@ -195,13 +195,14 @@ final class DenseStackTraining {
      * Whether this step can take {@code features} and {@code labels} as they are (row-major float rows
      * of the right widths), and nothing outside it listens to DL4J's iterations.
      */
-    boolean accepts(INDArray features, INDArray labels) {
+    @Override
+    public boolean accepts(INDArray features, INDArray labels) {
         return net.getListeners().isEmpty() && rowMajor(features, steps.get(0).inputs())
                 && rowMajor(labels, steps.get(steps.size() - 1).outputs()) && features.size(0) == labels.size(0);
     }
 
-    /** One gradient step on the batch; returns its score as DL4J's does. */
-    double fit(INDArray features, INDArray labels) {
+    @Override
+    public double fit(INDArray features, INDArray labels) {
         int n = (int) features.size(0);
         if (n != rows) {
             allocate(n);

@@ -6,20 +6,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.inner_product_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.post_ops;
-import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.softmax_forward;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -48,9 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu;
@@ -99,7 +93,7 @@ final class FusedCnnInference implements BatchInference {
     private final engine cpu = new engine(engine.kind.cpu, 0);
     private final stream queue = new stream(cpu);
     /** The chains planned so far, by batch size: a pass has its full batches and a last, smaller one. */
-    private final Map<Integer, Chain> chains = new HashMap<>();
+    private final Map<Integer, Planned> chains = new HashMap<>();
 
     private FusedCnnInference(List<Stage> stages, int channels, int height, int width) {
         this.stages = stages;
@@ -212,6 +206,20 @@ final class FusedCnnInference implements BatchInference {
                 || !(isPlainReLU(fn) || fn instanceof ActivationIdentity)) {
             return Optional.empty();
         }
+        Optional<int[][]> padding = padding(conf, h, w);
+        if (padding.isEmpty()) {
+            return Optional.empty();
+        }
+        INDArray weights = own.getParam("W"); // [out, in, kH, kW]
+        return Optional.of(new Convolution(values(weights), values(own.getParam("b")), (int) weights.size(0),
+                conf.getKernelSize(), conf.getStride(), padding.get()[0], padding.get()[1], isPlainReLU(fn)));
+    }
+
+    /**
+     * The padding before and after the rows and the columns of an {@code h × w} input of {@code conf}
+     * as DL4J applies it, or empty for a convolution mode not covered (Causal).
+     */
+    static Optional<int[][]> padding(ConvolutionLayer conf, int h, int w) {
         int[] kernel = conf.getKernelSize();
         int[] stride = conf.getStride();
         int[] before = new int[2];
@@ -232,9 +240,7 @@ final class FusedCnnInference implements BatchInference {
                 return Optional.empty();
             }
         }
-        INDArray weights = own.getParam("W"); // [out, in, kH, kW]
-        return Optional.of(new Convolution(values(weights), values(own.getParam("b")),
-                (int) weights.size(0), kernel, stride, before, after, isPlainReLU(fn)));
+        return Optional.of(new int[][] {before, after});
     }
 
     /** Output size along {@code d} (0: height, 1: width), rounded down as DL4J's Truncate mode does. */
@@ -314,31 +320,33 @@ final class FusedCnnInference implements BatchInference {
                 ? features
                 : features.castTo(DataType.FLOAT).dup('c');
         int n = (int) rows.size(0);
-        Chain chain = chains.computeIfAbsent(n, this::plan);
-        chain.input().set_data_handle(rows.data().addressPointer());
-        chain.run(queue);
+        Planned planned = chains.computeIfAbsent(n, this::plan);
+        planned.input().set_data_handle(rows.data().addressPointer());
+        planned.chain().run();
         // The chain read the array's memory natively; it must not be collected before that.
         Reference.reachabilityFence(rows);
-        new FloatPointer(chain.output().get_data_handle()).position(0).get(into, offset, n * chain.classes());
+        new FloatPointer(planned.output().get_data_handle()).position(0).get(into, offset, n * planned.classes());
     }
 
     @Override
     public void close() {
-        chains.values().forEach(Chain::close);
+        chains.values().forEach(planned -> planned.chain().close());
         chains.clear();
         queue.close();
         cpu.close();
     }
 
+    /** A chain for one batch size, with the memory it reads the images from and writes the probabilities to. */
+    private record Planned(PrimitiveChain chain, memory input, memory output, int classes) {}
+
     /**
      * The primitives for batches of {@code n} images, with the memory between them; weights are
      * reordered into the layouts the primitives chose, once.
      */
-    private Chain plan(int n) {
-        Chain chain = new Chain();
-        memory current = chain.keep(new memory(new memory.desc(new long[] {n, channels, height, width},
-                memory.data_type.f32, memory.format_tag.nchw), cpu, (Pointer) null));
-        chain.input = current;
+    private Planned plan(int n) {
+        PrimitiveChain chain = new PrimitiveChain(cpu, queue);
+        memory input = chain.over(plain(memory.format_tag.nchw, n, channels, height, width), null);
+        memory current = input;
         long c = channels;
         long h = height;
         long w = width;
@@ -351,11 +359,13 @@ final class FusedCnnInference implements BatchInference {
                         any(n, c, h, w), any(conv.channels(), c, conv.kernel()[0], conv.kernel()[1]),
                         plain(memory.format_tag.x, conv.channels()), any(n, conv.channels(), oh, ow),
                         longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter()));
-                var pd = new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu);
-                current = chain.add(new convolution_forward(pd), chain.reordered(current, pd.src_desc(), cpu),
-                        weights(chain, conv.weights(), pd.weights_desc(),
-                                plain(memory.format_tag.oihw, conv.channels(), c, conv.kernel()[0], conv.kernel()[1])),
-                        filled(chain, conv.bias(), pd.bias_desc()), new memory(pd.dst_desc(), cpu));
+                var pd = chain.keep(new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu));
+                memory src = chain.reordered(current, pd.src_desc());
+                memory weights = weights(chain, conv.weights(), pd.weights_desc(),
+                        plain(memory.format_tag.oihw, conv.channels(), c, conv.kernel()[0], conv.kernel()[1]));
+                current = chain.memory(pd.dst_desc());
+                chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
+                        DNNL_ARG_BIAS, filled(chain, conv.bias(), pd.bias_desc()), DNNL_ARG_DST, current));
                 c = conv.channels();
                 h = oh;
                 w = ow;
@@ -365,36 +375,41 @@ final class FusedCnnInference implements BatchInference {
                 var desc = new pooling_forward.desc(forward_inference, pool.max() ? pooling_max : pooling_avg_exclude_padding,
                         current.get_desc(), any(n, c, oh, ow), longs(pool.stride()), longs(pool.kernel()),
                         new long[2], new long[2]);
-                var pd = new pooling_forward.primitive_desc(desc, cpu);
-                current = chain.add(new pooling_forward(pd), current, null, null, new memory(pd.dst_desc(), cpu));
+                var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
+                memory src = current;
+                current = chain.memory(pd.dst_desc());
+                chain.add(new pooling_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_DST, current));
                 h = oh;
                 w = ow;
             } else if (stage instanceof InnerProduct dense) {
                 // The first reads the images' (channel, height, width) features as they lie.
-                memory.desc src = flat ? any(n, c) : any(n, c, h, w);
                 memory.desc userWeights = flat
                         ? plain(memory.format_tag.oi, dense.outputs(), c)
                         : plain(memory.format_tag.oihw, dense.outputs(), c, h, w);
-                memory.desc weightsAny = flat ? any(dense.outputs(), c) : any(dense.outputs(), c, h, w);
-                var desc = new inner_product_forward.desc(forward_inference, src, weightsAny,
+                var desc = new inner_product_forward.desc(forward_inference, flat ? any(n, c) : any(n, c, h, w),
+                        flat ? any(dense.outputs(), c) : any(dense.outputs(), c, h, w),
                         plain(memory.format_tag.x, dense.outputs()), any(n, dense.outputs()));
-                var pd = new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu);
-                current = chain.add(new inner_product_forward(pd), chain.reordered(current, pd.src_desc(), cpu),
-                        weights(chain, dense.weights(), pd.weights_desc(), userWeights),
-                        filled(chain, dense.bias(), pd.bias_desc()), new memory(pd.dst_desc(), cpu));
+                var pd = chain.keep(new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu));
+                memory src = chain.reordered(current, pd.src_desc());
+                memory weights = weights(chain, dense.weights(), pd.weights_desc(), userWeights);
+                current = chain.memory(pd.dst_desc());
+                chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
+                        DNNL_ARG_BIAS, filled(chain, dense.bias(), pd.bias_desc()), DNNL_ARG_DST, current));
                 c = dense.outputs();
                 flat = true;
             }
         }
         memory.desc rowsOfClasses = plain(memory.format_tag.nc, n, c);
-        var softmax = new softmax_forward.primitive_desc(new softmax_forward.desc(forward_inference, rowsOfClasses, 1), cpu);
-        chain.output = chain.add(new softmax_forward(softmax), chain.reordered(current, rowsOfClasses, cpu), null, null,
-                new memory(rowsOfClasses, cpu));
-        chain.classes = (int) c;
-        return chain;
+        var softmax = chain.keep(new softmax_forward.primitive_desc(
+                new softmax_forward.desc(forward_inference, rowsOfClasses, 1), cpu));
+        memory logits = chain.reordered(current, rowsOfClasses);
+        memory output = chain.memory(rowsOfClasses);
+        chain.add(new softmax_forward(softmax), Map.of(DNNL_ARG_SRC, logits, DNNL_ARG_DST, output));
+        return new Planned(chain, input, output, (int) c);
     }
 
-    private static primitive_attr attributes(boolean relu) {
+    /** Attributes that add a ReLU after the primitive's own work, or none. */
+    static primitive_attr attributes(boolean relu) {
         primitive_attr attr = new primitive_attr();
         if (relu) {
             post_ops ops = new post_ops();
@@ -405,114 +420,36 @@ final class FusedCnnInference implements BatchInference {
     }
 
     /** The weights in the layout {@code wanted}, reordered once from {@code values} laid out as {@code given}. */
-    private memory weights(Chain chain, float[] values, memory.desc wanted, memory.desc given) {
-        memory user = chain.keep(new memory(given, cpu));
-        fill(user, values);
+    private static memory weights(PrimitiveChain chain, float[] values, memory.desc wanted, memory.desc given) {
+        memory user = chain.memory(given);
+        PrimitiveChain.fill(user, values);
         if (user.get_desc().equals(wanted)) {
             return user;
         }
-        memory laidOut = chain.keep(new memory(wanted, cpu));
-        try (reorder once = new reorder(user, laidOut)) {
-            once.execute(queue, user, laidOut);
-            queue._wait();
-        }
+        memory laidOut = chain.memory(wanted);
+        chain.copyNow(user, laidOut);
         return laidOut;
     }
 
-    private memory filled(Chain chain, float[] values, memory.desc desc) {
-        memory m = chain.keep(new memory(desc, cpu));
-        fill(m, values);
+    private static memory filled(PrimitiveChain chain, float[] values, memory.desc desc) {
+        memory m = chain.memory(desc);
+        PrimitiveChain.fill(m, values);
         return m;
     }
 
-    private static void fill(memory m, float[] values) {
-        new FloatPointer(m.get_data_handle()).position(0).put(values);
-    }
-
-    private static memory.desc any(long... dims) {
+    static memory.desc any(long... dims) {
         return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
     }
 
-    private static memory.desc plain(memory.format_tag tag, long... dims) {
+    static memory.desc plain(memory.format_tag tag, long... dims) {
         return new memory.desc(dims, memory.data_type.f32, tag);
     }
 
-    private static long[] longs(int[] values) {
+    static long[] longs(int[] values) {
         long[] out = new long[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = values[i];
         }
         return out;
-    }
-
-    /** The primitives for one batch size, in order, with their arguments; owns its native objects. */
-    private static final class Chain implements AutoCloseable {
-        private final List<primitive> primitives = new ArrayList<>();
-        private final List<IntMemoryMap> arguments = new ArrayList<>();
-        /** Every native object made for this chain: closed with it, and kept from the collector till then. */
-        private final List<Pointer> owned = new ArrayList<>();
-        private memory input;
-        private memory output;
-        private int classes;
-
-        memory input() {
-            return input;
-        }
-
-        memory output() {
-            return output;
-        }
-
-        int classes() {
-            return classes;
-        }
-
-        <T extends Pointer> T keep(T pointer) {
-            owned.add(pointer);
-            return pointer;
-        }
-
-        /** Adds {@code step} reading {@code src} (and weights and bias where given) into {@code dst}; returns {@code dst}. */
-        memory add(primitive step, memory src, memory weights, memory bias, memory dst) {
-            IntMemoryMap args = keep(new IntMemoryMap());
-            args.put(DNNL_ARG_SRC, src);
-            if (weights != null) {
-                args.put(DNNL_ARG_WEIGHTS, weights);
-                args.put(DNNL_ARG_BIAS, bias);
-            }
-            args.put(DNNL_ARG_DST, keep(dst));
-            primitives.add(keep(step));
-            arguments.add(args);
-            return dst;
-        }
-
-        /** {@code source}, or a copy of it in the layout {@code wanted} made by a reorder step. */
-        memory reordered(memory source, memory.desc wanted, engine cpu) {
-            if (source.get_desc().equals(wanted)) {
-                return source;
-            }
-            memory target = keep(new memory(wanted, cpu));
-            IntMemoryMap args = keep(new IntMemoryMap());
-            args.put(DNNL_ARG_FROM, source);
-            args.put(DNNL_ARG_TO, target);
-            primitives.add(keep(new reorder(source, target)));
-            arguments.add(args);
-            return target;
-        }
-
-        void run(stream queue) {
-            for (int i = 0; i < primitives.size(); i++) {
-                primitives.get(i).execute(queue, arguments.get(i));
-            }
-            queue._wait();
-        }
-
-        @Override
-        public void close() {
-            for (int i = owned.size() - 1; i >= 0; i--) {
-                owned.get(i).close();
-            }
-            owned.clear();
-        }
     }
 }

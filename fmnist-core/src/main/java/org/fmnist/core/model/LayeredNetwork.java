@@ -14,8 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** A {@link Network} that is a {@link MultiLayerNetwork}: a stack of layers. */
 final class LayeredNetwork implements Network {
     private final MultiLayerNetwork net;
-    /** A stack of dense layers' own gradient step, empty for any other network; null until the first step decides. */
-    private Optional<DenseStackTraining> denseStep;
+    /** The network's own gradient step (a stack of dense layers', a CNN's), empty for any other; null until the first step decides. */
+    private Optional<OwnTrainingStep> ownStep;
 
     LayeredNetwork(MultiLayerNetwork net) {
         this.net = Objects.requireNonNull(net, "net");
@@ -43,23 +43,23 @@ final class LayeredNetwork implements Network {
 
     @Override
     public double fit(INDArray features, INDArray labels) {
-        if (denseStep == null) {
-            // DL4J makes the gradient view on a network's first step; the dense step writes into it.
+        if (ownStep == null) {
+            // DL4J makes the gradient view on a network's first step; the own steps write into it.
             if (net.getFlattenedGradients() == null) {
                 net.initGradientsView();
             }
-            denseStep = DenseStackTraining.of(net);
+            ownStep = DenseStackTraining.of(net).<OwnTrainingStep>map(step -> step).or(() -> FusedCnnTraining.of(net));
         }
-        if (denseStep.isPresent() && denseStep.get().accepts(features, labels)) {
-            return denseStep.get().fit(features, labels);
+        if (ownStep.isPresent() && ownStep.get().accepts(features, labels)) {
+            return ownStep.get().fit(features, labels);
         }
         net.fit(features, labels);
         return net.score();
     }
 
-    /** Whether {@link #fit} takes {@link DenseStackTraining}'s step, for tests; decided on the first step. */
-    boolean takesTheDenseStep() {
-        return denseStep != null && denseStep.isPresent();
+    /** The step {@link #fit} takes instead of DL4J's, for tests; null for DL4J's own, or before the first step decides. */
+    OwnTrainingStep ownStep() {
+        return ownStep == null ? null : ownStep.orElse(null);
     }
 
     @Override

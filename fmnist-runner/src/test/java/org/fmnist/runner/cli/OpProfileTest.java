@@ -22,6 +22,7 @@ import org.fmnist.core.spec.Optimizer;
 import org.fmnist.core.spec.TrainingSpec;
 import org.fmnist.core.train.Trainer;
 import org.fmnist.models.CompactCnn;
+import org.fmnist.models.DeepCnn;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -80,18 +81,36 @@ class OpProfileTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theConvolutionalNetworksRunEachConvolutionOncePerStep() {
-        CompactCnn cnn = new CompactCnn();
-        CompactCnn.Parameters small = new CompactCnn.Parameters(4, 8, 3, 16, 0.5, true);
-        OpProfile profile = new OpProfile(2);
+    void aCnnOnDl4jsStepRunsEachConvolutionOncePerStep() {
+        // The deep CNN's batch norms keep it on DL4J's step (the compact CNN takes its own, below).
+        DeepCnn cnn = new DeepCnn();
+        DeepCnn.Parameters small = new DeepCnn.Parameters(4, 16, 0.1, 0.3, true);
         TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
+        OpProfile profile = new OpProfile(2);
         new Trainer(List.of(profile)).fit(cnn.create(small, new ModelContext(1, Optimizer.ADAM.updater(1e-3))),
                 randomImages("train", 96), randomImages("test", 32), twoEpochs, 1);
 
-        // Two convolution layers: without DL4J's cache mode the backward pass runs each one again (4 a step).
+        // Six convolution layers: without DL4J's cache mode the backward pass runs each one again (12 a step).
         ((List<Map<String, Object>>) profile.summary().get("ops")).stream().filter(op -> op.get("op").equals("conv2d"))
-                .findFirst().ifPresentOrElse(op -> assertEquals(2.0, op.get("calls_per_step")),
+                .findFirst().ifPresentOrElse(op -> assertEquals(6.0, op.get("calls_per_step")),
                         () -> fail("no conv2d op was profiled"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCompactCnnTrainsOnOneDnnDirectlyWithNoNd4jConvolution() {
+        CompactCnn.Parameters small = new CompactCnn.Parameters(4, 8, 3, 16, 0.5, true);
+        TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
+        OpProfile profile = new OpProfile(2);
+        new Trainer(List.of(profile)).fit(new CompactCnn().create(small, new ModelContext(1, Optimizer.ADAM.updater(1e-3))),
+                randomImages("train", 96), randomImages("test", 32), twoEpochs, 1);
+
+        List<String> ops = ((List<Map<String, Object>>) profile.summary().get("ops")).stream()
+                .map(op -> (String) op.get("op")).toList();
+        // FusedCnnTraining: the convolutions, pooling and ReLUs run in oneDNN, out of ND4J's sight; the
+        // dropout before the output layer is still DL4J's own.
+        assertTrue(ops.stream().noneMatch(op -> op.startsWith("conv2d") || op.startsWith("maxpool") || op.startsWith("relu")), ops.toString());
+        assertTrue(ops.contains("dropout_inverted"), ops.toString());
     }
 
     @Test

@@ -1,0 +1,546 @@
+package org.fmnist.core.model;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu_use_dst_for_bwd;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
+import static org.fmnist.core.model.FusedCnnInference.any;
+import static org.fmnist.core.model.FusedCnnInference.attributes;
+import static org.fmnist.core.model.FusedCnnInference.longs;
+import static org.fmnist.core.model.FusedCnnInference.plain;
+
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.eltwise_backward;
+import org.bytedeco.dnnl.eltwise_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.inner_product_backward_data;
+import org.bytedeco.dnnl.inner_product_backward_weights;
+import org.bytedeco.dnnl.inner_product_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.layers.OutputLayer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * A gradient step for a convolutional multi-layer network such as the compact CNN (convolutions with
+ * ReLU, max-pooling, dense layers, a softmax output on cross-entropy), run as oneDNN primitives called
+ * directly: each convolution with its ReLU fused, the ReLU's gradient from its output, the arrays in
+ * the layouts oneDNN picks from the first convolution to the first dense layer.
+ *
+ * <p>Why: in DL4J's step the compact CNN spent 79% of its time inside libnd4j's kernels, where DL4J's
+ * oneDNN helper converts every convolution's arrays from and to NCHW and runs ReLU and its gradient as
+ * passes of their own ({@code results/profile-cnn.md}).
+ *
+ * <p>The rest is DL4J's, as in {@link DenseStackTraining}: the primitives read the weights from the
+ * network's parameter view and write the gradient into its gradient view in DL4J's layout; dropout is
+ * the layer's own {@code IDropout}; then the network's updater makes the update, and the update is
+ * subtracted from the parameters. Checkpoints, {@code model.zip} and {@code resume} are unchanged.
+ * {@code FusedCnnTrainingTest} compares gradients, updates and losses with DL4J's step.
+ */
+final class FusedCnnTraining implements OwnTrainingStep {
+
+    private sealed interface Stage permits Convolution, Pooling, InnerProduct {}
+
+    /** A convolution: views of its weights ({@code [out, in, kH, kW]}) and bias, and their gradients. */
+    private record Convolution(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient,
+                               int channels, int[] kernel, int[] stride, int[] padBefore, int[] padAfter,
+                               boolean relu) implements Stage {}
+
+    private record Pooling(int[] kernel, int[] stride) implements Stage {}
+
+    /**
+     * A dense layer: views of its weights ({@code [in, out]}, column-major, so (out, in) row after row)
+     * and bias, their gradients, and the dropout on its input (null: none).
+     */
+    private record InnerProduct(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient,
+                                int outputs, boolean relu, IDropout dropout) implements Stage {}
+
+    private final MultiLayerNetwork net;
+    private final List<Stage> stages;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final double clipping;
+    private final DefaultGradient gradient;
+    private final INDArray update;
+    private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+    private final engine cpu = new engine(engine.kind.cpu, 0);
+    private final stream queue = new stream(cpu);
+    private final Map<Integer, Step> steps = new HashMap<>();
+
+    private FusedCnnTraining(MultiLayerNetwork net, List<Stage> stages, int channels, int height, int width,
+                             double clipping, DefaultGradient gradient) {
+        this.net = net;
+        this.stages = stages;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.clipping = clipping;
+        this.gradient = gradient;
+        this.update = net.getFlattenedGradients().reshape(net.params().shape());
+    }
+
+    /**
+     * The step for {@code net}, or empty when DL4J's own must run: any layer but convolutions (NCHW,
+     * undilated, with a bias, ReLU or none), unpadded max-pooling, dense layers with ReLU or none and a
+     * softmax output on unweighted cross-entropy; dropout other than plain dropout on a dense layer after
+     * the first; weight noise, constraints, gradient normalisation; parameters that are not float.
+     */
+    static Optional<FusedCnnTraining> of(MultiLayerNetwork net) {
+        var conf = net.getLayerWiseConfigurations();
+        if (net.getClass() != MultiLayerNetwork.class || net.getnLayers() < 2
+                || !(conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor input)) {
+            return Optional.empty();
+        }
+        if (net.getFlattenedGradients() == null) {
+            net.initGradientsView();
+        }
+        DefaultGradient gradient = new DefaultGradient(net.getFlattenedGradients());
+        List<Stage> stages = new ArrayList<>();
+        int c = (int) input.getNumChannels();
+        int h = (int) input.getInputHeight();
+        int w = (int) input.getInputWidth();
+        int denseLayers = 0;
+        double clipping = 0;
+        int last = net.getnLayers() - 1;
+        for (int i = 0; i <= last; i++) {
+            Layer layer = net.getLayer(i);
+            var preprocessor = i == 0 ? null : conf.getInputPreProcess(i);
+            boolean flattening = preprocessor instanceof CnnToFeedForwardPreProcessor flatten
+                    && flatten.getFormat() == CNN2DFormat.NCHW && flatten.getNumChannels() == c
+                    && flatten.getInputHeight() == h && flatten.getInputWidth() == w && denseLayers == 0;
+            if (preprocessor != null && !flattening) {
+                return Optional.empty();
+            }
+            if (layer.getClass() == SubsamplingLayer.class && denseLayers == 0) {
+                var pool = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) layer.conf().getLayer();
+                if (pool.getPoolingType() != PoolingType.MAX || pool.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                        || pool.getConvolutionMode() == ConvolutionMode.Same || pool.getPadding()[0] != 0
+                        || pool.getPadding()[1] != 0 || pool.getDilation()[0] != 1 || pool.getDilation()[1] != 1
+                        || pool.getIDropout() != null) {
+                    return Optional.empty();
+                }
+                stages.add(new Pooling(pool.getKernelSize(), pool.getStride()));
+                h = (h - pool.getKernelSize()[0]) / pool.getStride()[0] + 1;
+                w = (w - pool.getKernelSize()[1]) / pool.getStride()[1] + 1;
+                continue;
+            }
+            boolean convolution = layer.getClass() == ConvolutionLayer.class && denseLayers == 0;
+            boolean dense = layer.getClass() == (i == last ? OutputLayer.class : DenseLayer.class)
+                    && (denseLayers > 0 || flattening);
+            if (!convolution && !dense) {
+                return Optional.empty();
+            }
+            BaseLayer<?> base = (BaseLayer<?>) layer;
+            var layerConf = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
+            IActivation fn = layerConf.getActivationFn();
+            boolean relu = isPlainReLU(fn);
+            boolean plain = base.hasBias() && !base.hasLayerNorm() && base.getParam("W").dataType() == DataType.FLOAT
+                    && layerConf.getWeightNoise() == null
+                    && (layerConf.getConstraints() == null || layerConf.getConstraints().isEmpty())
+                    && (layerConf.getGradientNormalization() == null
+                        || layerConf.getGradientNormalization() == GradientNormalization.None)
+                    && layer.conf().isMiniBatch() && layer.conf().getStepFunction() == null
+                    && (i == last ? fn instanceof ActivationSoftmax : relu || fn instanceof ActivationIdentity);
+            // Dropout on a dense layer's input after the first: rows of floats, where the layer's own
+            // IDropout can draw its mask as DL4J's forward pass does.
+            IDropout dropout = layerConf.getIDropout();
+            if (!plain || (dropout != null && (denseLayers == 0 || dropout.getClass() != Dropout.class))) {
+                return Optional.empty();
+            }
+            if (convolution) {
+                var convConf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layerConf;
+                Map<String, INDArray> grads = ConvolutionParamInitializer.getInstance()
+                        .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
+                INDArray weights = base.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+                Optional<int[][]> padding = FusedCnnInference.padding(convConf, h, w);
+                if (convConf.getCnn2dDataFormat() != CNN2DFormat.NCHW || convConf.getDilation()[0] != 1
+                        || convConf.getDilation()[1] != 1 || padding.isEmpty() || weights.size(1) != c
+                        || !rowMajor(weights) || !rowMajor(grads.get(ConvolutionParamInitializer.WEIGHT_KEY))) {
+                    return Optional.empty();
+                }
+                Convolution stage = new Convolution(weights, base.getParam(ConvolutionParamInitializer.BIAS_KEY),
+                        grads.get(ConvolutionParamInitializer.WEIGHT_KEY), grads.get(ConvolutionParamInitializer.BIAS_KEY),
+                        (int) weights.size(0), convConf.getKernelSize(), convConf.getStride(), padding.get()[0],
+                        padding.get()[1], relu);
+                stages.add(stage);
+                gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.WEIGHT_KEY, stage.weightGradient());
+                gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.BIAS_KEY, stage.biasGradient());
+                c = stage.channels();
+                h = (h + stage.padBefore()[0] + stage.padAfter()[0] - stage.kernel()[0]) / stage.stride()[0] + 1;
+                w = (w + stage.padBefore()[1] + stage.padAfter()[1] - stage.kernel()[1]) / stage.stride()[1] + 1;
+            } else {
+                if (i == last) {
+                    var output = (org.deeplearning4j.nn.conf.layers.OutputLayer) layerConf;
+                    if (!(output.getLossFn() instanceof LossMCXENT loss) || loss.getWeights() != null) {
+                        return Optional.empty();
+                    }
+                    clipping = loss.getSoftmaxClipEps();
+                }
+                Map<String, INDArray> grads = DefaultParamInitializer.getInstance()
+                        .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
+                INDArray weights = base.getParam(DefaultParamInitializer.WEIGHT_KEY);
+                if (!columnMajor(weights) || !columnMajor(grads.get(DefaultParamInitializer.WEIGHT_KEY))) {
+                    return Optional.empty();
+                }
+                InnerProduct stage = new InnerProduct(weights, base.getParam(DefaultParamInitializer.BIAS_KEY),
+                        grads.get(DefaultParamInitializer.WEIGHT_KEY), grads.get(DefaultParamInitializer.BIAS_KEY),
+                        (int) weights.size(1), relu, dropout);
+                stages.add(stage);
+                gradient.setGradientFor(i + "_" + DefaultParamInitializer.WEIGHT_KEY, stage.weightGradient());
+                gradient.setGradientFor(i + "_" + DefaultParamInitializer.BIAS_KEY, stage.biasGradient());
+                denseLayers++;
+            }
+        }
+        if (denseLayers == 0 || !(stages.get(0) instanceof Convolution)) {
+            return Optional.empty();
+        }
+        return Optional.of(new FusedCnnTraining(net, List.copyOf(stages), (int) input.getNumChannels(),
+                (int) input.getInputHeight(), (int) input.getInputWidth(), clipping, gradient));
+    }
+
+    private static boolean rowMajor(INDArray a) {
+        return a.ordering() == 'c' && a.elementWiseStride() == 1;
+    }
+
+    private static boolean columnMajor(INDArray a) {
+        return a.rank() == 2 && a.ordering() == 'f' && a.elementWiseStride() == 1;
+    }
+
+    private static boolean isPlainReLU(IActivation fn) {
+        return fn instanceof ActivationReLU relu && (relu.getMax() == null || relu.getMax() == 0)
+                && (relu.getThreshold() == null || relu.getThreshold() == 0)
+                && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0);
+    }
+
+    @Override
+    public boolean accepts(INDArray features, INDArray labels) {
+        InnerProduct output = (InnerProduct) stages.get(stages.size() - 1);
+        return net.getListeners().isEmpty() && rows(features, (long) channels * height * width)
+                && rows(labels, output.outputs()) && features.size(0) == labels.size(0);
+    }
+
+    private static boolean rows(INDArray a, long columns) {
+        return a.rank() == 2 && a.dataType() == DataType.FLOAT && a.size(1) == columns && a.ordering() == 'c'
+                && a.elementWiseStride() == 1 && !a.isView();
+    }
+
+    @Override
+    public double fit(INDArray features, INDArray labels) {
+        int n = (int) features.size(0);
+        Step step = steps.computeIfAbsent(n, this::plan);
+        step.input.set_data_handle(features.data().addressPointer());
+        step.labels = labels;
+        step.chain.run();
+        Reference.reachabilityFence(features);
+        double loss = step.loss + net.calcRegularizationScore(true);
+
+        // From here on DL4J's step: its updater (dividing by the batch size), then params -= update.
+        int iteration = net.getIterationCount();
+        net.getUpdater().update(net, gradient, iteration, net.getEpochCount(), n, noWorkspaces);
+        net.params().subi(update);
+        net.setIterationCount(iteration + 1);
+        net.setScore(loss);
+        return loss;
+    }
+
+    /**
+     * The chain for one batch size, the ND4J arrays it reads and writes, and what its Java steps share;
+     * it lives as long as the network (a run has two batch sizes: the full batches and the last).
+     */
+    private static final class Step {
+        PrimitiveChain chain;
+        memory input;
+        INDArray labels;
+        double loss;
+        /** Kept here so that Java does not collect the memory the chain works on. */
+        private final List<INDArray> arrays = new ArrayList<>();
+
+        INDArray array(long rows, long columns) {
+            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+            arrays.add(a);
+            return a;
+        }
+    }
+
+    /** What the forward pass of one stage left for its backward pass. */
+    private record Forward(memory src, memory dst, memory weights, Object pd, memory workspace, INDArray dropped) {}
+
+    private Step plan(int n) {
+        Step step = new Step();
+        PrimitiveChain chain = new PrimitiveChain(cpu, queue);
+        step.chain = chain;
+        step.input = chain.over(plain(memory.format_tag.nchw, n, channels, height, width), null);
+        List<Forward> forwards = new ArrayList<>();
+        List<long[]> srcDims = new ArrayList<>();
+        memory current = step.input;
+        long c = channels;
+        long h = height;
+        long w = width;
+        boolean flat = false;
+        INDArray rowsIn = null; // the current dense activations as an ND4J array, once there are some
+        for (Stage stage : stages) {
+            srcDims.add(flat ? new long[] {n, c} : new long[] {n, c, h, w});
+            if (stage instanceof Convolution conv) {
+                long oh = (h + conv.padBefore()[0] + conv.padAfter()[0] - conv.kernel()[0]) / conv.stride()[0] + 1;
+                long ow = (w + conv.padBefore()[1] + conv.padAfter()[1] - conv.kernel()[1]) / conv.stride()[1] + 1;
+                var desc = new convolution_forward.desc(forward_training, convolution_direct, any(n, c, h, w),
+                        any(conv.channels(), c, conv.kernel()[0], conv.kernel()[1]), plain(memory.format_tag.x, conv.channels()),
+                        any(n, conv.channels(), oh, ow), longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter()));
+                var pd = chain.keep(new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu));
+                memory src = chain.reordered(current, pd.src_desc());
+                memory weights = chain.reordered(userWeights(chain, conv.weights(), conv.channels(), c, conv.kernel()), pd.weights_desc());
+                memory dst = chain.memory(pd.dst_desc());
+                chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
+                        DNNL_ARG_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.bias())),
+                        DNNL_ARG_DST, dst));
+                forwards.add(new Forward(src, dst, weights, pd, null, null));
+                current = dst;
+                c = conv.channels();
+                h = oh;
+                w = ow;
+            } else if (stage instanceof Pooling pool) {
+                long oh = (h - pool.kernel()[0]) / pool.stride()[0] + 1;
+                long ow = (w - pool.kernel()[1]) / pool.stride()[1] + 1;
+                var desc = new pooling_forward.desc(forward_training, pooling_max, current.get_desc(), any(n, c, oh, ow),
+                        longs(pool.stride()), longs(pool.kernel()), new long[2], new long[2]);
+                var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
+                memory dst = chain.memory(pd.dst_desc());
+                memory workspace = chain.memory(pd.workspace_desc());
+                chain.add(new pooling_forward(pd), Map.of(DNNL_ARG_SRC, current, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
+                forwards.add(new Forward(current, dst, null, pd, workspace, null));
+                current = dst;
+                h = oh;
+                w = ow;
+            } else if (stage instanceof InnerProduct dense) {
+                INDArray dropped = null;
+                if (dense.dropout() != null) {
+                    // DL4J's own dropout, into an array the next primitive reads.
+                    INDArray activations = rowsIn;
+                    dropped = step.array(n, c);
+                    INDArray into = dropped;
+                    chain.then(() -> dense.dropout().applyDropout(activations, into, net.getIterationCount(),
+                            net.getEpochCount(), noWorkspaces));
+                    current = chain.over(plain(memory.format_tag.nc, n, c), address(dropped));
+                }
+                var desc = new inner_product_forward.desc(forward_training, flat ? any(n, c) : any(n, c, h, w),
+                        flat ? any(dense.outputs(), c) : any(dense.outputs(), c, h, w),
+                        plain(memory.format_tag.x, dense.outputs()), plain(memory.format_tag.nc, n, dense.outputs()));
+                var pd = chain.keep(new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu));
+                memory src = chain.reordered(current, pd.src_desc());
+                memory weights = chain.reordered(userDenseWeights(chain, dense.weights(), dense.outputs(), c, h, w, flat),
+                        pd.weights_desc());
+                rowsIn = step.array(n, dense.outputs());
+                memory dst = chain.over(plain(memory.format_tag.nc, n, dense.outputs()), address(rowsIn));
+                chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
+                        DNNL_ARG_BIAS, chain.over(plain(memory.format_tag.x, dense.outputs()), address(dense.bias())),
+                        DNNL_ARG_DST, dst));
+                forwards.add(new Forward(src, dst, weights, pd, null, dropped));
+                current = dst;
+                c = dense.outputs();
+                flat = true;
+            }
+        }
+
+        // Softmax, the loss as DL4J's LossMCXENT scores it, and its gradient p - y at the logits.
+        INDArray logits = rowsIn;
+        INDArray delta = step.array(n, c);
+        int classes = (int) c;
+        float[] p = new float[n * classes];
+        float[] y = new float[n * classes];
+        FloatBuffer logitValues = floats(logits);
+        FloatBuffer deltaValues = floats(delta);
+        chain.then(() -> {
+            logitValues.get(0, p);
+            floats(step.labels).get(0, y);
+            step.loss = softmaxLoss(p, y, n, classes);
+            deltaValues.put(0, p);
+        });
+
+        memory diff = chain.over(plain(memory.format_tag.nc, n, c), address(delta));
+        for (int s = stages.size() - 1; s >= 0; s--) {
+            Stage stage = stages.get(s);
+            Forward forward = forwards.get(s);
+            long[] dims = srcDims.get(s);
+            boolean first = s == 0;
+            if (stage instanceof InnerProduct dense) {
+                diff = reluBackward(chain, dense.relu(), forward.dst(), diff);
+                var fwd = (inner_product_forward.primitive_desc) forward.pd();
+                var weightsPd = chain.keep(new inner_product_backward_weights.primitive_desc(
+                        new inner_product_backward_weights.desc(forward.src().get_desc(), weightsAny(dense.outputs(), dims),
+                                plain(memory.format_tag.x, dense.outputs()), forward.dst().get_desc()), cpu, fwd));
+                memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
+                chain.add(new inner_product_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
+                        DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
+                        DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, dense.outputs()), address(dense.biasGradient()))));
+                chain.copy(gradientWeights, userDenseWeights(chain, dense.weightGradient(), dense.outputs(),
+                        dims[1], dims.length == 4 ? dims[2] : 1, dims.length == 4 ? dims[3] : 1, dims.length == 2));
+                if (first) {
+                    break;
+                }
+                // A dropped input's gradient goes to DL4J's dropout, as rows.
+                memory.desc belowDesc = dense.dropout() != null ? plain(memory.format_tag.nc, dims) : any(dims);
+                var dataPd = chain.keep(new inner_product_backward_data.primitive_desc(new inner_product_backward_data.desc(
+                        belowDesc, weightsAny(dense.outputs(), dims), forward.dst().get_desc()), cpu, fwd));
+                memory below;
+                if (dense.dropout() != null) {
+                    INDArray atDropped = step.array(dims[0], dims[1]);
+                    INDArray atInput = step.array(dims[0], dims[1]);
+                    memory droppedDiff = chain.over(belowDesc, address(atDropped));
+                    chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
+                            DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, droppedDiff));
+                    chain.then(() -> dense.dropout().backprop(atDropped, atInput, net.getIterationCount(), net.getEpochCount()));
+                    below = chain.over(plain(memory.format_tag.nc, dims), address(atInput));
+                } else {
+                    below = chain.memory(dataPd.diff_src_desc());
+                    chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
+                            DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
+                }
+                diff = below;
+            } else if (stage instanceof Pooling pool) {
+                var fwd = (pooling_forward.primitive_desc) forward.pd();
+                var pd = chain.keep(new pooling_backward.primitive_desc(new pooling_backward.desc(pooling_max,
+                        any(dims), forward.dst().get_desc(), longs(pool.stride()), longs(pool.kernel()), new long[2], new long[2]),
+                        cpu, fwd));
+                memory below = chain.memory(pd.diff_src_desc());
+                chain.add(new pooling_backward(pd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
+                        DNNL_ARG_WORKSPACE, forward.workspace(), DNNL_ARG_DIFF_SRC, below));
+                diff = below;
+            } else if (stage instanceof Convolution conv) {
+                diff = reluBackward(chain, conv.relu(), forward.dst(), diff);
+                var fwd = (convolution_forward.primitive_desc) forward.pd();
+                long[] kernelDims = {conv.channels(), dims[1], conv.kernel()[0], conv.kernel()[1]};
+                var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
+                        convolution_direct, forward.src().get_desc(), any(kernelDims), plain(memory.format_tag.x, conv.channels()),
+                        forward.dst().get_desc(), longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter())), cpu, fwd));
+                memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
+                chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
+                        DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
+                        DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.biasGradient()))));
+                chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), conv.channels(), dims[1], conv.kernel()));
+                if (first) {
+                    break;
+                }
+                var dataPd = chain.keep(new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
+                        convolution_direct, any(dims), any(kernelDims), forward.dst().get_desc(), longs(conv.stride()),
+                        longs(conv.padBefore()), longs(conv.padAfter())), cpu, fwd));
+                memory below = chain.memory(dataPd.diff_src_desc());
+                chain.add(new convolution_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
+                        DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
+                diff = below;
+            }
+        }
+        return step;
+    }
+
+    private static memory.desc weightsAny(long outputs, long[] srcDims) {
+        return srcDims.length == 2 ? any(outputs, srcDims[1]) : any(outputs, srcDims[1], srcDims[2], srcDims[3]);
+    }
+
+    /** The gradient at the input of a ReLU fused into the primitive whose output is {@code dst}; {@code diff} itself without one. */
+    private memory reluBackward(PrimitiveChain chain, boolean relu, memory dst, memory diff) {
+        if (!relu) {
+            return diff;
+        }
+        memory.desc data = dst.get_desc();
+        var hint = chain.keep(new eltwise_forward.primitive_desc(
+                new eltwise_forward.desc(forward_training, eltwise_relu_use_dst_for_bwd, data, 0f, 0f), cpu));
+        var pd = chain.keep(new eltwise_backward.primitive_desc(
+                new eltwise_backward.desc(eltwise_relu_use_dst_for_bwd, data, data, 0f, 0f), cpu, hint));
+        memory below = chain.memory(pd.diff_src_desc());
+        chain.add(new eltwise_backward(pd), Map.of(DNNL_ARG_DST, dst, DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
+                DNNL_ARG_DIFF_SRC, below));
+        return below;
+    }
+
+    /** A convolution's weights (or their gradient) where DL4J keeps them: (out, in, kH, kW), row-major. */
+    private static memory userWeights(PrimitiveChain chain, INDArray view, long out, long in, int[] kernel) {
+        return chain.over(plain(memory.format_tag.oihw, out, in, kernel[0], kernel[1]), address(view));
+    }
+
+    /** A dense layer's weights (or their gradient) where DL4J keeps them: {@code [in, out]} column-major. */
+    private static memory userDenseWeights(PrimitiveChain chain, INDArray view, long out, long c, long h, long w, boolean flat) {
+        memory.desc desc = flat ? plain(memory.format_tag.oi, out, c) : plain(memory.format_tag.oihw, out, c, h, w);
+        return chain.over(desc, address(view));
+    }
+
+    private static Pointer address(INDArray a) {
+        return a.data().addressPointer();
+    }
+
+    private static FloatBuffer floats(INDArray a) {
+        return new FloatPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();
+    }
+
+    /** Softmax of the logits {@code p} in place into {@code p - y}; returns the mean clipped cross-entropy. */
+    private double softmaxLoss(float[] p, float[] y, int n, int classes) {
+        double sum = 0;
+        for (int row = 0; row < n; row++) {
+            int from = row * classes;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                max = Math.max(max, p[from + k]);
+            }
+            float total = 0;
+            for (int k = 0; k < classes; k++) {
+                p[from + k] = (float) Math.exp(p[from + k] - max);
+                total += p[from + k];
+            }
+            for (int k = 0; k < classes; k++) {
+                float probability = p[from + k] / total;
+                float label = y[from + k];
+                double clipped = Math.min(Math.max(probability, clipping), 1 - clipping);
+                sum += label == 0 ? 0 : label * Math.log(clipped);
+                p[from + k] = probability - label;
+            }
+        }
+        return -sum / n;
+    }
+}

@@ -1,0 +1,154 @@
+package org.fmnist.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * {@link FusedCnnTraining}'s step against DL4J's own on twin networks (same configuration, same seed,
+ * the same random draws for dropout): the loss, the update, the optimizer's state and the weights,
+ * step after step.
+ */
+class FusedCnnTrainingTest {
+
+    /**
+     * The compact CNN's shape, small: conv 6 (relu, Same) → max-pool → conv 8 (relu, a strided 5×5 with
+     * explicit padding in Truncate mode) → max-pool → dense 16 (relu) → softmax, dropout on its input
+     * where {@code keep} is below 1.
+     */
+    private static MultiLayerNetwork compactShaped(IUpdater updater, double keep, boolean oneDnn) {
+        OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
+        if (keep < 1) {
+            output.dropOut(keep);
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(13).updater(updater).weightInit(WeightInit.RELU).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(6).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(1, 1).nOut(8).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                .layer(output.build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build());
+        net.init();
+        if (oneDnn) {
+            OneDnnLayers.attach(Network.of(net));
+        }
+        return net;
+    }
+
+    private static INDArray labels(int rows, long seed) {
+        Random random = new Random(seed);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, 10);
+        for (int row = 0; row < rows; row++) {
+            labels.putScalar(row, random.nextInt(10), 1f);
+        }
+        return labels;
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, float absolute, String what) {
+        float[] e = expected.toFloatVector();
+        float[] a = actual.toFloatVector();
+        assertEquals(e.length, a.length, what);
+        for (int i = 0; i < e.length; i++) {
+            float allowed = absolute + 1e-4f * Math.abs(e[i]);
+            if (!(Math.abs(e[i] - a[i]) <= allowed)) {
+                throw new AssertionError(what + " differs at " + i + ": DL4J " + e[i] + ", fused step " + a[i]);
+            }
+        }
+    }
+
+    /** Trains the twins batch after batch and compares them after every step. */
+    private static void assertTwinsAgree(Supplier<MultiLayerNetwork> twin, int[] batchSizes, float tolerance) {
+        MultiLayerNetwork dl4j = twin.get();
+        LayeredNetwork fast = new LayeredNetwork(twin.get());
+        MultiLayerNetwork inside = (MultiLayerNetwork) fast.model();
+        for (int step = 0; step < batchSizes.length; step++) {
+            INDArray x = TinyNetworks.randomPixels(batchSizes[step], step);
+            INDArray y = labels(batchSizes[step], step);
+            // The same draws for both twins' dropout masks.
+            Nd4j.getRandom().setSeed(100 + step);
+            dl4j.fit(x, y);
+            Nd4j.getRandom().setSeed(100 + step);
+            double loss = fast.fit(x, y);
+            assertInstanceOf(FusedCnnTraining.class, fast.ownStep(), "the fused step ran");
+            String at = " after step " + (step + 1);
+            assertEquals(dl4j.score(), loss, 1e-4, "the loss" + at);
+            // After a step the gradient view holds the update the updater made of the gradient.
+            assertClose(dl4j.getFlattenedGradients(), inside.getFlattenedGradients(), tolerance, "the update" + at);
+            assertClose(dl4j.params(), inside.params(), tolerance, "the weights" + at);
+            INDArray state = dl4j.getUpdater().getStateViewArray();
+            if (state != null) {
+                assertClose(state, inside.getUpdater().getStateViewArray(), tolerance, "the optimizer's state" + at);
+            }
+            assertEquals(dl4j.getIterationCount(), inside.getIterationCount(), "iterations counted" + at);
+        }
+    }
+
+    /** With plain SGD at rate 1 the update is the gradient over the batch, so this compares gradients. */
+    @Test
+    void itsGradientsAreDl4jsUpToRounding() {
+        assertTwinsAgree(() -> compactShaped(new Sgd(1.0), 1, false), new int[] {16, 16, 5}, 1e-5f);
+        assertTwinsAgree(() -> compactShaped(new Sgd(1.0), 1, true), new int[] {16, 7}, 1e-5f);
+    }
+
+    @Test
+    void withDropoutAndAdamItFollowsDl4jsStepAfterStep() {
+        int[] sizes = new int[12];
+        java.util.Arrays.fill(sizes, 16);
+        sizes[5] = 9;
+        assertTwinsAgree(() -> compactShaped(new Adam(1e-3), 0.5, true), sizes, 1e-4f);
+    }
+
+    @Test
+    void networksItDoesNotCoverTakeDl4jsStep() {
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder().seed(5).updater(new Adam(1e-3));
+        List<MultiLayerNetwork> others = List.of(
+            new MultiLayerNetwork(base.clone().list()
+                    .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build())
+                    .layer(new BatchNormalization.Builder().build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.convolutionalFlat(28, 28, 1)).build()),
+            new MultiLayerNetwork(base.clone().list()
+                    .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
+                    .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.convolutionalFlat(28, 28, 1)).build()),
+            new MultiLayerNetwork(base.clone().list()
+                    .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).dropOut(0.8).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.convolutionalFlat(28, 28, 1)).build()));
+        for (MultiLayerNetwork other : others) {
+            other.init();
+            LayeredNetwork net = new LayeredNetwork(other);
+            net.fit(TinyNetworks.randomPixels(8, 1), labels(8, 2));
+            assertNull(net.ownStep(), other.getLayerWiseConfigurations().toJson());
+            assertEquals(1, other.getIterationCount(), "DL4J's own step ran");
+        }
+    }
+}
