@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.layers.OutputLayer;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -107,7 +106,6 @@ final class DenseStackTraining implements OwnTrainingStep {
     private final DefaultGradient gradient;
     /** The same view in the shape of the parameter view, {@code [n]} where the gradient's is {@code [1, n]}. */
     private final INDArray update;
-    private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     /** Each layer's bias and bias gradient where they lie in native memory, read and written in bulk. */
     private final FloatBuffer[] biases;
     private final FloatBuffer[] biasGradients;
@@ -245,13 +243,7 @@ final class DenseStackTraining implements OwnTrainingStep {
             }
         }
 
-        // From here on DL4J's step: its updater (dividing by the batch size), then params -= update.
-        int iteration = net.getIterationCount();
-        net.getUpdater().update(net, gradient, iteration, net.getEpochCount(), n, noWorkspaces);
-        net.params().subi(update);
-        net.setIterationCount(iteration + 1);
-        net.setScore(loss);
-        return loss;
+        return OwnTrainingStep.update(net, gradient, update, n, loss);
     }
 
     /**
@@ -261,33 +253,11 @@ final class DenseStackTraining implements OwnTrainingStep {
      */
     private double softmaxLoss(INDArray labels) {
         int last = steps.size() - 1;
-        int width = steps.get(last).outputs();
-        float[] p = outputValues[last];
-        float[] delta = deltaValues[last];
         floats(labels).get(0, labelValues);
-        double sum = 0;
-        for (int row = 0; row < rows; row++) {
-            int from = row * width;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < width; c++) {
-                max = Math.max(max, p[from + c]);
-            }
-            float total = 0;
-            for (int c = 0; c < width; c++) {
-                p[from + c] = (float) Math.exp(p[from + c] - max);
-                total += p[from + c];
-            }
-            for (int c = 0; c < width; c++) {
-                float probability = p[from + c] / total;
-                p[from + c] = probability;
-                float label = labelValues[from + c];
-                delta[from + c] = probability - label;
-                double clipped = Math.min(Math.max(probability, clipping), 1 - clipping);
-                sum += label == 0 ? 0 : label * Math.log(clipped);
-            }
-        }
-        deltaBuffers[last].put(0, delta);
-        return -sum / rows;
+        double loss = SoftmaxCrossEntropy.lossAndGradient(outputValues[last], labelValues, deltaValues[last], rows,
+                steps.get(last).outputs(), clipping);
+        deltaBuffers[last].put(0, deltaValues[last]);
+        return loss;
     }
 
     private float[] columnSums(float[] values, int width) {

@@ -143,8 +143,8 @@ final class FusedCnnInference implements BatchInference {
                 }
                 stages.add(conv.get());
                 c = conv.get().channels();
-                h = outputSize(h, conv.get(), 0);
-                w = outputSize(w, conv.get(), 1);
+                h = outputSize(h, conv.get().kernel()[0], conv.get().stride()[0], conv.get().padBefore()[0] + conv.get().padAfter()[0]);
+                w = outputSize(w, conv.get().kernel()[1], conv.get().stride()[1], conv.get().padBefore()[1] + conv.get().padAfter()[1]);
             } else if (!flattened && layer.getClass() == BatchNormalization.class
                     && last instanceof Convolution conv && !conv.relu()
                     && ((BatchNormalization) layer).getCnn2DFormat() == CNN2DFormat.NCHW) {
@@ -243,9 +243,9 @@ final class FusedCnnInference implements BatchInference {
         return Optional.of(new int[][] {before, after});
     }
 
-    /** Output size along {@code d} (0: height, 1: width), rounded down as DL4J's Truncate mode does. */
-    private static int outputSize(int in, Convolution conv, int d) {
-        return (in + conv.padBefore()[d] + conv.padAfter()[d] - conv.kernel()[d]) / conv.stride()[d] + 1;
+    /** A window's output size over {@code in} pixels with {@code padding} in all, rounded down as DL4J's Truncate mode does. */
+    static int outputSize(long in, int kernel, int stride, int padding) {
+        return Math.toIntExact((in + padding - kernel) / stride + 1);
     }
 
     private static Optional<Pooling> pooling(SubsamplingLayer conf, int h, int w) {
@@ -305,7 +305,7 @@ final class FusedCnnInference implements BatchInference {
     }
 
     /** A ReLU with no cap, threshold or slope, DL4J's own or a subclass of it (fmnist-models' masked one). */
-    private static boolean isPlainReLU(IActivation fn) {
+    static boolean isPlainReLU(IActivation fn) {
         return fn instanceof ActivationReLU relu && isZero(relu.getMax()) && isZero(relu.getThreshold())
                 && isZero(relu.getNegativeSlope());
     }
@@ -353,8 +353,8 @@ final class FusedCnnInference implements BatchInference {
         boolean flat = false;
         for (Stage stage : stages) {
             if (stage instanceof Convolution conv) {
-                long oh = (h + conv.padBefore()[0] + conv.padAfter()[0] - conv.kernel()[0]) / conv.stride()[0] + 1;
-                long ow = (w + conv.padBefore()[1] + conv.padAfter()[1] - conv.kernel()[1]) / conv.stride()[1] + 1;
+                long oh = outputSize(h, conv.kernel()[0], conv.stride()[0], conv.padBefore()[0] + conv.padAfter()[0]);
+                long ow = outputSize(w, conv.kernel()[1], conv.stride()[1], conv.padBefore()[1] + conv.padAfter()[1]);
                 var desc = new convolution_forward.desc(forward_inference, convolution_direct,
                         any(n, c, h, w), any(conv.channels(), c, conv.kernel()[0], conv.kernel()[1]),
                         plain(memory.format_tag.x, conv.channels()), any(n, conv.channels(), oh, ow),
@@ -370,8 +370,8 @@ final class FusedCnnInference implements BatchInference {
                 h = oh;
                 w = ow;
             } else if (stage instanceof Pooling pool) {
-                long oh = (h - pool.kernel()[0]) / pool.stride()[0] + 1;
-                long ow = (w - pool.kernel()[1]) / pool.stride()[1] + 1;
+                long oh = outputSize(h, pool.kernel()[0], pool.stride()[0], 0);
+                long ow = outputSize(w, pool.kernel()[1], pool.stride()[1], 0);
                 var desc = new pooling_forward.desc(forward_inference, pool.max() ? pooling_max : pooling_avg_exclude_padding,
                         current.get_desc(), any(n, c, oh, ow), longs(pool.stride()), longs(pool.kernel()),
                         new long[2], new long[2]);

@@ -16,6 +16,7 @@ import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
 import static org.fmnist.core.model.FusedCnnInference.any;
 import static org.fmnist.core.model.FusedCnnInference.attributes;
 import static org.fmnist.core.model.FusedCnnInference.longs;
+import static org.fmnist.core.model.FusedCnnInference.outputSize;
 import static org.fmnist.core.model.FusedCnnInference.plain;
 
 import java.lang.ref.Reference;
@@ -61,7 +62,6 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -168,8 +168,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
                     return Optional.empty();
                 }
                 stages.add(new Pooling(pool.getKernelSize(), pool.getStride()));
-                h = (h - pool.getKernelSize()[0]) / pool.getStride()[0] + 1;
-                w = (w - pool.getKernelSize()[1]) / pool.getStride()[1] + 1;
+                h = outputSize(h, pool.getKernelSize()[0], pool.getStride()[0], 0);
+                w = outputSize(w, pool.getKernelSize()[1], pool.getStride()[1], 0);
                 continue;
             }
             boolean convolution = layer.getClass() == ConvolutionLayer.class && denseLayers == 0;
@@ -181,7 +181,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             BaseLayer<?> base = (BaseLayer<?>) layer;
             var layerConf = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
             IActivation fn = layerConf.getActivationFn();
-            boolean relu = isPlainReLU(fn);
+            boolean relu = FusedCnnInference.isPlainReLU(fn);
             boolean plain = base.hasBias() && !base.hasLayerNorm() && base.getParam("W").dataType() == DataType.FLOAT
                     && layerConf.getWeightNoise() == null
                     && (layerConf.getConstraints() == null || layerConf.getConstraints().isEmpty())
@@ -214,8 +214,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.WEIGHT_KEY, stage.weightGradient());
                 gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.BIAS_KEY, stage.biasGradient());
                 c = stage.channels();
-                h = (h + stage.padBefore()[0] + stage.padAfter()[0] - stage.kernel()[0]) / stage.stride()[0] + 1;
-                w = (w + stage.padBefore()[1] + stage.padAfter()[1] - stage.kernel()[1]) / stage.stride()[1] + 1;
+                h = outputSize(h, stage.kernel()[0], stage.stride()[0], stage.padBefore()[0] + stage.padAfter()[0]);
+                w = outputSize(w, stage.kernel()[1], stage.stride()[1], stage.padBefore()[1] + stage.padAfter()[1]);
             } else {
                 if (i == last) {
                     var output = (org.deeplearning4j.nn.conf.layers.OutputLayer) layerConf;
@@ -254,12 +254,6 @@ final class FusedCnnTraining implements OwnTrainingStep {
         return a.rank() == 2 && a.ordering() == 'f' && a.elementWiseStride() == 1;
     }
 
-    private static boolean isPlainReLU(IActivation fn) {
-        return fn instanceof ActivationReLU relu && (relu.getMax() == null || relu.getMax() == 0)
-                && (relu.getThreshold() == null || relu.getThreshold() == 0)
-                && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0);
-    }
-
     @Override
     public boolean accepts(INDArray features, INDArray labels) {
         InnerProduct output = (InnerProduct) stages.get(stages.size() - 1);
@@ -282,13 +276,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
         Reference.reachabilityFence(features);
         double loss = step.loss + net.calcRegularizationScore(true);
 
-        // From here on DL4J's step: its updater (dividing by the batch size), then params -= update.
-        int iteration = net.getIterationCount();
-        net.getUpdater().update(net, gradient, iteration, net.getEpochCount(), n, noWorkspaces);
-        net.params().subi(update);
-        net.setIterationCount(iteration + 1);
-        net.setScore(loss);
-        return loss;
+        return OwnTrainingStep.update(net, gradient, update, n, loss);
     }
 
     /**
@@ -329,8 +317,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
         for (Stage stage : stages) {
             srcDims.add(flat ? new long[] {n, c} : new long[] {n, c, h, w});
             if (stage instanceof Convolution conv) {
-                long oh = (h + conv.padBefore()[0] + conv.padAfter()[0] - conv.kernel()[0]) / conv.stride()[0] + 1;
-                long ow = (w + conv.padBefore()[1] + conv.padAfter()[1] - conv.kernel()[1]) / conv.stride()[1] + 1;
+                long oh = outputSize(h, conv.kernel()[0], conv.stride()[0], conv.padBefore()[0] + conv.padAfter()[0]);
+                long ow = outputSize(w, conv.kernel()[1], conv.stride()[1], conv.padBefore()[1] + conv.padAfter()[1]);
                 var desc = new convolution_forward.desc(forward_training, convolution_direct, any(n, c, h, w),
                         any(conv.channels(), c, conv.kernel()[0], conv.kernel()[1]), plain(memory.format_tag.x, conv.channels()),
                         any(n, conv.channels(), oh, ow), longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter()));
@@ -347,8 +335,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 h = oh;
                 w = ow;
             } else if (stage instanceof Pooling pool) {
-                long oh = (h - pool.kernel()[0]) / pool.stride()[0] + 1;
-                long ow = (w - pool.kernel()[1]) / pool.stride()[1] + 1;
+                long oh = outputSize(h, pool.kernel()[0], pool.stride()[0], 0);
+                long ow = outputSize(w, pool.kernel()[1], pool.stride()[1], 0);
                 var desc = new pooling_forward.desc(forward_training, pooling_max, current.get_desc(), any(n, c, oh, ow),
                         longs(pool.stride()), longs(pool.kernel()), new long[2], new long[2]);
                 var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
@@ -400,7 +388,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
         chain.then(() -> {
             logitValues.get(0, p);
             floats(step.labels).get(0, y);
-            step.loss = softmaxLoss(p, y, n, classes);
+            step.loss = SoftmaxCrossEntropy.lossAndGradient(p, y, p, n, classes, clipping);
             deltaValues.put(0, p);
         });
 
@@ -517,30 +505,5 @@ final class FusedCnnTraining implements OwnTrainingStep {
 
     private static FloatBuffer floats(INDArray a) {
         return new FloatPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();
-    }
-
-    /** Softmax of the logits {@code p} in place into {@code p - y}; returns the mean clipped cross-entropy. */
-    private double softmaxLoss(float[] p, float[] y, int n, int classes) {
-        double sum = 0;
-        for (int row = 0; row < n; row++) {
-            int from = row * classes;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < classes; k++) {
-                max = Math.max(max, p[from + k]);
-            }
-            float total = 0;
-            for (int k = 0; k < classes; k++) {
-                p[from + k] = (float) Math.exp(p[from + k] - max);
-                total += p[from + k];
-            }
-            for (int k = 0; k < classes; k++) {
-                float probability = p[from + k] / total;
-                float label = y[from + k];
-                double clipped = Math.min(Math.max(probability, clipping), 1 - clipping);
-                sum += label == 0 ? 0 : label * Math.log(clipped);
-                p[from + k] = probability - label;
-            }
-        }
-        return -sum / n;
     }
 }

@@ -1,5 +1,8 @@
 package org.fmnist.core.model;
 
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,4 +17,19 @@ interface OwnTrainingStep {
 
     /** One gradient step on the batch; returns its score as DL4J's does. */
     double fit(INDArray features, INDArray labels);
+
+    /**
+     * The end of DL4J's step, after the gradient is in {@code net}'s gradient view: its updater makes the
+     * update in that view ({@code update}, shaped as the parameters), dividing by the batch size and
+     * applying any schedule and regularisation; then {@code params -= update} and the counters. Returns
+     * {@code loss}, recorded as the network's score.
+     */
+    static double update(MultiLayerNetwork net, Gradient gradient, INDArray update, int batchSize, double loss) {
+        int iteration = net.getIterationCount();
+        net.getUpdater().update(net, gradient, iteration, net.getEpochCount(), batchSize, LayerWorkspaceMgr.noWorkspaces());
+        net.params().subi(update);
+        net.setIterationCount(iteration + 1);
+        net.setScore(loss);
+        return loss;
+    }
 }

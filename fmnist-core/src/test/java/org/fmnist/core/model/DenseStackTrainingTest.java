@@ -1,9 +1,5 @@
 package org.fmnist.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,46 +64,9 @@ class DenseStackTrainingTest {
         return labels;
     }
 
-    /** Each value within {@code absolute} plus a millionth of itself ten times over: float rounding, not more. */
-    private static void assertClose(INDArray expected, INDArray actual, float absolute, String what) {
-        float[] e = expected.toFloatVector();
-        float[] a = actual.toFloatVector();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) {
-            float allowed = absolute + 1e-5f * Math.abs(e[i]);
-            if (!(Math.abs(e[i] - a[i]) <= allowed)) {
-                throw new AssertionError(what + " differs at " + i + ": DL4J " + e[i] + ", dense step " + a[i]);
-            }
-        }
-    }
-
-    /**
-     * Trains the twins batch after batch, DL4J's on its own {@code fit}, the other through
-     * {@link Network#fit}, and compares them after every step, within {@code tolerance} (and a
-     * relative part, see {@link #assertClose}).
-     */
+    /** Ten parts in a million beside {@code tolerance}: float rounding, not more. */
     private static void assertTwinsAgree(Supplier<MultiLayerNetwork> twin, int[] batchSizes, float tolerance) {
-        MultiLayerNetwork dl4j = twin.get();
-        LayeredNetwork fast = new LayeredNetwork(twin.get());
-        MultiLayerNetwork inside = (MultiLayerNetwork) fast.model();
-        assertArrayEquals(dl4j.params().toFloatVector(), inside.params().toFloatVector(), 0f, "twins start equal");
-        for (int step = 0; step < batchSizes.length; step++) {
-            INDArray x = TinyNetworks.randomPixels(batchSizes[step], step);
-            INDArray y = labels(batchSizes[step], step);
-            dl4j.fit(x, y);
-            double loss = fast.fit(x, y);
-            assertInstanceOf(DenseStackTraining.class, fast.ownStep(), "the dense step ran");
-            String at = " after step " + (step + 1);
-            assertEquals(dl4j.score(), loss, 1e-5, "the loss" + at);
-            // After a step the gradient view holds the update the updater made of the gradient.
-            assertClose(dl4j.getFlattenedGradients(), inside.getFlattenedGradients(), tolerance, "the update" + at);
-            assertClose(dl4j.params(), inside.params(), tolerance, "the weights" + at);
-            INDArray state = dl4j.getUpdater().getStateViewArray();
-            if (state != null) {
-                assertClose(state, inside.getUpdater().getStateViewArray(), tolerance, "the optimizer's state" + at);
-            }
-            assertEquals(dl4j.getIterationCount(), inside.getIterationCount(), "iterations counted" + at);
-        }
+        TwinSteps.assertTwinsAgree(twin, DenseStackTraining.class, DenseStackTrainingTest::labels, batchSizes, tolerance, 1e-5f);
     }
 
     /** With plain SGD at rate 1 the update is the gradient over the batch, so this compares gradients. */
@@ -172,11 +131,7 @@ class DenseStackTrainingTest {
         };
         others.add(subclass);
         for (MultiLayerNetwork other : others) {
-            other.init();
-            LayeredNetwork net = new LayeredNetwork(other);
-            net.fit(TinyNetworks.randomPixels(8, 1), labels(8, 2));
-            assertNull(net.ownStep(), other.getLayerWiseConfigurations().toJson());
-            assertEquals(1, other.getIterationCount(), "DL4J's own step ran");
+            TwinSteps.assertTakesDl4jsStep(other, labels(8, 2));
         }
     }
 }

@@ -1,8 +1,5 @@
 package org.fmnist.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Random;
@@ -71,43 +68,10 @@ class FusedCnnTrainingTest {
         return labels;
     }
 
-    private static void assertClose(INDArray expected, INDArray actual, float absolute, String what) {
-        float[] e = expected.toFloatVector();
-        float[] a = actual.toFloatVector();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) {
-            float allowed = absolute + 1e-4f * Math.abs(e[i]);
-            if (!(Math.abs(e[i] - a[i]) <= allowed)) {
-                throw new AssertionError(what + " differs at " + i + ": DL4J " + e[i] + ", fused step " + a[i]);
-            }
-        }
-    }
-
-    /** Trains the twins batch after batch and compares them after every step. */
+    /** A hundred parts in a million beside {@code tolerance}: the convolutions sum in other orders. */
     private static void assertTwinsAgree(Supplier<MultiLayerNetwork> twin, int[] batchSizes, float tolerance) {
-        MultiLayerNetwork dl4j = twin.get();
-        LayeredNetwork fast = new LayeredNetwork(twin.get());
-        MultiLayerNetwork inside = (MultiLayerNetwork) fast.model();
-        for (int step = 0; step < batchSizes.length; step++) {
-            INDArray x = TinyNetworks.randomPixels(batchSizes[step], step);
-            INDArray y = labels(batchSizes[step], step);
-            // The same draws for both twins' dropout masks.
-            Nd4j.getRandom().setSeed(100 + step);
-            dl4j.fit(x, y);
-            Nd4j.getRandom().setSeed(100 + step);
-            double loss = fast.fit(x, y);
-            assertInstanceOf(FusedCnnTraining.class, fast.ownStep(), "the fused step ran");
-            String at = " after step " + (step + 1);
-            assertEquals(dl4j.score(), loss, 1e-4, "the loss" + at);
-            // After a step the gradient view holds the update the updater made of the gradient.
-            assertClose(dl4j.getFlattenedGradients(), inside.getFlattenedGradients(), tolerance, "the update" + at);
-            assertClose(dl4j.params(), inside.params(), tolerance, "the weights" + at);
-            INDArray state = dl4j.getUpdater().getStateViewArray();
-            if (state != null) {
-                assertClose(state, inside.getUpdater().getStateViewArray(), tolerance, "the optimizer's state" + at);
-            }
-            assertEquals(dl4j.getIterationCount(), inside.getIterationCount(), "iterations counted" + at);
-        }
+        TwinSteps.assertTwinsAgree(twin, FusedCnnTraining.class, (rows, seed) -> labels(rows, seed), batchSizes,
+                tolerance, 1e-4f);
     }
 
     /** With plain SGD at rate 1 the update is the gradient over the batch, so this compares gradients. */
@@ -144,11 +108,7 @@ class FusedCnnTrainingTest {
                     .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                     .setInputType(InputType.convolutionalFlat(28, 28, 1)).build()));
         for (MultiLayerNetwork other : others) {
-            other.init();
-            LayeredNetwork net = new LayeredNetwork(other);
-            net.fit(TinyNetworks.randomPixels(8, 1), labels(8, 2));
-            assertNull(net.ownStep(), other.getLayerWiseConfigurations().toJson());
-            assertEquals(1, other.getIterationCount(), "DL4J's own step ran");
+            TwinSteps.assertTakesDl4jsStep(other, labels(8, 2));
         }
     }
 }
