@@ -298,9 +298,18 @@ final class FusedCnnTraining implements OwnTrainingStep {
         }
     }
 
-    /** What the forward pass of one stage left for its backward pass. */
-    private record Forward(memory src, memory dst, memory weights, Object pd, memory workspace, INDArray dropped) {}
+    /**
+     * What the forward pass of one stage left for its backward pass: its input and output, its weights
+     * as the primitive read them, its primitive descriptor (the hint oneDNN's backward primitives
+     * need) and a max-pooling's workspace.
+     */
+    private record Forward(memory src, memory dst, memory weights, Object pd, memory workspace) {}
 
+    /**
+     * The forward and backward passes for batches of {@code n}: primitives reading the weights from
+     * the network's parameter view each step and writing the gradients into its gradient view, with
+     * DL4J's dropout and the softmax loss as Java steps between them.
+     */
     private Step plan(int n) {
         Step step = new Step();
         PrimitiveChain chain = new PrimitiveChain(cpu, queue);
@@ -329,7 +338,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
                         DNNL_ARG_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.bias())),
                         DNNL_ARG_DST, dst));
-                forwards.add(new Forward(src, dst, weights, pd, null, null));
+                forwards.add(new Forward(src, dst, weights, pd, null));
                 current = dst;
                 c = conv.channels();
                 h = oh;
@@ -343,7 +352,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 memory dst = chain.memory(pd.dst_desc());
                 memory workspace = chain.memory(pd.workspace_desc());
                 chain.add(new pooling_forward(pd), Map.of(DNNL_ARG_SRC, current, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
-                forwards.add(new Forward(current, dst, null, pd, workspace, null));
+                forwards.add(new Forward(current, dst, null, pd, workspace));
                 current = dst;
                 h = oh;
                 w = ow;
@@ -370,7 +379,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
                         DNNL_ARG_BIAS, chain.over(plain(memory.format_tag.x, dense.outputs()), address(dense.bias())),
                         DNNL_ARG_DST, dst));
-                forwards.add(new Forward(src, dst, weights, pd, null, dropped));
+                forwards.add(new Forward(src, dst, weights, pd, null));
                 current = dst;
                 c = dense.outputs();
                 flat = true;
