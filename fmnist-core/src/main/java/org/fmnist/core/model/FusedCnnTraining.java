@@ -139,9 +139,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 || !(conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor input)) {
             return Optional.empty();
         }
-        if (net.getFlattenedGradients() == null) {
-            net.initGradientsView();
-        }
+        // LayeredNetwork has made the gradient view, which this step writes into.
         DefaultGradient gradient = new DefaultGradient(net.getFlattenedGradients());
         List<Stage> stages = new ArrayList<>();
         int c = (int) input.getNumChannels();
