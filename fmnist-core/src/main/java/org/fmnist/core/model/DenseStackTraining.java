@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -136,8 +135,8 @@ final class DenseStackTraining implements OwnTrainingStep {
             // DL4J's key: the layer's index and the parameter, which its updater splits at the '_'.
             gradient.setGradientFor(i + "_" + DefaultParamInitializer.WEIGHT_KEY, step.weightGradient());
             gradient.setGradientFor(i + "_" + DefaultParamInitializer.BIAS_KEY, step.biasGradient());
-            biases[i] = floats(step.bias());
-            biasGradients[i] = floats(step.biasGradient());
+            biases[i] = OwnTrainingStep.floats(step.bias());
+            biasGradients[i] = OwnTrainingStep.floats(step.biasGradient());
             widest = Math.max(widest, step.outputs());
         }
         this.biasValues = new float[widest];
@@ -195,8 +194,7 @@ final class DenseStackTraining implements OwnTrainingStep {
      */
     @Override
     public boolean accepts(INDArray features, INDArray labels) {
-        return net.getListeners().isEmpty() && rowMajor(features, steps.get(0).inputs())
-                && rowMajor(labels, steps.get(steps.size() - 1).outputs()) && features.size(0) == labels.size(0);
+        return OwnTrainingStep.takesBatch(net, features, steps.get(0).inputs(), labels, steps.get(steps.size() - 1).outputs());
     }
 
     @Override
@@ -253,7 +251,7 @@ final class DenseStackTraining implements OwnTrainingStep {
      */
     private double softmaxLoss(INDArray labels) {
         int last = steps.size() - 1;
-        floats(labels).get(0, labelValues);
+        OwnTrainingStep.floats(labels).get(0, labelValues);
         double loss = SoftmaxCrossEntropy.lossAndGradient(outputValues[last], labelValues, deltaValues[last], rows,
                 steps.get(last).outputs(), clipping);
         deltaBuffers[last].put(0, deltaValues[last]);
@@ -280,10 +278,10 @@ final class DenseStackTraining implements OwnTrainingStep {
         for (int l = 0; l < layers; l++) {
             int width = steps.get(l).outputs();
             outputs[l] = Nd4j.createUninitialized(DataType.FLOAT, n, width);
-            outputBuffers[l] = floats(outputs[l]);
+            outputBuffers[l] = OwnTrainingStep.floats(outputs[l]);
             outputValues[l] = new float[n * width];
             deltas[l] = Nd4j.createUninitialized(DataType.FLOAT, n, width);
-            deltaBuffers[l] = floats(deltas[l]);
+            deltaBuffers[l] = OwnTrainingStep.floats(deltas[l]);
             deltaValues[l] = new float[n * width];
         }
         labelValues = new float[n * steps.get(layers - 1).outputs()];
@@ -300,15 +298,5 @@ final class DenseStackTraining implements OwnTrainingStep {
             outputs = null;
         }
         rows = -1;
-    }
-
-    private static boolean rowMajor(INDArray a, int columns) {
-        return a.rank() == 2 && a.dataType() == DataType.FLOAT && a.size(1) == columns && a.ordering() == 'c'
-                && a.elementWiseStride() == 1 && !a.isView();
-    }
-
-    /** The array's floats where they lie in native memory (the address includes a view's offset). */
-    private static FloatBuffer floats(INDArray a) {
-        return new FloatPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();
     }
 }

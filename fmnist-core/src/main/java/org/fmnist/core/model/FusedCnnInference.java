@@ -18,7 +18,6 @@ import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -78,10 +77,10 @@ final class FusedCnnInference implements BatchInference {
      * A convolution; {@code weights} in (out, in, height, width) order, with the batch norm after it
      * folded in.
      */
-    private record Convolution(float[] weights, float[] bias, int channels, int[] kernel, int[] stride,
-                               int[] padBefore, int[] padAfter, boolean relu) implements Stage {}
+    private record Convolution(float[] weights, float[] bias, int channels, SlidingWindow window, boolean relu)
+            implements Stage {}
 
-    private record Pooling(boolean max, int[] kernel, int[] stride) implements Stage {}
+    private record Pooling(boolean max, SlidingWindow window) implements Stage {}
 
     /** A dense layer; {@code weights} in (out, in) order, {@code in} in the flattening's NCHW order. */
     private record InnerProduct(float[] weights, float[] bias, int outputs, boolean relu) implements Stage {}
@@ -143,8 +142,8 @@ final class FusedCnnInference implements BatchInference {
                 }
                 stages.add(conv.get());
                 c = conv.get().channels();
-                h = outputSize(h, conv.get().kernel()[0], conv.get().stride()[0], conv.get().padBefore()[0] + conv.get().padAfter()[0]);
-                w = outputSize(w, conv.get().kernel()[1], conv.get().stride()[1], conv.get().padBefore()[1] + conv.get().padAfter()[1]);
+                h = conv.get().window().out(h, 0);
+                w = conv.get().window().out(w, 1);
             } else if (!flattened && layer.getClass() == BatchNormalization.class
                     && last instanceof Convolution conv && !conv.relu()
                     && ((BatchNormalization) layer).getCnn2DFormat() == CNN2DFormat.NCHW) {
@@ -159,7 +158,7 @@ final class FusedCnnInference implements BatchInference {
                 }
                 if (last instanceof Convolution conv && !conv.relu()) {
                     stages.set(stages.size() - 1, new Convolution(conv.weights(), conv.bias(), conv.channels(),
-                            conv.kernel(), conv.stride(), conv.padBefore(), conv.padAfter(), true));
+                            conv.window(), true));
                 } else if (last instanceof InnerProduct dense && !dense.relu() && flattened) {
                     stages.set(stages.size() - 1, new InnerProduct(dense.weights(), dense.bias(), dense.outputs(), true));
                 } else {
@@ -171,8 +170,8 @@ final class FusedCnnInference implements BatchInference {
                     return Optional.empty();
                 }
                 stages.add(pool.get());
-                h = (h - pool.get().kernel()[0]) / pool.get().stride()[0] + 1;
-                w = (w - pool.get().kernel()[1]) / pool.get().stride()[1] + 1;
+                h = pool.get().window().out(h, 0);
+                w = pool.get().window().out(w, 1);
             } else if (flattened && (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class)) {
                 BaseLayer<?> dense = (BaseLayer<?>) own;
                 IActivation fn = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer).getActivationFn();
@@ -206,46 +205,9 @@ final class FusedCnnInference implements BatchInference {
                 || !(isPlainReLU(fn) || fn instanceof ActivationIdentity)) {
             return Optional.empty();
         }
-        Optional<int[][]> padding = padding(conf, h, w);
-        if (padding.isEmpty()) {
-            return Optional.empty();
-        }
         INDArray weights = own.getParam("W"); // [out, in, kH, kW]
-        return Optional.of(new Convolution(values(weights), values(own.getParam("b")), (int) weights.size(0),
-                conf.getKernelSize(), conf.getStride(), padding.get()[0], padding.get()[1], isPlainReLU(fn)));
-    }
-
-    /**
-     * The padding before and after the rows and the columns of an {@code h × w} input of {@code conf}
-     * as DL4J applies it, or empty for a convolution mode not covered (Causal).
-     */
-    static Optional<int[][]> padding(ConvolutionLayer conf, int h, int w) {
-        int[] kernel = conf.getKernelSize();
-        int[] stride = conf.getStride();
-        int[] before = new int[2];
-        int[] after = new int[2];
-        int[] in = {h, w};
-        for (int d = 0; d < 2; d++) {
-            if (conf.getConvolutionMode() == ConvolutionMode.Same) {
-                // DL4J's Same: the output is ceil(in / stride); the padding is split with the odd pixel last.
-                int out = (in[d] + stride[d] - 1) / stride[d];
-                int total = Math.max(0, (out - 1) * stride[d] + kernel[d] - in[d]);
-                before[d] = total / 2;
-                after[d] = total - before[d];
-            } else if (conf.getConvolutionMode() == ConvolutionMode.Truncate
-                    || conf.getConvolutionMode() == ConvolutionMode.Strict) {
-                before[d] = conf.getPadding()[d];
-                after[d] = conf.getPadding()[d];
-            } else {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(new int[][] {before, after});
-    }
-
-    /** A window's output size over {@code in} pixels with {@code padding} in all, rounded down as DL4J's Truncate mode does. */
-    static int outputSize(long in, int kernel, int stride, int padding) {
-        return Math.toIntExact((in + padding - kernel) / stride + 1);
+        return SlidingWindow.of(conf, h, w).map(window -> new Convolution(values(weights), values(own.getParam("b")),
+                (int) weights.size(0), window, isPlainReLU(fn)));
     }
 
     private static Optional<Pooling> pooling(SubsamplingLayer conf, int h, int w) {
@@ -269,7 +231,7 @@ final class FusedCnnInference implements BatchInference {
                 return Optional.empty();
             }
         }
-        return Optional.of(new Pooling(max, kernel, stride));
+        return Optional.of(new Pooling(max, SlidingWindow.unpadded(kernel, stride)));
     }
 
     /**
@@ -295,8 +257,7 @@ final class FusedCnnInference implements BatchInference {
             }
             bias[o] = scale * conv.bias()[o] + shift;
         }
-        return new Convolution(weights, bias, channels, conv.kernel(), conv.stride(), conv.padBefore(),
-                conv.padAfter(), conv.relu());
+        return new Convolution(weights, bias, channels, conv.window(), conv.relu());
     }
 
     /** The elements of {@code array} in row-major order. */
@@ -353,16 +314,17 @@ final class FusedCnnInference implements BatchInference {
         boolean flat = false;
         for (Stage stage : stages) {
             if (stage instanceof Convolution conv) {
-                long oh = outputSize(h, conv.kernel()[0], conv.stride()[0], conv.padBefore()[0] + conv.padAfter()[0]);
-                long ow = outputSize(w, conv.kernel()[1], conv.stride()[1], conv.padBefore()[1] + conv.padAfter()[1]);
+                SlidingWindow window = conv.window();
+                long oh = window.out(h, 0);
+                long ow = window.out(w, 1);
                 var desc = new convolution_forward.desc(forward_inference, convolution_direct,
-                        any(n, c, h, w), any(conv.channels(), c, conv.kernel()[0], conv.kernel()[1]),
+                        any(n, c, h, w), any(conv.channels(), c, window.kernel()[0], window.kernel()[1]),
                         plain(memory.format_tag.x, conv.channels()), any(n, conv.channels(), oh, ow),
-                        longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter()));
+                        window.strides(), window.paddingBefore(), window.paddingAfter());
                 var pd = chain.keep(new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu));
                 memory src = chain.reordered(current, pd.src_desc());
                 memory weights = weights(chain, conv.weights(), pd.weights_desc(),
-                        plain(memory.format_tag.oihw, conv.channels(), c, conv.kernel()[0], conv.kernel()[1]));
+                        plain(memory.format_tag.oihw, conv.channels(), c, window.kernel()[0], window.kernel()[1]));
                 current = chain.memory(pd.dst_desc());
                 chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
                         DNNL_ARG_BIAS, filled(chain, conv.bias(), pd.bias_desc()), DNNL_ARG_DST, current));
@@ -370,11 +332,12 @@ final class FusedCnnInference implements BatchInference {
                 h = oh;
                 w = ow;
             } else if (stage instanceof Pooling pool) {
-                long oh = outputSize(h, pool.kernel()[0], pool.stride()[0], 0);
-                long ow = outputSize(w, pool.kernel()[1], pool.stride()[1], 0);
+                SlidingWindow window = pool.window();
+                long oh = window.out(h, 0);
+                long ow = window.out(w, 1);
                 var desc = new pooling_forward.desc(forward_inference, pool.max() ? pooling_max : pooling_avg_exclude_padding,
-                        current.get_desc(), any(n, c, oh, ow), longs(pool.stride()), longs(pool.kernel()),
-                        new long[2], new long[2]);
+                        current.get_desc(), any(n, c, oh, ow), window.strides(), window.kernelDims(),
+                        window.paddingBefore(), window.paddingAfter());
                 var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
                 memory src = current;
                 current = chain.memory(pd.dst_desc());
@@ -443,13 +406,5 @@ final class FusedCnnInference implements BatchInference {
 
     static memory.desc plain(memory.format_tag tag, long... dims) {
         return new memory.desc(dims, memory.data_type.f32, tag);
-    }
-
-    static long[] longs(int[] values) {
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 }

@@ -15,8 +15,6 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
 import static org.fmnist.core.model.FusedCnnInference.any;
 import static org.fmnist.core.model.FusedCnnInference.attributes;
-import static org.fmnist.core.model.FusedCnnInference.longs;
-import static org.fmnist.core.model.FusedCnnInference.outputSize;
 import static org.fmnist.core.model.FusedCnnInference.plain;
 
 import java.lang.ref.Reference;
@@ -39,7 +37,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -90,10 +87,9 @@ final class FusedCnnTraining implements OwnTrainingStep {
 
     /** A convolution: views of its weights ({@code [out, in, kH, kW]}) and bias, and their gradients. */
     private record Convolution(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient,
-                               int channels, int[] kernel, int[] stride, int[] padBefore, int[] padAfter,
-                               boolean relu) implements Stage {}
+                               int channels, SlidingWindow window, boolean relu) implements Stage {}
 
-    private record Pooling(int[] kernel, int[] stride) implements Stage {}
+    private record Pooling(SlidingWindow window) implements Stage {}
 
     /**
      * A dense layer: views of its weights ({@code [in, out]}, column-major, so (out, in) row after row)
@@ -165,9 +161,10 @@ final class FusedCnnTraining implements OwnTrainingStep {
                         || pool.getIDropout() != null) {
                     return Optional.empty();
                 }
-                stages.add(new Pooling(pool.getKernelSize(), pool.getStride()));
-                h = outputSize(h, pool.getKernelSize()[0], pool.getStride()[0], 0);
-                w = outputSize(w, pool.getKernelSize()[1], pool.getStride()[1], 0);
+                SlidingWindow window = SlidingWindow.unpadded(pool.getKernelSize(), pool.getStride());
+                stages.add(new Pooling(window));
+                h = window.out(h, 0);
+                w = window.out(w, 1);
                 continue;
             }
             boolean convolution = layer.getClass() == ConvolutionLayer.class && denseLayers == 0;
@@ -198,22 +195,21 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 Map<String, INDArray> grads = ConvolutionParamInitializer.getInstance()
                         .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
                 INDArray weights = base.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-                Optional<int[][]> padding = FusedCnnInference.padding(convConf, h, w);
+                Optional<SlidingWindow> window = SlidingWindow.of(convConf, h, w);
                 if (convConf.getCnn2dDataFormat() != CNN2DFormat.NCHW || convConf.getDilation()[0] != 1
-                        || convConf.getDilation()[1] != 1 || padding.isEmpty() || weights.size(1) != c
+                        || convConf.getDilation()[1] != 1 || window.isEmpty() || weights.size(1) != c
                         || !rowMajor(weights) || !rowMajor(grads.get(ConvolutionParamInitializer.WEIGHT_KEY))) {
                     return Optional.empty();
                 }
                 Convolution stage = new Convolution(weights, base.getParam(ConvolutionParamInitializer.BIAS_KEY),
                         grads.get(ConvolutionParamInitializer.WEIGHT_KEY), grads.get(ConvolutionParamInitializer.BIAS_KEY),
-                        (int) weights.size(0), convConf.getKernelSize(), convConf.getStride(), padding.get()[0],
-                        padding.get()[1], relu);
+                        (int) weights.size(0), window.get(), relu);
                 stages.add(stage);
                 gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.WEIGHT_KEY, stage.weightGradient());
                 gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.BIAS_KEY, stage.biasGradient());
                 c = stage.channels();
-                h = outputSize(h, stage.kernel()[0], stage.stride()[0], stage.padBefore()[0] + stage.padAfter()[0]);
-                w = outputSize(w, stage.kernel()[1], stage.stride()[1], stage.padBefore()[1] + stage.padAfter()[1]);
+                h = window.get().out(h, 0);
+                w = window.get().out(w, 1);
             } else {
                 if (i == last) {
                     var output = (org.deeplearning4j.nn.conf.layers.OutputLayer) layerConf;
@@ -255,13 +251,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
     @Override
     public boolean accepts(INDArray features, INDArray labels) {
         InnerProduct output = (InnerProduct) stages.get(stages.size() - 1);
-        return net.getListeners().isEmpty() && rows(features, (long) channels * height * width)
-                && rows(labels, output.outputs()) && features.size(0) == labels.size(0);
-    }
-
-    private static boolean rows(INDArray a, long columns) {
-        return a.rank() == 2 && a.dataType() == DataType.FLOAT && a.size(1) == columns && a.ordering() == 'c'
-                && a.elementWiseStride() == 1 && !a.isView();
+        return OwnTrainingStep.takesBatch(net, features, (long) channels * height * width, labels, output.outputs());
     }
 
     @Override
@@ -299,9 +289,9 @@ final class FusedCnnTraining implements OwnTrainingStep {
     /**
      * What the forward pass of one stage left for its backward pass: its input and output, its weights
      * as the primitive read them, its primitive descriptor (the hint oneDNN's backward primitives
-     * need) and a max-pooling's workspace.
+     * need) and a max-pooling's workspace. {@code srcDims}: (n, c, h, w) before the first dense layer, (n, c) after.
      */
-    private record Forward(memory src, memory dst, memory weights, Object pd, memory workspace) {}
+    private record Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace) {}
 
     /**
      * The forward and backward passes for batches of {@code n}: primitives reading the weights from
@@ -314,7 +304,6 @@ final class FusedCnnTraining implements OwnTrainingStep {
         step.chain = chain;
         step.input = chain.over(plain(memory.format_tag.nchw, n, channels, height, width), null);
         List<Forward> forwards = new ArrayList<>();
-        List<long[]> srcDims = new ArrayList<>();
         memory current = step.input;
         long c = channels;
         long h = height;
@@ -322,35 +311,37 @@ final class FusedCnnTraining implements OwnTrainingStep {
         boolean flat = false;
         INDArray rowsIn = null; // the current dense activations as an ND4J array, once there are some
         for (Stage stage : stages) {
-            srcDims.add(flat ? new long[] {n, c} : new long[] {n, c, h, w});
+            long[] dims = flat ? new long[] {n, c} : new long[] {n, c, h, w};
             if (stage instanceof Convolution conv) {
-                long oh = outputSize(h, conv.kernel()[0], conv.stride()[0], conv.padBefore()[0] + conv.padAfter()[0]);
-                long ow = outputSize(w, conv.kernel()[1], conv.stride()[1], conv.padBefore()[1] + conv.padAfter()[1]);
-                var desc = new convolution_forward.desc(forward_training, convolution_direct, any(n, c, h, w),
-                        any(conv.channels(), c, conv.kernel()[0], conv.kernel()[1]), plain(memory.format_tag.x, conv.channels()),
-                        any(n, conv.channels(), oh, ow), longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter()));
+                SlidingWindow window = conv.window();
+                long oh = window.out(h, 0);
+                long ow = window.out(w, 1);
+                var desc = new convolution_forward.desc(forward_training, convolution_direct, any(dims),
+                        any(kernelDims(conv, c)), plain(memory.format_tag.x, conv.channels()),
+                        any(n, conv.channels(), oh, ow), window.strides(), window.paddingBefore(), window.paddingAfter());
                 var pd = chain.keep(new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu));
                 memory src = chain.reordered(current, pd.src_desc());
-                memory weights = chain.reordered(userWeights(chain, conv.weights(), conv.channels(), c, conv.kernel()), pd.weights_desc());
+                memory weights = chain.reordered(userWeights(chain, conv.weights(), kernelDims(conv, c)), pd.weights_desc());
                 memory dst = chain.memory(pd.dst_desc());
                 chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
                         DNNL_ARG_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.bias())),
                         DNNL_ARG_DST, dst));
-                forwards.add(new Forward(src, dst, weights, pd, null));
+                forwards.add(new Forward(dims, src, dst, weights, pd, null));
                 current = dst;
                 c = conv.channels();
                 h = oh;
                 w = ow;
             } else if (stage instanceof Pooling pool) {
-                long oh = outputSize(h, pool.kernel()[0], pool.stride()[0], 0);
-                long ow = outputSize(w, pool.kernel()[1], pool.stride()[1], 0);
+                SlidingWindow window = pool.window();
+                long oh = window.out(h, 0);
+                long ow = window.out(w, 1);
                 var desc = new pooling_forward.desc(forward_training, pooling_max, current.get_desc(), any(n, c, oh, ow),
-                        longs(pool.stride()), longs(pool.kernel()), new long[2], new long[2]);
+                        window.strides(), window.kernelDims(), window.paddingBefore(), window.paddingAfter());
                 var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
                 memory dst = chain.memory(pd.dst_desc());
                 memory workspace = chain.memory(pd.workspace_desc());
                 chain.add(new pooling_forward(pd), Map.of(DNNL_ARG_SRC, current, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace));
-                forwards.add(new Forward(current, dst, null, pd, workspace));
+                forwards.add(new Forward(dims, current, dst, null, pd, workspace));
                 current = dst;
                 h = oh;
                 w = ow;
@@ -365,19 +356,17 @@ final class FusedCnnTraining implements OwnTrainingStep {
                             net.getEpochCount(), noWorkspaces));
                     current = chain.over(plain(memory.format_tag.nc, n, c), address(dropped));
                 }
-                var desc = new inner_product_forward.desc(forward_training, flat ? any(n, c) : any(n, c, h, w),
-                        flat ? any(dense.outputs(), c) : any(dense.outputs(), c, h, w),
+                var desc = new inner_product_forward.desc(forward_training, any(dims), any(denseWeightDims(dense, dims)),
                         plain(memory.format_tag.x, dense.outputs()), plain(memory.format_tag.nc, n, dense.outputs()));
                 var pd = chain.keep(new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu));
                 memory src = chain.reordered(current, pd.src_desc());
-                memory weights = chain.reordered(userDenseWeights(chain, dense.weights(), dense.outputs(), c, h, w, flat),
-                        pd.weights_desc());
+                memory weights = chain.reordered(userDenseWeights(chain, dense.weights(), dense, dims), pd.weights_desc());
                 rowsIn = step.array(n, dense.outputs());
                 memory dst = chain.over(plain(memory.format_tag.nc, n, dense.outputs()), address(rowsIn));
                 chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
                         DNNL_ARG_BIAS, chain.over(plain(memory.format_tag.x, dense.outputs()), address(dense.bias())),
                         DNNL_ARG_DST, dst));
-                forwards.add(new Forward(src, dst, weights, pd, null));
+                forwards.add(new Forward(dims, src, dst, weights, pd, null));
                 current = dst;
                 c = dense.outputs();
                 flat = true;
@@ -390,11 +379,11 @@ final class FusedCnnTraining implements OwnTrainingStep {
         int classes = (int) c;
         float[] p = new float[n * classes];
         float[] y = new float[n * classes];
-        FloatBuffer logitValues = floats(logits);
-        FloatBuffer deltaValues = floats(delta);
+        FloatBuffer logitValues = OwnTrainingStep.floats(logits);
+        FloatBuffer deltaValues = OwnTrainingStep.floats(delta);
         chain.then(() -> {
             logitValues.get(0, p);
-            floats(step.labels).get(0, y);
+            OwnTrainingStep.floats(step.labels).get(0, y);
             step.loss = SoftmaxCrossEntropy.lossAndGradient(p, y, p, n, classes, clipping);
             deltaValues.put(0, p);
         });
@@ -403,47 +392,42 @@ final class FusedCnnTraining implements OwnTrainingStep {
         for (int s = stages.size() - 1; s >= 0; s--) {
             Stage stage = stages.get(s);
             Forward forward = forwards.get(s);
-            long[] dims = srcDims.get(s);
+            long[] dims = forward.srcDims();
             boolean first = s == 0;
             if (stage instanceof InnerProduct dense) {
                 diff = reluBackward(chain, dense.relu(), forward.dst(), diff);
                 var fwd = (inner_product_forward.primitive_desc) forward.pd();
                 var weightsPd = chain.keep(new inner_product_backward_weights.primitive_desc(
-                        new inner_product_backward_weights.desc(forward.src().get_desc(), weightsAny(dense.outputs(), dims),
+                        new inner_product_backward_weights.desc(forward.src().get_desc(), any(denseWeightDims(dense, dims)),
                                 plain(memory.format_tag.x, dense.outputs()), forward.dst().get_desc()), cpu, fwd));
                 memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
                 chain.add(new inner_product_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
                         DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
                         DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, dense.outputs()), address(dense.biasGradient()))));
-                chain.copy(gradientWeights, userDenseWeights(chain, dense.weightGradient(), dense.outputs(),
-                        dims[1], dims.length == 4 ? dims[2] : 1, dims.length == 4 ? dims[3] : 1, dims.length == 2));
+                chain.copy(gradientWeights, userDenseWeights(chain, dense.weightGradient(), dense, dims));
                 if (first) {
                     break;
                 }
                 // A dropped input's gradient goes to DL4J's dropout, as rows.
                 memory.desc belowDesc = dense.dropout() != null ? plain(memory.format_tag.nc, dims) : any(dims);
                 var dataPd = chain.keep(new inner_product_backward_data.primitive_desc(new inner_product_backward_data.desc(
-                        belowDesc, weightsAny(dense.outputs(), dims), forward.dst().get_desc()), cpu, fwd));
-                memory below;
-                if (dense.dropout() != null) {
-                    INDArray atDropped = step.array(dims[0], dims[1]);
+                        belowDesc, any(denseWeightDims(dense, dims)), forward.dst().get_desc()), cpu, fwd));
+                INDArray atDropped = dense.dropout() != null ? step.array(dims[0], dims[1]) : null;
+                memory below = atDropped != null ? chain.over(belowDesc, address(atDropped)) : chain.memory(dataPd.diff_src_desc());
+                chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
+                        DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
+                if (atDropped != null) {
                     INDArray atInput = step.array(dims[0], dims[1]);
-                    memory droppedDiff = chain.over(belowDesc, address(atDropped));
-                    chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
-                            DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, droppedDiff));
                     chain.then(() -> dense.dropout().backprop(atDropped, atInput, net.getIterationCount(), net.getEpochCount()));
-                    below = chain.over(plain(memory.format_tag.nc, dims), address(atInput));
-                } else {
-                    below = chain.memory(dataPd.diff_src_desc());
-                    chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
-                            DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
+                    below = chain.over(belowDesc, address(atInput));
                 }
                 diff = below;
             } else if (stage instanceof Pooling pool) {
                 var fwd = (pooling_forward.primitive_desc) forward.pd();
+                SlidingWindow window = pool.window();
                 var pd = chain.keep(new pooling_backward.primitive_desc(new pooling_backward.desc(pooling_max,
-                        any(dims), forward.dst().get_desc(), longs(pool.stride()), longs(pool.kernel()), new long[2], new long[2]),
-                        cpu, fwd));
+                        any(dims), forward.dst().get_desc(), window.strides(), window.kernelDims(), window.paddingBefore(),
+                        window.paddingAfter()), cpu, fwd));
                 memory below = chain.memory(pd.diff_src_desc());
                 chain.add(new pooling_backward(pd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
                         DNNL_ARG_WORKSPACE, forward.workspace(), DNNL_ARG_DIFF_SRC, below));
@@ -451,21 +435,22 @@ final class FusedCnnTraining implements OwnTrainingStep {
             } else if (stage instanceof Convolution conv) {
                 diff = reluBackward(chain, conv.relu(), forward.dst(), diff);
                 var fwd = (convolution_forward.primitive_desc) forward.pd();
-                long[] kernelDims = {conv.channels(), dims[1], conv.kernel()[0], conv.kernel()[1]};
+                SlidingWindow window = conv.window();
+                long[] kernelDims = kernelDims(conv, dims[1]);
                 var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
                         convolution_direct, forward.src().get_desc(), any(kernelDims), plain(memory.format_tag.x, conv.channels()),
-                        forward.dst().get_desc(), longs(conv.stride()), longs(conv.padBefore()), longs(conv.padAfter())), cpu, fwd));
+                        forward.dst().get_desc(), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, fwd));
                 memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
                 chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
                         DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
                         DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.biasGradient()))));
-                chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), conv.channels(), dims[1], conv.kernel()));
+                chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), kernelDims));
                 if (first) {
                     break;
                 }
                 var dataPd = chain.keep(new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
-                        convolution_direct, any(dims), any(kernelDims), forward.dst().get_desc(), longs(conv.stride()),
-                        longs(conv.padBefore()), longs(conv.padAfter())), cpu, fwd));
+                        convolution_direct, any(dims), any(kernelDims), forward.dst().get_desc(), window.strides(),
+                        window.paddingBefore(), window.paddingAfter()), cpu, fwd));
                 memory below = chain.memory(dataPd.diff_src_desc());
                 chain.add(new convolution_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
                         DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
@@ -475,8 +460,16 @@ final class FusedCnnTraining implements OwnTrainingStep {
         return step;
     }
 
-    private static memory.desc weightsAny(long outputs, long[] srcDims) {
-        return srcDims.length == 2 ? any(outputs, srcDims[1]) : any(outputs, srcDims[1], srcDims[2], srcDims[3]);
+    /** A convolution's weight dimensions, (out, in, kH, kW), over {@code in} input channels. */
+    private static long[] kernelDims(Convolution conv, long in) {
+        return new long[] {conv.channels(), in, conv.window().kernel()[0], conv.window().kernel()[1]};
+    }
+
+    /** A dense layer's weight dimensions over input {@code srcDims}: (out, in), or (out, c, h, w) on the first. */
+    private static long[] denseWeightDims(InnerProduct dense, long[] srcDims) {
+        long[] dims = srcDims.clone();
+        dims[0] = dense.outputs();
+        return dims;
     }
 
     /** The gradient at the input of a ReLU fused into the primitive whose output is {@code dst}; {@code diff} itself without one. */
@@ -496,21 +489,20 @@ final class FusedCnnTraining implements OwnTrainingStep {
     }
 
     /** A convolution's weights (or their gradient) where DL4J keeps them: (out, in, kH, kW), row-major. */
-    private static memory userWeights(PrimitiveChain chain, INDArray view, long out, long in, int[] kernel) {
-        return chain.over(plain(memory.format_tag.oihw, out, in, kernel[0], kernel[1]), address(view));
+    private static memory userWeights(PrimitiveChain chain, INDArray view, long[] kernelDims) {
+        return chain.over(plain(memory.format_tag.oihw, kernelDims), address(view));
     }
 
-    /** A dense layer's weights (or their gradient) where DL4J keeps them: {@code [in, out]} column-major. */
-    private static memory userDenseWeights(PrimitiveChain chain, INDArray view, long out, long c, long h, long w, boolean flat) {
-        memory.desc desc = flat ? plain(memory.format_tag.oi, out, c) : plain(memory.format_tag.oihw, out, c, h, w);
-        return chain.over(desc, address(view));
+    /**
+     * A dense layer's weights (or their gradient) where DL4J keeps them: {@code [in, out]} column-major,
+     * so (out, in) row after row, {@code in} in the NCHW order of the flattening on the first dense layer.
+     */
+    private static memory userDenseWeights(PrimitiveChain chain, INDArray view, InnerProduct dense, long[] srcDims) {
+        memory.format_tag tag = srcDims.length == 2 ? memory.format_tag.oi : memory.format_tag.oihw;
+        return chain.over(plain(tag, denseWeightDims(dense, srcDims)), address(view));
     }
 
     private static Pointer address(INDArray a) {
         return a.data().addressPointer();
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        return new FloatPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();
     }
 }

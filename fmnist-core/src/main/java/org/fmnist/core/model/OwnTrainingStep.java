@@ -1,8 +1,11 @@
 package org.fmnist.core.model;
 
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,5 +34,25 @@ interface OwnTrainingStep {
         net.setIterationCount(iteration + 1);
         net.setScore(loss);
         return loss;
+    }
+
+    /**
+     * Whether a batch can go to an own step as it is: nothing outside the step listens to DL4J's
+     * iterations on {@code net}, and features and labels are row-major float rows, not views, of
+     * {@code inputs} and {@code outputs} columns, as many of one as of the other.
+     */
+    static boolean takesBatch(MultiLayerNetwork net, INDArray features, long inputs, INDArray labels, long outputs) {
+        return net.getListeners().isEmpty() && rows(features, inputs) && rows(labels, outputs)
+                && features.size(0) == labels.size(0);
+    }
+
+    private static boolean rows(INDArray a, long columns) {
+        return a.rank() == 2 && a.dataType() == DataType.FLOAT && a.size(1) == columns && a.ordering() == 'c'
+                && a.elementWiseStride() == 1 && !a.isView();
+    }
+
+    /** The array's floats where they lie in native memory (the address includes a view's offset). */
+    static FloatBuffer floats(INDArray a) {
+        return new FloatPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();
     }
 }
