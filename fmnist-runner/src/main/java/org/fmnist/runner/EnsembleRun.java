@@ -3,7 +3,6 @@ package org.fmnist.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
-import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTracker;
 import org.fmnist.runner.tracking.RunTrackers;
@@ -71,8 +69,7 @@ public final class EnsembleRun {
         long startNanos = System.nanoTime();
         Instant started = invocation.clock().instant();
         PrintStream console = invocation.out();
-        List<FinishedRun> members = members(runs);
-        checkSameData(members);
+        List<FinishedRun> members = FinishedRun.ensembleMembers(runs);
         ExperimentSpec first = members.get(0).spec();
         String ensembleName = name != null ? name : first.name() + "-ensemble";
 
@@ -173,30 +170,4 @@ public final class EnsembleRun {
     }
 
     /** The members named by {@code runs}: each a run folder, or a folder of run folders; at least two. */
-    private static List<FinishedRun> members(List<Path> runs) throws IOException {
-        List<FinishedRun> members = FinishedRun.in(runs);
-        if (members.size() < 2) {
-            throw new SpecException(new SpecProblem(String.join(" ", runs.stream().map(Path::toString).toList()), "",
-                    "names " + members.size() + " run; an ensemble needs at least two", "give two or more run folders"));
-        }
-        return members;
-    }
-
-    /** Refuses members tested on different data or on a different number of test images. */
-    private static void checkSameData(List<FinishedRun> members) {
-        FinishedRun first = members.get(0);
-        for (FinishedRun m : members.subList(1, members.size())) {
-            if (!m.provenance().dataMd5().equals(first.provenance().dataMd5())) {
-                throw new SpecException(new SpecProblem(m.folder().toString(), "",
-                        "was trained and tested on other data than " + first.folder() + " (MD5s " + m.provenance().dataMd5()
-                                + " against " + first.provenance().dataMd5() + ")",
-                        "ensemble only runs made from the same Fashion-MNIST files"));
-            }
-            if (m.spec().data().testLimit() != first.spec().data().testLimit()) {
-                throw new SpecException(new SpecProblem(m.folder().toString(), "data.test_limit",
-                        "is " + m.spec().data().testLimit() + " but " + first.spec().data().testLimit() + " in " + first.folder(),
-                        "ensemble only runs tested on the same images"));
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -135,6 +136,60 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
 
     private static boolean isRunFolder(Path folder) {
         return Files.isRegularFile(folder.resolve("spec.yaml")) && Files.isRegularFile(folder.resolve("provenance.json"));
+    }
+
+    /**
+     * The finished runs that {@code runs} name, checked to average into one ensemble: two or more, made
+     * from the same Fashion-MNIST files and tested on the same images.
+     *
+     * @throws SpecException when there are fewer than two, or they differ in their data or test images
+     */
+    public static List<FinishedRun> ensembleMembers(List<Path> runs) throws IOException {
+        List<FinishedRun> members = in(runs);
+        if (members.size() < 2) {
+            throw new SpecException(new SpecProblem(String.join(" ", runs.stream().map(Path::toString).toList()), "",
+                    "names " + members.size() + " run; an ensemble needs at least two", "give two or more run folders"));
+        }
+        FinishedRun first = members.get(0);
+        for (FinishedRun m : members.subList(1, members.size())) {
+            if (!m.provenance().dataMd5().equals(first.provenance().dataMd5())) {
+                throw new SpecException(new SpecProblem(m.folder().toString(), "",
+                        "was trained and tested on other data than " + first.folder() + " (MD5s " + m.provenance().dataMd5()
+                                + " against " + first.provenance().dataMd5() + ")",
+                        "ensemble only runs made from the same Fashion-MNIST files"));
+            }
+            if (m.spec().data().testLimit() != first.spec().data().testLimit()) {
+                throw new SpecException(new SpecProblem(m.folder().toString(), "data.test_limit",
+                        "is " + m.spec().data().testLimit() + " but " + first.spec().data().testLimit() + " in " + first.folder(),
+                        "ensemble only runs tested on the same images"));
+            }
+        }
+        return members;
+    }
+
+    /**
+     * Refuses ensemble members that did not all hold out the same validation images: an ensemble can
+     * be validated only on images none of its members trained on. Runs of one seed,
+     * {@code data.train_limit} and {@code training.validation_split} hold out the same ones.
+     *
+     * @param members runs from {@link #ensembleMembers}, each of which {@link #requireValidation holds some out}
+     * @param data their Fashion-MNIST files
+     * @throws SpecException naming the first run whose validation images differ from the first member's
+     */
+    public static void requireSameValidation(List<FinishedRun> members, FashionMnist data) {
+        FinishedRun first = members.get(0);
+        Split reference = first.validation(data);
+        for (FinishedRun m : members.subList(1, members.size())) {
+            Split own = m.validation(data);
+            if (!Arrays.equals(own.labels(), reference.labels()) || !Arrays.equals(own.pixels(), reference.pixels())) {
+                throw new SpecException(new SpecProblem(m.folder().toString(), "",
+                        "held out other validation images than " + first.folder() + " (seed " + m.spec().seed() + " against "
+                                + first.spec().seed() + ", validation_split " + m.spec().training().validationSplit() + " against "
+                                + first.spec().training().validationSplit() + ", train_limit " + m.spec().data().trainLimit()
+                                + " against " + first.spec().data().trainLimit() + "), so one member trained on images another validates on",
+                        "score together only runs trained with the same seed, data.train_limit and training.validation_split"));
+            }
+        }
     }
 
     private static List<Path> runFoldersIn(Path folder) throws IOException {

@@ -4,8 +4,11 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.fmnist.core.data.FashionMnist;
@@ -32,39 +35,56 @@ public final class HeldOutScores {
         this.memoryGuard = memoryGuard;
     }
 
-    /** One run on one split with one set of views. */
-    public record Score(Path folder, String split, List<TestTimeAugmentation> views, int images, double accuracy,
-                        double loss) {}
+    /**
+     * One run, or the runs together, on one split with one set of views.
+     *
+     * @param run the run's folder, or {@link #TOGETHER} and how many runs were averaged
+     * @param views the views' keys, e.g. {@code [flip, shift]}, or {@code none}
+     */
+    public record Score(String run, String split, String views, int images, double accuracy, double loss) {}
+
+    /** How the row that scores all the runs together begins. */
+    public static final String TOGETHER = "ensemble of ";
 
     /**
-     * The finished runs that {@code runs} name, each checked to have held out validation images, so that
-     * a bad one is refused before minutes go into scoring the others.
+     * The finished runs that {@code runs} name, each checked to have held out validation images (and,
+     * to be scored together, the same ones), so that a bad one is refused before minutes go into
+     * scoring the others.
      *
      * @param runs run folders, or folders of them (a sweep's)
-     * @throws SpecException when a folder is not a finished run, or a run held out no validation images
+     * @param together whether they will also be scored as one ensemble
+     * @throws SpecException when a folder is not a finished run, a run held out no validation images,
+     *     or runs to score together do not match (see {@link FinishedRun#ensembleMembers},
+     *     {@link FinishedRun#requireSameValidation})
      */
-    public List<FinishedRun> scorable(List<Path> runs) throws IOException {
-        List<FinishedRun> finished = FinishedRun.in(runs);
+    public List<FinishedRun> scorable(List<Path> runs, boolean together) throws IOException {
+        List<FinishedRun> finished = together ? FinishedRun.ensembleMembers(runs) : FinishedRun.in(runs);
         finished.forEach(FinishedRun::requireValidation);
+        if (together) {
+            FinishedRun.requireSameValidation(finished, finished.get(0).data(invocation.environment()));
+        }
         return finished;
     }
 
     /**
      * @param finished runs from {@link #scorable}
-     * @param views further views to try beside none and each run's own; empty for just those two
+     * @param given views to try beside none and each run's own; together, every member is scored with
+     *     them, or without them with its run's own, as {@code runner ensemble} does
      * @param alsoTest whether to score the test set the same ways, after validation
+     * @param together whether to score the runs as one ensemble as well, their softmax outputs averaged
      * @param scored told of each score as soon as it is made: scoring a run takes minutes
      */
-    public void score(List<FinishedRun> finished, List<List<TestTimeAugmentation>> views, boolean alsoTest,
-                      Consumer<Score> scored) {
+    public void score(List<FinishedRun> finished, Optional<List<TestTimeAugmentation>> given, boolean alsoTest,
+                      boolean together, Consumer<Score> scored) {
         memoryGuard.chooseFor(List.of());
         RunPreparation.useThreads(Runtime.getRuntime().availableProcessors());
+        Map<String, List<Predictions>> membersBySplit = new LinkedHashMap<>();
+        Map<String, Integer> images = new LinkedHashMap<>();
         for (FinishedRun run : finished) {
             FashionMnist data = run.data(invocation.environment());
-            Set<List<TestTimeAugmentation>> tried = new LinkedHashSet<>();
-            tried.add(List.of());
-            tried.add(run.spec().evaluation().tta());
-            tried.addAll(views);
+            List<TestTimeAugmentation> own = run.spec().evaluation().tta();
+            Set<List<TestTimeAugmentation>> tried = new LinkedHashSet<>(List.of(List.of(), own));
+            given.ifPresent(tried::add);
             List<Split> splits = new ArrayList<>(List.of(run.validation(data)));
             if (alsoTest) {
                 splits.add(run.test(data));
@@ -74,9 +94,22 @@ public final class HeldOutScores {
                 Predictions plain = Predictor.predict(net, split);
                 for (List<TestTimeAugmentation> v : tried) {
                     Predictions p = Predictor.withViews(net, split, plain, v);
-                    scored.accept(new Score(run.folder(), split.name(), v, split.size(), p.accuracy(), p.loss()));
+                    scored.accept(new Score(run.folder().toString(), split.name(), label(v), split.size(), p.accuracy(), p.loss()));
+                    if (together && v.equals(given.orElse(own))) {
+                        membersBySplit.computeIfAbsent(split.name(), s -> new ArrayList<>()).add(p);
+                        images.put(split.name(), split.size());
+                    }
                 }
             }
         }
+        String views = given.map(HeldOutScores::label).orElse("each run's own");
+        membersBySplit.forEach((split, members) -> {
+            Predictions mean = Predictions.mean(members);
+            scored.accept(new Score(TOGETHER + members.size(), split, views, images.get(split), mean.accuracy(), mean.loss()));
+        });
+    }
+
+    private static String label(List<TestTimeAugmentation> views) {
+        return views.isEmpty() ? "none" : TestTimeAugmentation.keys(views);
     }
 }

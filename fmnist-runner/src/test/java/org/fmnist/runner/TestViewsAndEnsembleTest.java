@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.Optional;
 import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
@@ -35,20 +36,30 @@ class TestViewsAndEnsembleTest {
     static Path dir;
     /** A sweep over two seeds of a small CNN trained on mirrored images and scored with mirrored views. */
     private static Path sweep;
+    /** Seed 1 again, with more filters: it holds out the same validation images as the sweep's first point. */
+    private static Path wider;
+    private static FashionMnist data;
     private static Split test;
 
     @BeforeAll
-    static void trainTwoSeeds() throws IOException {
-        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "../experiments/cnn.yaml",
-                "name=mirrored", "model.filters1=4", "model.filters2=8", "model.dense=16",
+    static void trainTwoSeedsAndAWiderNetwork() throws IOException {
+        List<String> common = List.of("../experiments/cnn.yaml", "model.filters2=8", "model.dense=16",
                 "training.epochs=1", "training.batch_size=64", "training.validation_split=0.1", "training.label_smoothing=0.1",
                 "data.train_limit=2000", "data.test_limit=" + TEST_IMAGES, "augment=[{type: flip}]", "evaluation.tta=[flip]",
-                "output.samples=4", "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + dir.resolve("mlruns"),
-                "--sweep", "seed=1,2");
+                "output.samples=4", "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + dir.resolve("mlruns"));
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(),
+                concat(common, "name=mirrored", "model.filters1=4", "--sweep", "seed=1,2"));
         assertEquals(0, o.exit(), o.out() + o.err());
         sweep = SweepTest.onlyChild(dir.resolve("runs/mirrored"));
-        test = DataLocator.standard(null, DataLocator.defaultCache(System.getenv()), Optional.empty(), System.getenv())
-                .load().test().head(TEST_IMAGES);
+        o = RunnerMainAccess.run(Map.of(), concat(common, "name=mirrored-wider", "model.filters1=8", "seed=1"));
+        assertEquals(0, o.exit(), o.out() + o.err());
+        wider = SweepTest.onlyChild(dir.resolve("runs/mirrored-wider"));
+        data = DataLocator.standard(null, DataLocator.defaultCache(System.getenv()), Optional.empty(), System.getenv()).load();
+        test = data.test().head(TEST_IMAGES);
+    }
+
+    private static String[] concat(List<String> common, String... more) {
+        return Stream.concat(common.stream(), Stream.of(more)).toArray(String[]::new);
     }
 
     private static List<Path> points() throws IOException {
@@ -135,6 +146,41 @@ class TestViewsAndEnsembleTest {
                 List.of(TestTimeAugmentation.FLIP, TestTimeAugmentation.SHIFT));
         assertEquals(expected.loss(), rows.get(TEST_IMAGES + " test [flip, shift]")[1], 1e-4, o.out());
         assertNotEquals(rows.get("200 validation [flip]")[1], rows.get("200 validation [flip, shift]")[1], 1e-6, o.out());
+    }
+
+    @Test
+    void scoreWithEnsembleAveragesRunsThatHeldOutTheSameValidationImages() throws IOException {
+        List<Path> members = List.of(points().get(0), wider);
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "score", members.get(0).toString(),
+                members.get(1).toString(), "--ensemble", "--tta", "flip,shift");
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        List<Predictions> outputs = new ArrayList<>();
+        for (Path member : members) {
+            Split validation = FinishedRun.in(List.of(member)).get(0).validation(data);
+            outputs.add(Predictor.predict(Network.restore(member.resolve("model.zip"), false), validation,
+                    List.of(TestTimeAugmentation.FLIP, TestTimeAugmentation.SHIFT)));
+        }
+        Predictions expected = Predictions.mean(outputs);
+        List<String[]> rows = o.out().lines().filter(l -> l.startsWith("| " + HeldOutScores.TOGETHER))
+                .map(l -> l.split("\\|")).toList();
+        assertEquals(1, rows.size(), "one ensemble row, on validation only: " + o.out());
+        assertEquals("200 validation", rows.get(0)[2].trim());
+        assertEquals("[flip, shift]", rows.get(0)[3].trim());
+        assertEquals(expected.accuracy(), Double.parseDouble(rows.get(0)[4]), 5e-5, o.out());
+        assertEquals(expected.loss(), Double.parseDouble(rows.get(0)[5]), 5e-5, o.out());
+        for (Predictions member : outputs) {
+            assertTrue(Math.abs(member.loss() - expected.loss()) > 1e-3, "the ensemble is not one member alone: " + o.out());
+        }
+
+        RunnerMainAccess.Outcome seeds = RunnerMainAccess.run(Map.of(), "score", sweep.toString(), "--ensemble");
+        assertEquals(RunnerMain.BAD_INPUT, seeds.exit(), seeds.out() + seeds.err());
+        assertTrue(seeds.err().contains("held out other validation images") && seeds.err().contains("seed 2 against 1"), seeds.err());
+        assertFalse(seeds.out().contains("|"), "refused before any run is scored: " + seeds.out());
+        RunnerMainAccess.Outcome alone = RunnerMainAccess.run(Map.of(), "score", wider.toString(), "--ensemble");
+        assertEquals(RunnerMain.BAD_INPUT, alone.exit(), alone.out() + alone.err());
+        assertTrue(alone.err().contains("an ensemble needs at least two"), alone.err());
     }
 
     @Test

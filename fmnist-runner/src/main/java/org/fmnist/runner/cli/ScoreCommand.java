@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fmnist.core.eval.TestTimeAugmentation;
@@ -17,11 +18,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code runner score}: finished runs scored on their validation images with and without test-time views. */
+/** {@code runner score}: finished runs scored on their validation images with and without test-time views, alone or together. */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Scores finished runs again on the validation images each held out: without test-time views,",
-                "with the run's own (evaluation.tta) and with those given by --tta. Choose views here, then use them",
-                "with 'runner ensemble --tta' or in a spec; prints a Markdown table."})
+                "with the run's own (evaluation.tta) and with those given by --tta, and with --ensemble all together.",
+                "Choose views and members here, then use them with 'runner ensemble' or in a spec; prints a Markdown table."})
 final class ScoreCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run folders with a model.zip, or folders of them (a sweep's)")
     List<Path> runs;
@@ -32,6 +33,11 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--test", description = "Also score the test set the same ways: once the choice is made on validation")
     boolean test;
+
+    @Option(names = "--ensemble", description = {"Also score the runs together, their softmax outputs averaged, each with the",
+            "--tta views or its run's own (as 'runner ensemble' does). They must have held out the same validation images:",
+            "the same seed, data.train_limit and training.validation_split. Choose an ensemble's members here"})
+    boolean together;
 
     @Spec
     CommandSpec spec;
@@ -45,14 +51,13 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<List<TestTimeAugmentation>> tried = views == null ? List.of() : List.of(List.copyOf(views));
-        List<FinishedRun> finished = scores.scorable(runs);
+        List<FinishedRun> finished = scores.scorable(runs, together);
         PrintWriter out = spec.commandLine().getOut();
         out.println("| run | images | views | accuracy | loss |");
         out.println("|---|---|---|---:|---:|");
-        scores.score(finished, tried, test, s -> {
-            out.printf(Locale.ROOT, "| %s | %,d %s | %s | %.4f | %.4f |%n", s.folder(), s.images(), s.split(),
-                    s.views().isEmpty() ? "none" : TestTimeAugmentation.keys(s.views()), s.accuracy(), s.loss());
+        scores.score(finished, Optional.ofNullable(views).map(List::copyOf), test, together, s -> {
+            out.printf(Locale.ROOT, "| %s | %,d %s | %s | %.4f | %.4f |%n", s.run(), s.images(), s.split(), s.views(),
+                    s.accuracy(), s.loss());
             out.flush();
         });
         return RunnerMain.OK;
