@@ -79,7 +79,6 @@ public final class HeldOutScores {
         memoryGuard.chooseFor(List.of());
         RunPreparation.useThreads(Runtime.getRuntime().availableProcessors());
         Map<String, List<Predictions>> membersBySplit = new LinkedHashMap<>();
-        Map<String, Integer> images = new LinkedHashMap<>();
         for (FinishedRun run : finished) {
             FashionMnist data = run.data(invocation.environment());
             List<TestTimeAugmentation> own = run.spec().evaluation().tta();
@@ -97,7 +96,6 @@ public final class HeldOutScores {
                     scored.accept(new Score(run.folder().toString(), split.name(), label(v), split.size(), p.accuracy(), p.loss()));
                     if (together && v.equals(given.orElse(own))) {
                         membersBySplit.computeIfAbsent(split.name(), s -> new ArrayList<>()).add(p);
-                        images.put(split.name(), split.size());
                     }
                 }
             }
@@ -105,7 +103,7 @@ public final class HeldOutScores {
         String views = given.map(HeldOutScores::label).orElse("each run's own");
         membersBySplit.forEach((split, members) -> {
             Predictions mean = Predictions.mean(members);
-            scored.accept(new Score(TOGETHER + members.size(), split, views, images.get(split), mean.accuracy(), mean.loss()));
+            scored.accept(new Score(TOGETHER + members.size(), split, views, mean.size(), mean.accuracy(), mean.loss()));
         });
     }
 
