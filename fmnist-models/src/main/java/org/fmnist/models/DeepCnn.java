@@ -23,7 +23,7 @@ public final class DeepCnn implements ModelFactory<DeepCnn.Parameters> {
             Double blockDropout,
             @JsonPropertyDescription("Chance to drop each dense unit's output while training.")
             Double dropout,
-            @JsonPropertyDescription("The fast path: convolutions and batch norms on oneDNN, ReLU gradients as masks (same results, several times faster); false is DL4J's own path.")
+            @JsonPropertyDescription("DL4J's oneDNN helpers on its convolution and batch-norm layers and ReLU gradients as masks (same results, faster), where DL4J's layers run; false is DL4J's own code there. Training and scoring go through fmnist's fused oneDNN step either way.")
             Boolean onednn) {
         public Parameters {
             filters = filters == null ? 32 : filters;

@@ -4,14 +4,19 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind.backward;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
 import static org.fmnist.core.model.FusedCnnInference.any;
 import static org.fmnist.core.model.FusedCnnInference.attributes;
@@ -24,12 +29,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bytedeco.dnnl.batch_normalization_backward;
+import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import org.bytedeco.dnnl.inner_product_backward_data;
 import org.bytedeco.dnnl.inner_product_backward_weights;
 import org.bytedeco.dnnl.inner_product_forward;
@@ -48,12 +56,15 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.layers.OutputLayer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -66,28 +77,79 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * A gradient step for a convolutional multi-layer network such as the compact CNN (convolutions with
- * ReLU, max-pooling, dense layers, a softmax output on cross-entropy), run as oneDNN primitives called
- * directly: each convolution with its ReLU fused, the ReLU's gradient from its output, the arrays in
- * the layouts oneDNN picks from the first convolution to the first dense layer.
+ * A gradient step for a convolutional multi-layer network such as the compact and the deep CNN
+ * (convolutions, batch norms and ReLUs, max-pooling, dense layers, a softmax output on cross-entropy),
+ * run as oneDNN primitives called directly: each convolution with its ReLU fused, each ReLU's gradient
+ * from its output, the arrays in the layouts oneDNN picks from the first convolution to the first dense
+ * layer.
  *
  * <p>Why: in DL4J's step the compact CNN spent 79% of its time inside libnd4j's kernels, where DL4J's
  * oneDNN helper converts every convolution's arrays from and to NCHW and runs ReLU and its gradient as
- * passes of their own ({@code results/profile-cnn.md}).
+ * passes of their own ({@code results/profile-cnn.md}); the deep CNN's batch norms and ReLUs add six
+ * such conversions and passes each way.
  *
  * <p>The rest is DL4J's, as in {@link DenseStackTraining}: the primitives read the weights from the
  * network's parameter view and write the gradient into its gradient view in DL4J's layout; dropout is
- * the layer's own {@code IDropout}; then the network's updater makes the update, and the update is
- * subtracted from the parameters. Checkpoints, {@code model.zip} and {@code resume} are unchanged.
- * {@code FusedCnnTrainingTest} compares gradients, updates and losses with DL4J's step.
+ * the layer's own {@code IDropout}, drawn on an NCHW copy of the layer's input as DL4J draws it; a batch
+ * norm's running mean and variance move as DL4J moves them, by a "gradient" its no-op updater applies;
+ * then the network's updater makes the update, and the update is subtracted from the parameters.
+ * Checkpoints, {@code model.zip} and {@code resume} are unchanged. {@code FusedCnnTrainingTest}
+ * compares losses, updates, weights and batch-norm statistics with DL4J's step.
  */
 final class FusedCnnTraining implements OwnTrainingStep {
 
-    private sealed interface Stage permits Convolution, Pooling, InnerProduct {}
+    /**
+     * oneDNN's batch norm with a learned scale and shift per channel, as DL4J's (unless locked), read from
+     * one (2, channels) array: DL4J keeps gamma and beta side by side, and oneDNN 2.5 refuses separate
+     * scale and shift arguments on the backward pass.
+     */
+    private static final int SCALE_AND_SHIFT = normalization_flags.use_scale_shift.value;
 
-    /** A convolution: views of its weights ({@code [out, in, kH, kW]}) and bias, and their gradients. */
+    private sealed interface Stage permits Convolution, Normalization, Rectifier, Pooling, InnerProduct {}
+
+    /**
+     * A convolution: views of its weights ({@code [out, in, kH, kW]}) and bias, their gradients, and
+     * the dropout on its input (null: none).
+     */
     private record Convolution(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient,
-                               int channels, SlidingWindow window, boolean relu) implements Stage {}
+                               int channels, SlidingWindow window, boolean relu, IDropout dropout) implements Stage {}
+
+    /**
+     * A batch norm over the channels of a convolution's output: views of its scale (DL4J's gamma), shift
+     * (beta), running mean and running spread, which is a variance or, with {@code logStd}, a log10
+     * standard deviation as DL4J keeps it by default, and the gradient views of all four.
+     */
+    private record Normalization(INDArray scale, INDArray shift, INDArray mean, INDArray spread,
+                                 INDArray scaleGradient, INDArray shiftGradient, INDArray meanGradient,
+                                 INDArray spreadGradient, boolean logStd, float eps, double decay) implements Stage {
+
+        /**
+         * DL4J's moving averages as gradients: its updater for the running statistics is a no-op, so
+         * the parameter minus this gradient is {@code decay * running + (1 - decay) * batch}, for the
+         * variance through its log10 standard deviation where that is what is kept.
+         */
+        void movingAverageSteps(INDArray batchMean, INDArray batchVariance) {
+            FloatBuffer mean = OwnTrainingStep.floats(mean());
+            FloatBuffer spread = OwnTrainingStep.floats(spread());
+            FloatBuffer meanStep = OwnTrainingStep.floats(meanGradient());
+            FloatBuffer spreadStep = OwnTrainingStep.floats(spreadGradient());
+            FloatBuffer ofBatch = OwnTrainingStep.floats(batchMean);
+            FloatBuffer varianceOfBatch = OwnTrainingStep.floats(batchVariance);
+            for (int k = 0; k < mean.capacity(); k++) {
+                meanStep.put(k, (float) ((mean.get(k) - ofBatch.get(k)) * (1 - decay)));
+                if (logStd) {
+                    double variance = Math.pow(10, 2.0 * spread.get(k));
+                    double next = decay * variance + (1 - decay) * varianceOfBatch.get(k);
+                    spreadStep.put(k, (float) (Math.log10(variance / next) / 2));
+                } else {
+                    spreadStep.put(k, (float) ((spread.get(k) - varianceOfBatch.get(k)) * (1 - decay)));
+                }
+            }
+        }
+    }
+
+    /** An activation layer's plain ReLU. */
+    private record Rectifier() implements Stage {}
 
     private record Pooling(SlidingWindow window) implements Stage {}
 
@@ -125,9 +187,11 @@ final class FusedCnnTraining implements OwnTrainingStep {
 
     /**
      * The step for {@code net}, or empty when DL4J's own must run: any layer but convolutions (NCHW,
-     * undilated, with a bias, ReLU or none), unpadded max-pooling, dense layers with ReLU or none and a
-     * softmax output on unweighted cross-entropy; dropout other than plain dropout on a dense layer after
-     * the first; weight noise, constraints, gradient normalisation; parameters that are not float.
+     * undilated, with a bias, ReLU or none), batch norms over their channels (NCHW, scale and shift
+     * learned), activation layers with a plain ReLU, unpadded max-pooling, dense layers with ReLU or
+     * none and a softmax output on unweighted cross-entropy; dropout other than plain dropout on a
+     * convolution's or dense layer's input; weight noise, constraints, gradient normalisation;
+     * parameters that are not float.
      */
     static Optional<FusedCnnTraining> of(MultiLayerNetwork net) {
         var conf = net.getLayerWiseConfigurations();
@@ -167,6 +231,27 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 w = window.out(w, 1);
                 continue;
             }
+            if (layer.getClass() == ActivationLayer.class && denseLayers == 0 && !stages.isEmpty()) {
+                var activation = (org.deeplearning4j.nn.conf.layers.ActivationLayer) layer.conf().getLayer();
+                if (!FusedCnnInference.isPlainReLU(activation.getActivationFn()) || activation.getIDropout() != null) {
+                    return Optional.empty();
+                }
+                stages.add(new Rectifier());
+                continue;
+            }
+            if (layer.getClass() == BatchNormalization.class && denseLayers == 0 && !stages.isEmpty()) {
+                Optional<Normalization> norm = normalization((BatchNormalization) layer, c);
+                if (norm.isEmpty()) {
+                    return Optional.empty();
+                }
+                stages.add(norm.get());
+                gradient.setGradientFor(i + "_" + BatchNormalizationParamInitializer.GAMMA, norm.get().scaleGradient());
+                gradient.setGradientFor(i + "_" + BatchNormalizationParamInitializer.BETA, norm.get().shiftGradient());
+                gradient.setGradientFor(i + "_" + BatchNormalizationParamInitializer.GLOBAL_MEAN, norm.get().meanGradient());
+                gradient.setGradientFor(i + "_" + (norm.get().logStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                        : BatchNormalizationParamInitializer.GLOBAL_VAR), norm.get().spreadGradient());
+                continue;
+            }
             boolean convolution = layer.getClass() == ConvolutionLayer.class && denseLayers == 0;
             boolean dense = layer.getClass() == (i == last ? OutputLayer.class : DenseLayer.class)
                     && (denseLayers > 0 || flattening);
@@ -177,17 +262,12 @@ final class FusedCnnTraining implements OwnTrainingStep {
             var layerConf = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
             IActivation fn = layerConf.getActivationFn();
             boolean relu = FusedCnnInference.isPlainReLU(fn);
-            boolean plain = base.hasBias() && !base.hasLayerNorm() && base.getParam("W").dataType() == DataType.FLOAT
-                    && layerConf.getWeightNoise() == null
-                    && (layerConf.getConstraints() == null || layerConf.getConstraints().isEmpty())
-                    && (layerConf.getGradientNormalization() == null
-                        || layerConf.getGradientNormalization() == GradientNormalization.None)
-                    && layer.conf().isMiniBatch() && layer.conf().getStepFunction() == null
+            boolean plain = base.hasBias() && !base.hasLayerNorm() && plainlyTrained(layer)
                     && (i == last ? fn instanceof ActivationSoftmax : relu || fn instanceof ActivationIdentity);
-            // Dropout on a dense layer's input after the first: rows of floats, where the layer's own
-            // IDropout can draw its mask as DL4J's forward pass does.
+            // Dropout on a layer's input, where the layer's own IDropout can draw its mask over an NCHW
+            // (or row) copy of that input as DL4J's forward pass does.
             IDropout dropout = layerConf.getIDropout();
-            if (!plain || (dropout != null && (denseLayers == 0 || dropout.getClass() != Dropout.class))) {
+            if (!plain || (dropout != null && dropout.getClass() != Dropout.class)) {
                 return Optional.empty();
             }
             if (convolution) {
@@ -203,7 +283,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 }
                 Convolution stage = new Convolution(weights, base.getParam(ConvolutionParamInitializer.BIAS_KEY),
                         grads.get(ConvolutionParamInitializer.WEIGHT_KEY), grads.get(ConvolutionParamInitializer.BIAS_KEY),
-                        (int) weights.size(0), window.get(), relu);
+                        (int) weights.size(0), window.get(), relu, dropout);
                 stages.add(stage);
                 gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.WEIGHT_KEY, stage.weightGradient());
                 gradient.setGradientFor(i + "_" + ConvolutionParamInitializer.BIAS_KEY, stage.biasGradient());
@@ -238,6 +318,45 @@ final class FusedCnnTraining implements OwnTrainingStep {
         }
         return Optional.of(new FusedCnnTraining(net, List.copyOf(stages), (int) input.getNumChannels(),
                 (int) input.getInputHeight(), (int) input.getInputWidth(), clipping, gradient));
+    }
+
+    /** Float parameters trained by plain steps: no weight noise, constraints or gradient normalisation. */
+    private static boolean plainlyTrained(Layer layer) {
+        var layerConf = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
+        return layer.params().dataType() == DataType.FLOAT && layerConf.getWeightNoise() == null
+                && (layerConf.getConstraints() == null || layerConf.getConstraints().isEmpty())
+                && (layerConf.getGradientNormalization() == null
+                    || layerConf.getGradientNormalization() == GradientNormalization.None)
+                && layer.conf().isMiniBatch() && layer.conf().getStepFunction() == null;
+    }
+
+    /** The stage of a batch norm over {@code channels} NCHW channels, or empty when it is not one this step takes. */
+    private static Optional<Normalization> normalization(BatchNormalization layer, int channels) {
+        var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
+        if (conf.getCnn2DFormat() != CNN2DFormat.NCHW || conf.isLockGammaBeta() || !conf.isMinibatch()
+                || conf.getNOut() != channels || conf.getIDropout() != null || !plainlyTrained(layer)) {
+            return Optional.empty();
+        }
+        Map<String, INDArray> grads = BatchNormalizationParamInitializer.getInstance()
+                .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
+        if (!sideBySide(layer.getParam(BatchNormalizationParamInitializer.GAMMA), layer.getParam(BatchNormalizationParamInitializer.BETA))
+                || !sideBySide(grads.get(BatchNormalizationParamInitializer.GAMMA), grads.get(BatchNormalizationParamInitializer.BETA))) {
+            return Optional.empty();
+        }
+        String spread = conf.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR;
+        return Optional.of(new Normalization(layer.getParam(BatchNormalizationParamInitializer.GAMMA),
+                layer.getParam(BatchNormalizationParamInitializer.BETA),
+                layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), layer.getParam(spread),
+                grads.get(BatchNormalizationParamInitializer.GAMMA), grads.get(BatchNormalizationParamInitializer.BETA),
+                grads.get(BatchNormalizationParamInitializer.GLOBAL_MEAN), grads.get(spread),
+                conf.isUseLogStd(), (float) conf.getEps(), conf.getDecay()));
+    }
+
+    /** Whether {@code second}'s floats follow {@code first}'s in memory, so that one (2, n) array holds both. */
+    private static boolean sideBySide(INDArray first, INDArray second) {
+        return first.elementWiseStride() == 1 && second.elementWiseStride() == 1 && first.length() == second.length()
+                && address(second).address() == address(first).address() + first.length() * Float.BYTES;
     }
 
     private static boolean rowMajor(INDArray a) {
@@ -279,8 +398,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
         /** Kept here so that Java does not collect the memory the chain works on. */
         private final List<INDArray> arrays = new ArrayList<>();
 
-        INDArray array(long rows, long columns) {
-            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+        INDArray array(long... shape) {
+            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
             arrays.add(a);
             return a;
         }
@@ -289,9 +408,16 @@ final class FusedCnnTraining implements OwnTrainingStep {
     /**
      * What the forward pass of one stage left for its backward pass: its input and output, its weights
      * as the primitive read them, its primitive descriptor (the hint oneDNN's backward primitives
-     * need) and a max-pooling's workspace. {@code srcDims}: (n, c, h, w) before the first dense layer, (n, c) after.
+     * need), a max-pooling's workspace and a batch norm's batch mean and variance.
+     * {@code srcDims}: (n, c, h, w) before the first dense layer, (n, c) after.
      */
-    private record Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace) {}
+    private record Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace,
+                           memory mean, memory variance) {
+
+        Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace) {
+            this(srcDims, src, dst, weights, pd, workspace, null, null);
+        }
+    }
 
     /**
      * The forward and backward passes for batches of {@code n}: primitives reading the weights from
@@ -309,10 +435,13 @@ final class FusedCnnTraining implements OwnTrainingStep {
         long h = height;
         long w = width;
         boolean flat = false;
-        INDArray rowsIn = null; // the current dense activations as an ND4J array, once there are some
+        INDArray rowsIn = null; // the last dense layer's output as an ND4J array, once there is one
         for (Stage stage : stages) {
             long[] dims = flat ? new long[] {n, c} : new long[] {n, c, h, w};
             if (stage instanceof Convolution conv) {
+                if (conv.dropout() != null) {
+                    current = dropped(chain, step, conv.dropout(), current, dims);
+                }
                 SlidingWindow window = conv.window();
                 long oh = window.out(h, 0);
                 long ow = window.out(w, 1);
@@ -331,6 +460,27 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 c = conv.channels();
                 h = oh;
                 w = ow;
+            } else if (stage instanceof Normalization norm) {
+                var pd = chain.keep(new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
+                        forward_training.value, current.get_desc(), norm.eps(), SCALE_AND_SHIFT), cpu));
+                memory dst = chain.memory(pd.dst_desc());
+                INDArray batchMean = step.array(c);
+                INDArray batchVariance = step.array(c);
+                memory mean = chain.over(plain(memory.format_tag.x, c), address(batchMean));
+                memory variance = chain.over(plain(memory.format_tag.x, c), address(batchVariance));
+                chain.add(new batch_normalization_forward(pd), Map.of(DNNL_ARG_SRC, current, DNNL_ARG_DST, dst,
+                        DNNL_ARG_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, c), address(norm.scale())),
+                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
+                chain.then(() -> norm.movingAverageSteps(batchMean, batchVariance));
+                forwards.add(new Forward(dims, current, dst, null, pd, null, mean, variance));
+                current = dst;
+            } else if (stage instanceof Rectifier) {
+                var pd = chain.keep(new eltwise_forward.primitive_desc(new eltwise_forward.desc(forward_training,
+                        eltwise_relu_use_dst_for_bwd, current.get_desc(), 0f, 0f), cpu));
+                memory dst = chain.memory(pd.dst_desc());
+                chain.add(new eltwise_forward(pd), Map.of(DNNL_ARG_SRC, current, DNNL_ARG_DST, dst));
+                forwards.add(new Forward(dims, current, dst, null, pd, null));
+                current = dst;
             } else if (stage instanceof Pooling pool) {
                 SlidingWindow window = pool.window();
                 long oh = window.out(h, 0);
@@ -346,15 +496,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 h = oh;
                 w = ow;
             } else if (stage instanceof InnerProduct dense) {
-                INDArray dropped = null;
                 if (dense.dropout() != null) {
-                    // DL4J's own dropout, into an array the next primitive reads.
-                    INDArray activations = rowsIn;
-                    dropped = step.array(n, c);
-                    INDArray into = dropped;
-                    chain.then(() -> dense.dropout().applyDropout(activations, into, net.getIterationCount(),
-                            net.getEpochCount(), noWorkspaces));
-                    current = chain.over(plain(memory.format_tag.nc, n, c), address(dropped));
+                    current = dropped(chain, step, dense.dropout(), current, dims);
                 }
                 var desc = new inner_product_forward.desc(forward_training, any(dims), any(denseWeightDims(dense, dims)),
                         plain(memory.format_tag.x, dense.outputs()), plain(memory.format_tag.nc, n, dense.outputs()));
@@ -408,20 +551,12 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 if (first) {
                     break;
                 }
-                // A dropped input's gradient goes to DL4J's dropout, as rows.
-                memory.desc belowDesc = dense.dropout() != null ? plain(memory.format_tag.nc, dims) : any(dims);
                 var dataPd = chain.keep(new inner_product_backward_data.primitive_desc(new inner_product_backward_data.desc(
-                        belowDesc, any(denseWeightDims(dense, dims)), forward.dst().get_desc()), cpu, fwd));
-                INDArray atDropped = dense.dropout() != null ? step.array(dims[0], dims[1]) : null;
-                memory below = atDropped != null ? chain.over(belowDesc, address(atDropped)) : chain.memory(dataPd.diff_src_desc());
+                        any(dims), any(denseWeightDims(dense, dims)), forward.dst().get_desc()), cpu, fwd));
+                memory below = chain.memory(dataPd.diff_src_desc());
                 chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
                         DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
-                if (atDropped != null) {
-                    INDArray atInput = step.array(dims[0], dims[1]);
-                    chain.then(() -> dense.dropout().backprop(atDropped, atInput, net.getIterationCount(), net.getEpochCount()));
-                    below = chain.over(belowDesc, address(atInput));
-                }
-                diff = below;
+                diff = dense.dropout() != null ? undropped(chain, step, dense.dropout(), below, dims) : below;
             } else if (stage instanceof Pooling pool) {
                 var fwd = (pooling_forward.primitive_desc) forward.pd();
                 SlidingWindow window = pool.window();
@@ -454,10 +589,51 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 memory below = chain.memory(dataPd.diff_src_desc());
                 chain.add(new convolution_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
                         DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
+                diff = conv.dropout() != null ? undropped(chain, step, conv.dropout(), below, dims) : below;
+            } else if (stage instanceof Normalization norm) {
+                var fwd = (batch_normalization_forward.primitive_desc) forward.pd();
+                memory.desc data = forward.src().get_desc();
+                var pd = chain.keep(new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
+                        backward.value, data, data, norm.eps(), SCALE_AND_SHIFT), cpu, fwd));
+                memory below = chain.memory(pd.diff_src_desc());
+                long normalised = dims[1];
+                chain.add(new batch_normalization_backward(pd), Map.of(DNNL_ARG_SRC, forward.src(), DNNL_ARG_MEAN, forward.mean(),
+                        DNNL_ARG_VARIANCE, forward.variance(), DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
+                        DNNL_ARG_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, normalised), address(norm.scale())),
+                        DNNL_ARG_DIFF_SRC, below,
+                        DNNL_ARG_DIFF_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, normalised), address(norm.scaleGradient()))));
                 diff = below;
+            } else if (stage instanceof Rectifier) {
+                diff = reluBackward(chain, true, forward.dst(), diff);
             }
         }
         return step;
+    }
+
+    /**
+     * DL4J's own dropout on the activations in {@code current}, drawn on an NCHW (or row) copy of them
+     * as DL4J's forward pass draws it: memory over the dropped copy, which the next primitive reads.
+     */
+    private memory dropped(PrimitiveChain chain, Step step, IDropout dropout, memory current, long[] dims) {
+        INDArray activations = step.array(dims);
+        INDArray into = step.array(dims);
+        chain.copy(current, chain.over(plainLayout(dims), address(activations)));
+        chain.then(() -> dropout.applyDropout(activations, into, net.getIterationCount(), net.getEpochCount(), noWorkspaces));
+        return chain.over(plainLayout(dims), address(into));
+    }
+
+    /** The gradient in {@code diff} through DL4J's dropout back to the input it dropped, with the forward pass's mask. */
+    private memory undropped(PrimitiveChain chain, Step step, IDropout dropout, memory diff, long[] dims) {
+        INDArray atDropped = step.array(dims);
+        INDArray atInput = step.array(dims);
+        chain.copy(diff, chain.over(plainLayout(dims), address(atDropped)));
+        chain.then(() -> dropout.backprop(atDropped, atInput, net.getIterationCount(), net.getEpochCount()));
+        return chain.over(plainLayout(dims), address(atInput));
+    }
+
+    /** DL4J's layout for activations of {@code dims}: NCHW, or rows. */
+    private static memory.desc plainLayout(long[] dims) {
+        return plain(dims.length == 2 ? memory.format_tag.nc : memory.format_tag.nchw, dims);
     }
 
     /** A convolution's weight dimensions, (out, in, kH, kW), over {@code in} input channels. */

@@ -22,7 +22,7 @@ import org.fmnist.core.spec.Optimizer;
 import org.fmnist.core.spec.TrainingSpec;
 import org.fmnist.core.train.Trainer;
 import org.fmnist.models.CompactCnn;
-import org.fmnist.models.DeepCnn;
+import org.fmnist.models.ResNet;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -82,15 +82,16 @@ class OpProfileTest {
     @Test
     @SuppressWarnings("unchecked")
     void aCnnOnDl4jsStepRunsEachConvolutionOncePerStep() {
-        // The deep CNN's batch norms keep it on DL4J's step (the compact CNN takes its own, below).
-        DeepCnn cnn = new DeepCnn();
-        DeepCnn.Parameters small = new DeepCnn.Parameters(4, 16, 0.1, 0.3, true);
+        // A graph keeps the ResNet on DL4J's step (the layered CNNs take their own, below).
+        ResNet cnn = new ResNet();
+        ResNet.Parameters small = new ResNet.Parameters(4, 2, 1, 0.0, true);
         TrainingSpec twoEpochs = new TrainingSpec(2, 32, Optimizer.ADAM, 1e-3, 1, 0, 0, LearningRateSchedule.CONSTANT, 5, 0.5, 0, 0, 0);
         OpProfile profile = new OpProfile(2);
         new Trainer(List.of(profile)).fit(cnn.create(small, new ModelContext(1, Optimizer.ADAM.updater(1e-3))),
                 randomImages("train", 96), randomImages("test", 32), twoEpochs, 1);
 
-        // Six convolution layers: without DL4J's cache mode the backward pass runs each one again (12 a step).
+        // Six convolution layers (stem, two blocks of two, one shortcut): without DL4J's cache mode the
+        // backward pass runs each one again (12 a step).
         ((List<Map<String, Object>>) profile.summary().get("ops")).stream().filter(op -> op.get("op").equals("conv2d"))
                 .findFirst().ifPresentOrElse(op -> assertEquals(6.0, op.get("calls_per_step")),
                         () -> fail("no conv2d op was profiled"));
