@@ -26,7 +26,7 @@ class ModelAndAugmentationSmokeTest {
     /** Each shipped spec, each registered model and each augmentation, with the arguments that pick them. */
     private static final List<String> EXPERIMENTS = List.of("baseline.yaml", "baseline-captioned.yaml", "cnn.yaml",
             "cnn-augmented.yaml", "cnn-light-augmented.yaml", "cnn-wide-light-augmented.yaml", "cnn-deep-augmented.yaml",
-            "cnn-deep-augmented-lowdrop.yaml", "cnn-deep-long.yaml", "cnn-deep-long-erase.yaml", "cnn-deep-longer.yaml",
+            "cnn-deep-augmented-lowdrop.yaml", "cnn-deep-long.yaml", "cnn-deep-long-erase.yaml", "cnn-deep-longer.yaml", "cnn-deep-wide.yaml",
             "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1",
             "cnn-wide-seeds.yaml --point=1", "sweep-resnet-shape.yaml --point=1", "sweep-model-family.yaml --point=2",
             "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
