@@ -115,11 +115,12 @@ final class FusedCnnTraining implements OwnTrainingStep {
                                int channels, SlidingWindow window, boolean relu, IDropout dropout) implements Stage {}
 
     /**
-     * A batch norm over the channels of a convolution's output: views of its scale (DL4J's gamma), shift
-     * (beta), running mean and running spread, which is a variance or, with {@code logStd}, a log10
-     * standard deviation as DL4J keeps it by default, and the gradient views of all four.
+     * A batch norm over the channels of a convolution's output: views of its scale (DL4J's gamma, with
+     * its shift, beta, right after it in memory), running mean and running spread, which is a variance
+     * or, with {@code logStd}, a log10 standard deviation as DL4J keeps it by default, and the gradient
+     * views of all four.
      */
-    private record Normalization(INDArray scale, INDArray shift, INDArray mean, INDArray spread,
+    private record Normalization(INDArray scale, INDArray mean, INDArray spread,
                                  INDArray scaleGradient, INDArray shiftGradient, INDArray meanGradient,
                                  INDArray spreadGradient, boolean logStd, float eps, double decay) implements Stage {
 
@@ -346,7 +347,6 @@ final class FusedCnnTraining implements OwnTrainingStep {
         String spread = conf.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
                 : BatchNormalizationParamInitializer.GLOBAL_VAR;
         return Optional.of(new Normalization(layer.getParam(BatchNormalizationParamInitializer.GAMMA),
-                layer.getParam(BatchNormalizationParamInitializer.BETA),
                 layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), layer.getParam(spread),
                 grads.get(BatchNormalizationParamInitializer.GAMMA), grads.get(BatchNormalizationParamInitializer.BETA),
                 grads.get(BatchNormalizationParamInitializer.GLOBAL_MEAN), grads.get(spread),
