@@ -23,7 +23,7 @@ public final class CompactCnn implements ModelFactory<CompactCnn.Parameters> {
             Integer dense,
             @JsonPropertyDescription("Chance to drop each dense unit's output while training.")
             Double dropout,
-            @JsonPropertyDescription("DL4J's oneDNN helpers on its convolution and batch-norm layers and ReLU gradients as masks (same results, faster), where DL4J's layers run; false is DL4J's own code there. Training and scoring go through fmnist's fused oneDNN step either way.")
+            @JsonPropertyDescription("DL4J's oneDNN helpers on its convolution layers and ReLU gradients as masks (same results, faster), where DL4J's layers run; false is DL4J's own code there. Training and scoring go through fmnist's fused oneDNN step either way.")
             Boolean onednn) {
         public Parameters {
             filters1 = filters1 == null ? 32 : filters1;
