@@ -407,8 +407,9 @@ final class FusedCnnTraining implements OwnTrainingStep {
 
     /**
      * What the forward pass of one stage left for its backward pass: its input and output, its weights
-     * as the primitive read them, its primitive descriptor (the hint oneDNN's backward primitives
-     * need), a max-pooling's workspace and a batch norm's batch mean and variance.
+     * as the primitive read them (a batch norm's scale and shift), its primitive descriptor (the hint
+     * oneDNN's backward primitives need), a max-pooling's workspace and a batch norm's batch mean and
+     * variance.
      * {@code srcDims}: (n, c, h, w) before the first dense layer, (n, c) after.
      */
     private record Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace,
@@ -468,11 +469,11 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 INDArray batchVariance = step.array(c);
                 memory mean = chain.over(plain(memory.format_tag.x, c), address(batchMean));
                 memory variance = chain.over(plain(memory.format_tag.x, c), address(batchVariance));
+                memory scaleShift = chain.over(plain(memory.format_tag.nc, 2, c), address(norm.scale()));
                 chain.add(new batch_normalization_forward(pd), Map.of(DNNL_ARG_SRC, current, DNNL_ARG_DST, dst,
-                        DNNL_ARG_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, c), address(norm.scale())),
-                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
+                        DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
                 chain.then(() -> norm.movingAverageSteps(batchMean, batchVariance));
-                forwards.add(new Forward(dims, current, dst, null, pd, null, mean, variance));
+                forwards.add(new Forward(dims, current, dst, scaleShift, pd, null, mean, variance));
                 current = dst;
             } else if (stage instanceof Rectifier) {
                 var pd = chain.keep(new eltwise_forward.primitive_desc(new eltwise_forward.desc(forward_training,
@@ -599,8 +600,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 long normalised = dims[1];
                 chain.add(new batch_normalization_backward(pd), Map.of(DNNL_ARG_SRC, forward.src(), DNNL_ARG_MEAN, forward.mean(),
                         DNNL_ARG_VARIANCE, forward.variance(), DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
-                        DNNL_ARG_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, normalised), address(norm.scale())),
-                        DNNL_ARG_DIFF_SRC, below,
+                        DNNL_ARG_SCALE_SHIFT, forward.weights(), DNNL_ARG_DIFF_SRC, below,
                         DNNL_ARG_DIFF_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, normalised), address(norm.scaleGradient()))));
                 diff = below;
             } else if (stage instanceof Rectifier) {
