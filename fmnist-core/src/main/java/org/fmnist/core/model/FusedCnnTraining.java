@@ -67,7 +67,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -169,7 +168,6 @@ final class FusedCnnTraining implements OwnTrainingStep {
     private final double clipping;
     private final DefaultGradient gradient;
     private final INDArray update;
-    private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     private final engine cpu = new engine(engine.kind.cpu, 0);
     private final stream queue = new stream(cpu);
     private final Map<Integer, Step> steps = new HashMap<>();
@@ -612,13 +610,15 @@ final class FusedCnnTraining implements OwnTrainingStep {
 
     /**
      * DL4J's own dropout on the activations in {@code current}, drawn on an NCHW (or row) copy of them
-     * as DL4J's forward pass draws it: memory over the dropped copy, which the next primitive reads.
+     * as DL4J's forward pass draws it, into a mask kept with the plan: memory over the dropped copy,
+     * which the next primitive reads.
      */
     private memory dropped(PrimitiveChain chain, Step step, IDropout dropout, memory current, long[] dims) {
         INDArray activations = step.array(dims);
         INDArray into = step.array(dims);
+        KeptDropoutMask mask = new KeptDropoutMask(step.array(dims));
         chain.copy(current, chain.over(plainLayout(dims), address(activations)));
-        chain.then(() -> dropout.applyDropout(activations, into, net.getIterationCount(), net.getEpochCount(), noWorkspaces));
+        chain.then(() -> dropout.applyDropout(activations, into, net.getIterationCount(), net.getEpochCount(), mask));
         return chain.over(plainLayout(dims), address(into));
     }
 
