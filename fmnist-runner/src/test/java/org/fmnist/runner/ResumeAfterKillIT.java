@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.fmnist.core.train.EpochCheckpoint;
 import org.fmnist.runner.tracking.LocalRunStore;
 import org.fmnist.runner.tracking.MetricPoint;
+import org.fmnist.runner.tracking.HoldingTracker;
 import org.fmnist.runner.tracking.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A run killed with SIGKILL in the middle of its second epoch, then {@code runner resume}d, ends
  * with exactly the numbers of a run that was never interrupted, in the same folder and MLflow run.
+ * The run is held at epoch 2's first batch ({@link HoldingTracker}) and killed there, so the kill
+ * lands mid-epoch on a machine of any speed.
  */
 class ResumeAfterKillIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,10 +46,7 @@ class ResumeAfterKillIT {
         List<String> args = new ArrayList<>(List.of(spec.toString(), "training.epochs=3", "training.validation_split=0.1",
                 "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(store), "output.samples=0"));
         if (spec.equals(RunnerEndToEndTest.BASELINE)) {
-            // Batches of 8 make the dense model's epoch last about a second: at batch 32 its 18,000
-            // images took under 0.3 s on an idle machine, and the kill 300 ms after the first
-            // checkpoint sometimes came after epoch 2's.
-            args.addAll(List.of("data.train_limit=20000", "data.test_limit=2000", "training.batch_size=8"));
+            args.addAll(List.of("data.train_limit=6000", "data.test_limit=1000"));
         }
         return args;
     }
@@ -80,12 +80,14 @@ class ResumeAfterKillIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), RunnerMain.class.getName()));
         command.addAll(args(spec, "runs", "mlruns"));
+        Path held = dir.resolve("held");
+        command.addAll(List.of("tracking.type=[mlflow, hold]", "tracking.hold.epoch=2", "tracking.hold.signal=" + held));
         Process training = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("killed.log").toFile()).start();
-        Path checkpoints = waitForFirstCheckpoint(training);
-        Thread.sleep(300);
+        waitUntilHeld(training, held);
         training.destroyForcibly().waitFor();
-        Path run = checkpoints.getParent();
+        Path run = onlyRun(dir.resolve("runs/baseline"));
+        Path checkpoints = run.resolve(ExperimentRun.CHECKPOINTS);
 
         assertEquals(Optional.of(1), EpochCheckpoint.latestEpoch(checkpoints), "killed during epoch 2, after epoch 1's checkpoint");
         assertFalse(Files.exists(run.resolve("metrics.json")));
@@ -135,22 +137,17 @@ class ResumeAfterKillIT {
         assertTrue(notARun.err().contains("is not a run folder"), notARun.err());
     }
 
-    private Path waitForFirstCheckpoint(Process training) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!training.isAlive()) {
-                throw new AssertionError("the run ended early: " + Files.readString(dir.resolve("killed.log")));
-            }
-            if (Files.isDirectory(dir.resolve("runs/baseline"))) {
-                Path checkpoints = onlyRun(dir.resolve("runs/baseline")).resolve(ExperimentRun.CHECKPOINTS);
-                if (Files.exists(checkpoints.resolve("latest"))) {
-                    return checkpoints;
-                }
+    /** Until the run in {@code training} holds at epoch 2 and says so in {@code signal}. */
+    private void waitUntilHeld(Process training, Path signal) throws Exception {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        while (!Files.exists(signal) || Files.readString(signal).isEmpty()) {
+            if (!training.isAlive() || System.nanoTime() > deadline) {
+                training.destroyForcibly();
+                throw new AssertionError("the run never reached epoch 2: " + Files.readString(dir.resolve("killed.log")));
             }
             Thread.sleep(20);
         }
-        training.destroyForcibly();
-        throw new AssertionError("no checkpoint within 2 minutes: " + Files.readString(dir.resolve("killed.log")));
+        assertEquals(training.pid(), Long.parseLong(Files.readString(signal).strip()), "the held run is the one started here");
     }
 
     private static Path onlyRun(Path experiment) throws IOException {

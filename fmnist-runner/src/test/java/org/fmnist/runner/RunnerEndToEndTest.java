@@ -75,6 +75,7 @@ class RunnerEndToEndTest {
         assertTrue(epochLines.get(1).contains("train loss") && epochLines.get(1).contains("test loss"), stdout);
         assertTrue(stdout.contains("model dense: 25,450 parameters"), stdout);
         assertTrue(stdout.contains("test accuracy"), stdout);
+        assertTrue(stdout.lines().anyMatch(l -> l.strip().equals("view it: ./runner ui")), "points to fmnist's own UI: " + stdout);
     }
 
     @Test

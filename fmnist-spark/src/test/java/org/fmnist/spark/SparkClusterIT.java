@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class SparkClusterIT {
         }
     }
 
-    /** Four dense points long enough (about 10 s each) to kill a worker in the middle of one. */
+    /** Four dense points of four epochs each. */
     private List<String> sweep(String out, String... more) {
         List<String> args = new ArrayList<>(List.of(SparkSweepTest.BASELINE.toString(), "--sweep", "model.hidden=16,24,32,40",
                 "training.epochs=4", "data.train_limit=24000", "data.test_limit=1000", "training.validation_split=0.1",
@@ -79,15 +80,19 @@ class SparkClusterIT {
 
     @Test
     void aSweepSurvivesAWorkerKilledMidPointRecordsEachPointOnceAndGivesTheLocalNumbers() throws Exception {
+        // The first point to reach its second epoch holds there (HoldingTracker): the worker running it is
+        // killed in the middle of that point, whatever the machine's speed.
+        Path held = dir.resolve("held");
         CompletableFuture<RunnerMainAccess.Outcome> onCluster = CompletableFuture.supplyAsync(() -> RunnerMainAccess.run(
-                Map.of(), sweep("cluster", "sweep.executor=spark", "sweep.spark.master=" + master).toArray(String[]::new)));
-        Path workerOne = cluster.resolve("worker-1");
-        waitUntil(() -> executorLogContains(workerOne, "fmnist: point"), 180, "no point started on worker-1");
-        Thread.sleep(3_000);
-        long worker = Long.parseLong(run(SCRIPT.toString(), "pid", "worker-1", "--dir", cluster.toString()).strip());
-        List<ProcessHandle> killed = new ArrayList<>(jvmsWorkingIn(workerOne));
-        ProcessHandle.of(worker).ifPresent(killed::add);
-        assertFalse(killed.isEmpty());
+                Map.of(), sweep("cluster", "sweep.executor=spark", "sweep.spark.master=" + master, "tracking.type=[mlflow, hold]",
+                        "tracking.hold.signal=" + held).toArray(String[]::new)));
+        waitUntil(() -> Files.exists(held) && !Files.readString(held).isBlank(), 300, "no point reached its second epoch");
+        long executor = Long.parseLong(Files.readString(held).strip());
+        String worker = ProcessHandle.of(executor).map(SparkClusterIT::workerOf).orElseThrow();
+        long workerPid = Long.parseLong(run(SCRIPT.toString(), "pid", worker, "--dir", cluster.toString()).strip());
+        List<ProcessHandle> killed = new ArrayList<>(jvmsWorkingIn(cluster.resolve(worker)));
+        ProcessHandle.of(workerPid).ifPresent(killed::add);
+        assertTrue(killed.stream().anyMatch(h -> h.pid() == executor), "the holding executor runs in " + worker);
         // SIGKILL, as when a machine dies: no shutdown hooks, no goodbye to the master.
         killed.forEach(ProcessHandle::destroyForcibly);
 
@@ -169,18 +174,14 @@ class SparkClusterIT {
         assertTrue((System.nanoTime() - start) / 1e9 < 20);
     }
 
-    private static boolean executorLogContains(Path workerDir, String text) throws IOException {
-        if (!Files.isDirectory(workerDir)) {
-            return false;
+    /** The worker (worker-1, worker-2) whose folder {@code executor} works in. */
+    private static String workerOf(ProcessHandle executor) {
+        try {
+            Path cwd = Path.of("/proc", Long.toString(executor.pid()), "cwd").toRealPath();
+            return cluster.toRealPath().relativize(cwd).getName(0).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        try (Stream<Path> files = Files.walk(workerDir)) {
-            for (Path log : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
-                if (Files.readString(log).contains(text)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** The JVMs whose working directory is below {@code dir}: the executors a worker launched there. */

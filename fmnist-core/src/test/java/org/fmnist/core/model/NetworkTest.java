@@ -80,7 +80,7 @@ class NetworkTest {
         assertEquals(4, out.rows());
         assertEquals(10, out.columns());
         for (float s : out.sum(1).toFloatVector()) {
-            assertEquals(1f, s, 1e-5f);
+            assertEquals(1f, s, FloatRounding.probabilitiesSumBound(10));
         }
         assertEquals(5, graph.layers().size(), "first, second, norm, relu, out: the add vertex holds no layer");
     }

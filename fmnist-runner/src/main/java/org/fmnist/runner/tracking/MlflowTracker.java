@@ -155,12 +155,17 @@ public final class MlflowTracker implements RunTracker {
             push();
         }
         if (serverUri == null) {
-            return where + "\n  view it: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri " + spec.store();
+            return where + "\n  view it: ./runner ui" + storeOption();
         }
         if (serverFailure != null) {
             return where + "\n  the MLflow server is not reachable, so the run is kept locally: " + serverFailure;
         }
         return where + "\n  copied live to " + serverUri + " (server run " + serverRunIdOrPending() + ")";
+    }
+
+    /** The {@code --store} a command needs to find this run's store, none for the default one. */
+    private String storeOption() {
+        return spec.store().equals("mlruns") ? "" : " --store " + spec.store();
     }
 
     private String serverRunIdOrPending() {
@@ -223,7 +228,7 @@ public final class MlflowTracker implements RunTracker {
         if (serverFailure != null) {
             lines.add("MLflow server " + (serverUri == null ? "" : serverUri + " ") + "was not reachable: " + serverFailure);
             lines.add("The run is complete in the local store " + run.dir() + ". Send it with:");
-            lines.add("  ./runner sync --tracking-uri " + serverUri + (spec.store().equals("mlruns") ? "" : " --store " + spec.store()));
+            lines.add("  ./runner sync --tracking-uri " + serverUri + storeOption());
         } else if (lastOutcome != null) {
             lines.add("MLflow: run " + lastOutcome.serverRunId() + " on " + serverUri + " ended " + status);
         }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** {@code tracking.type: none}: the run folder is the only record. */
-final class NoTracker implements RunTracker {
+/** {@code tracking.type: none}: the run folder is the only record. Not final: a test's tracker that records nothing extends it. */
+class NoTracker implements RunTracker {
 
     /** Registered as {@code none}. */
     static final class Factory implements TrackerFactory<Factory.Parameters> {

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fmnist.core.model.Network;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.TrainingListener;
+import org.fmnist.core.train.TrainingPlan;
+import org.fmnist.core.train.TrainingState;
 
 /**
  * The trackers {@code tracking.type} names, recording one run side by side. Each keeps its own ids,
@@ -60,6 +63,23 @@ public final class RunTrackers implements TrainingListener {
         List<String> lines = new ArrayList<>();
         byName.values().forEach(t -> lines.addAll(t.finish(status)));
         return lines;
+    }
+
+    // A tracker is a training listener: it hears everything training reports, in the spec's order.
+
+    @Override
+    public void onTrainingStart(TrainingPlan plan) {
+        byName.values().forEach(t -> t.onTrainingStart(plan));
+    }
+
+    @Override
+    public void onBatchEnd(int epoch, int batch, int batches, double loss) {
+        byName.values().forEach(t -> t.onBatchEnd(epoch, batch, batches, loss));
+    }
+
+    @Override
+    public void onEpochState(Network net, TrainingState state) {
+        byName.values().forEach(t -> t.onEpochState(net, state));
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fmnist.runner.Invocation;
 import org.fmnist.runner.job.JobRunner;
@@ -76,11 +78,15 @@ class SweepPointsAndTableTest {
         for (int i = 1; i <= 6; i++) {
             jobs.add(job(i));
         }
-        // Stands in for training: writes the metrics.json a finished run leaves, with its summary.
+        // Stands in for training: writes the metrics.json a finished run leaves, with its summary. The
+        // first two points wait for each other, so two run at once on any machine, not by chance.
+        CyclicBarrier firstTwo = new CyclicBarrier(2);
         JobRunner fake = (job, invocation) -> {
             most.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(30);
+                if (job.overrides().equals(List.of("k=1")) || job.overrides().equals(List.of("k=2"))) {
+                    firstTwo.await(2, TimeUnit.MINUTES);
+                }
                 if (job.overrides().equals(List.of("k=3"))) {
                     throw new IllegalStateException("point three\n  broke");
                 }
