@@ -194,7 +194,7 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
 
     private static List<Path> runFoldersIn(Path folder) throws IOException {
         try (Stream<Path> children = Files.list(folder)) {
-            return children.filter(Files::isDirectory).filter(FinishedRun::isRunFolder).sorted().toList();
+            return children.filter(RunFolder::isRun).filter(FinishedRun::isRunFolder).sorted().toList();
         }
     }
 }

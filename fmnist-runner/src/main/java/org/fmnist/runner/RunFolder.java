@@ -13,29 +13,38 @@ import java.time.format.DateTimeFormatter;
 import javax.imageio.ImageIO;
 
 /**
- * The folder a run writes its outputs to, {@code OUTPUT_DIR/NAME/yyyyMMdd-HHmmss}. Every file is
- * written beside its final name and then renamed, so a crash or a full disk never leaves a half
- * file under a real name.
+ * The folder a run writes its outputs to, {@code OUTPUT_DIR/NAME/yyyyMMdd-HHmmss}, always as an
+ * absolute, normalized path: whatever {@code output.dir} is (relative, absolute, with {@code ..}),
+ * every path of a run and of a sweep's points is one of the same root. Every file is written beside
+ * its final name and then renamed, so a crash or a full disk never leaves a half file under a real
+ * name. {@code OUTPUT_DIR/NAME/latest} links to the newest run of {@code NAME}.
  */
 public final class RunFolder {
+    /** The link in each experiment's folder to its newest run: {@code runs/baseline/latest}. */
+    public static final String LATEST = "latest";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path dir;
 
     private RunFolder(Path dir) {
-        this.dir = dir;
+        this.dir = dir.toAbsolutePath().normalize();
     }
 
-    /** Creates a new, empty run folder; a second run in the same second gets a suffix. */
+    /**
+     * Creates a new, empty run folder, and points {@code latest} beside it at it; a second run in the
+     * same second gets a suffix.
+     */
     public static RunFolder create(Path outputDir, String name, LocalDateTime now) {
-        Path parent = outputDir.resolve(name);
+        Path parent = outputDir.resolve(name).toAbsolutePath().normalize();
         try {
             Files.createDirectories(parent);
             String stamp = STAMP.format(now);
             for (int attempt = 1; ; attempt++) {
                 Path candidate = parent.resolve(attempt == 1 ? stamp : stamp + "-" + attempt);
                 try {
-                    return new RunFolder(Files.createDirectory(candidate));
+                    RunFolder folder = new RunFolder(Files.createDirectory(candidate));
+                    pointLatestAt(candidate);
+                    return folder;
                 } catch (FileAlreadyExistsException e) {
                     // Another run started in the same second; try the next suffix.
                 }
@@ -44,6 +53,23 @@ public final class RunFolder {
             throw new UncheckedIOException("Cannot create a run folder under " + parent + ": " + e.getMessage()
                     + ". Fix: check that output.dir is writable and the disk has room.", e);
         }
+    }
+
+    /**
+     * Points {@code latest} beside {@code run} at it: a relative link, so the folder can move, made
+     * under another name and renamed over the old one, so a reader never finds none.
+     */
+    private static void pointLatestAt(Path run) throws IOException {
+        Path parent = run.getParent();
+        Path fresh = parent.resolve("." + LATEST + "-" + run.getFileName());
+        Files.deleteIfExists(fresh);
+        Files.createSymbolicLink(fresh, run.getFileName());
+        Files.move(fresh, parent.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Whether {@code child} of an experiment's folder is a run, not its {@code latest} link. */
+    public static boolean isRun(Path child) {
+        return Files.isDirectory(child) && !Files.isSymbolicLink(child);
     }
 
     /** Creates the new, empty folder {@code dir} (its parents as needed). */
@@ -57,12 +83,16 @@ public final class RunFolder {
         }
     }
 
-    /** An existing run folder, to add to. */
+    /** An existing run folder, to add to; reached through {@code latest}, the run it links to. */
     public static RunFolder existing(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException(dir + " is not a run folder"));
         }
-        return new RunFolder(dir);
+        try {
+            return new RunFolder(dir.toRealPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path dir() {

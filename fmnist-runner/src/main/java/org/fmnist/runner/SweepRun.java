@@ -89,7 +89,8 @@ public final class SweepRun {
                 sweep.metric(), sweep.executor(), sweep.executor().equals("local") ? ", " + sweep.parallel() + " at once" : "",
                 folder.dir());
 
-        String runName = spec.name() + "-sweep-" + folder.dir().getFileName();
+        // A spec named for its sweep (sweep-dense) is not called a sweep twice.
+        String runName = spec.name() + (spec.name().contains("sweep") ? "-" : "-sweep-") + folder.dir().getFileName();
         parent.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(), null, null, null,
                 sweepParams(sweep), Map.of("fmnist.sweep", "true", "fmnist.run_folder", folder.dir().toAbsolutePath().toString()),
                 started.toEpochMilli(), null), Map.of(), Map.of()).forEach(out::println);
@@ -122,6 +123,10 @@ public final class SweepRun {
         return new ResolvedSpec(r.spec().asSweepPoint(), r.file(), r.overrides(), r.environment(), r.sources());
     }
 
+    /**
+     * The sweep's table and its records. The table is written first, from the points that finished, so
+     * that nothing after it (a tracker that fails) can lose them; such a failure is one line and exit 1.
+     */
     private int finish(ResolvedSpec resolved, List<String> command, List<PointOutcome> outcomes, List<String> keys,
                        SweepSpec sweep, RunFolder folder, RunTrackers parent) throws Exception {
         PrintStream out = invocation.out();
@@ -157,11 +162,17 @@ public final class SweepRun {
         }
         summary.put("points_finished", (double) (ranked.size() - failed));
         summary.put("points_failed", (double) failed);
-        parent.logMetrics(summary, 0);
-        parent.logArtifacts(folder.dir(), Map.of());
-        parent.finish(failed == ranked.size() ? RunStatus.FAILED : RunStatus.FINISHED).forEach(out::println);
         out.printf("sweep done: %d of %d points finished; table in %s%n", ranked.size() - failed, ranked.size(),
                 folder.path("sweep.md"));
+        try {
+            parent.logMetrics(summary, 0);
+            parent.logArtifacts(folder.dir(), Map.of());
+            parent.finish(failed == ranked.size() ? RunStatus.FAILED : RunStatus.FINISHED).forEach(out::println);
+        } catch (RuntimeException e) {
+            invocation.err().println("error: the sweep's points are done and its table written, but its own record was not "
+                    + "completed: " + e.getMessage() + ". Fix: runner sync sends the local record to a server again.");
+            return RunnerMain.FAILED;
+        }
         return failed == 0 ? RunnerMain.OK : RunnerMain.FAILED;
     }
 

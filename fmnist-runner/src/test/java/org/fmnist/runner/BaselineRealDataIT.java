@@ -31,7 +31,7 @@ class BaselineRealDataIT {
         assertEquals(0, exit, console.toString(StandardCharsets.UTF_8));
         Path run;
         try (Stream<Path> runs = Files.list(out.resolve("baseline"))) {
-            run = runs.findFirst().orElseThrow();
+            run = runs.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
         JsonNode test = new ObjectMapper().readTree(run.resolve("metrics.json").toFile()).get("test");
         assertEquals(10_000, test.get("images").asInt());

@@ -37,7 +37,7 @@ class CaptionedRunTest {
         assertEquals(0, o.exit(), o.out() + o.err());
         console = o.out();
         try (Stream<Path> runs = Files.list(out.resolve("baseline"))) {
-            run = runs.findFirst().orElseThrow();
+            run = runs.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
     }
 

@@ -33,7 +33,7 @@ class NativeMemoryGuardIT {
         Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertEquals(0, run.waitFor(), Files.readString(log));
         try (Stream<Path> runs = Files.list(dir.resolve(experiment + "/" + experiment))) {
-            return Provenance.read(runs.findFirst().orElseThrow().resolve("provenance.json"));
+            return Provenance.read(runs.filter(RunFolder::isRun).findFirst().orElseThrow().resolve("provenance.json"));
         }
     }
 }

@@ -102,7 +102,7 @@ class PluginJarIT {
         assertEquals(0, run.exit(), run.both());
         Path folder;
         try (Stream<Path> found = Files.list(runs.resolve("deep-mlp"))) {
-            folder = found.findFirst().orElseThrow();
+            folder = found.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
         JsonNode metrics = new ObjectMapper().readTree(folder.resolve("metrics.json").toFile());
         assertEquals("deep-mlp", metrics.get("model").asText());

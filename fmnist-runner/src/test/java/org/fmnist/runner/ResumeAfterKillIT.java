@@ -152,7 +152,7 @@ class ResumeAfterKillIT {
 
     private static Path onlyRun(Path experiment) throws IOException {
         try (Stream<Path> runs = Files.list(experiment)) {
-            return runs.findFirst().orElseThrow();
+            return runs.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.fmnist.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +54,7 @@ class RunnerEndToEndTest {
         stdout = console.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, stdout + errors.toString(StandardCharsets.UTF_8));
         try (Stream<Path> runs = Files.list(out.resolve("baseline"))) {
-            run = runs.findFirst().orElseThrow();
+            run = runs.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
     }
 
@@ -65,6 +66,14 @@ class RunnerEndToEndTest {
                     "report.md", "report.json", "confusion-matrix.csv", "confusion-matrix.png", "samples.png",
                     "training-curves.png", "model.zip", "tracked-run-ids.json"), names);
         }
+    }
+
+    @Test
+    void latestLinksToTheNewestRunOfTheSpec() throws IOException {
+        Path latest = out.resolve("baseline").resolve(RunFolder.LATEST);
+        assertTrue(Files.isSymbolicLink(latest), "runs/NAME/latest is a link");
+        assertEquals(run.toRealPath(), latest.toRealPath());
+        assertFalse(Files.readSymbolicLink(latest).isAbsolute(), "relative, so the runs folder can move");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.fmnist.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.fmnist.runner.tracking.FailingSweepRecordTracker;
 import org.fmnist.runner.tracking.LocalRunStore;
 import org.fmnist.runner.tracking.RunReplicator;
 import org.fmnist.runner.tracking.RunStatus;
@@ -77,6 +79,44 @@ class SweepTest {
                 "the point's own command reproduces it");
     }
 
+    /**
+     * The default output.dir is relative, and one may hold '..': the sweep's folder and its points' are
+     * one normalized, absolute root, so its table is written and every path it prints is plain.
+     */
+    @Test
+    void aSweepFinishesWithARelativeOutputDirHoldingDotDot() throws IOException {
+        Path relative = Path.of("").toAbsolutePath().relativize(dir).resolve("elsewhere/../relative-runs");
+        List<String> args = List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=1", "data.train_limit=1000",
+                "data.test_limit=200", "output.samples=0", "output.save_model=false", "output.dir=" + relative,
+                "tracking.mlflow.store=" + dir.resolve("relative-mlruns"), "--sweep", "model.hidden=8,16");
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        Path folder = onlyChild(dir.resolve("relative-runs/baseline"));
+        assertTrue(Files.isRegularFile(folder.resolve("sweep.md")) && Files.isRegularFile(folder.resolve("sweep.json")));
+        assertEquals(folder.toRealPath(), dir.resolve("relative-runs/baseline/latest").toRealPath(), "latest is the sweep");
+        assertFalse(o.out().contains("/../") || o.out().contains("/./"), "paths print normalized: " + o.out());
+        assertTrue(o.out().contains("table in " + folder.toRealPath().resolve("sweep.md")), o.out());
+        assertFalse(o.out().contains("baseline-sweep-sweep"), o.out());
+    }
+
+    /** A sweep whose own record fails at the end keeps its table, says so in one line, and exits 1. */
+    @Test
+    void theTableIsWrittenWhenTheSweepsOwnRecordFails() throws IOException {
+        List<String> args = new ArrayList<>(List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=1",
+                "data.train_limit=1000", "data.test_limit=200", "output.samples=0", "output.save_model=false",
+                "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + dir.resolve("mlruns"),
+                "tracking.type=[mlflow, fails-at-sweep-end]", "--sweep", "model.hidden=8,16"));
+        RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(),
+                new com.google.inject.Module[] {new FailingSweepRecordTracker.Module()}, args.toArray(String[]::new));
+
+        assertEquals(RunnerMain.FAILED, o.exit(), o.out() + o.err());
+        JsonNode points = JSON.readTree(onlyChild(dir.resolve("runs/baseline")).resolve("sweep.json").toFile()).get("points");
+        assertEquals(2, points.size(), "both points are in the table");
+        assertTrue(o.err().contains("its table written") && o.err().contains("refused the sweep's folder"), o.err());
+        assertFalse(o.err().contains("\tat "), "one line, no stack trace: " + o.err());
+    }
+
     @Test
     void aFailedPointIsReportedAndTheOthersStillRun() throws IOException {
         RunnerMainAccess.Outcome o = sweep("runs", "--sweep", "model.hidden=16,0,8");
@@ -132,7 +172,7 @@ class SweepTest {
 
     static Path onlyChild(Path parent) throws IOException {
         try (Stream<Path> children = Files.list(parent)) {
-            List<Path> all = children.toList();
+            List<Path> all = children.filter(RunFolder::isRun).toList();
             assertEquals(1, all.size(), all.toString());
             return all.get(0);
         }

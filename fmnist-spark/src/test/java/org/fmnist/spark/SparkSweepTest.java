@@ -21,6 +21,7 @@ import org.fmnist.runner.tracking.MetricPoint;
 import org.fmnist.runner.tracking.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fmnist.runner.RunFolder;
 
 /** The fast tier: the spark executor in local mode, against the local executor and with failures. */
 class SparkSweepTest {
@@ -44,7 +45,7 @@ class SparkSweepTest {
 
     static Path onlySweep(Path out) throws IOException {
         try (Stream<Path> sweeps = Files.list(out.resolve("baseline"))) {
-            return sweeps.findFirst().orElseThrow();
+            return sweeps.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
     }
 

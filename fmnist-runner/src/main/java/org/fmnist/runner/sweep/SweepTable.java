@@ -18,15 +18,33 @@ public final class SweepTable {
         return metric.endsWith("_loss");
     }
 
-    /** The outcomes, best first by {@code metric}; failed points after the rest, in point order. */
+    /**
+     * The outcomes, best first by {@code metric}, ties broken by its companion (an accuracy's loss, a
+     * loss's accuracy, on the same split) and then by point order; failed points after the rest.
+     */
     public static List<PointOutcome> ranked(List<PointOutcome> outcomes, String metric) {
-        Comparator<PointOutcome> byMetric = Comparator.comparingDouble(o -> o.metrics().get(metric));
-        if (!lowerIsBetter(metric)) {
-            byMetric = byMetric.reversed();
+        Comparator<PointOutcome> best = bestFirst(metric);
+        String companion = companion(metric);
+        if (companion != null && outcomes.stream().allMatch(o -> o.failed() || o.metrics().containsKey(companion))) {
+            best = best.thenComparing(bestFirst(companion));
         }
-        List<PointOutcome> ranked = new ArrayList<>(outcomes.stream().filter(o -> !o.failed()).sorted(byMetric).toList());
+        best = best.thenComparingInt(o -> o.point().index());
+        List<PointOutcome> ranked = new ArrayList<>(outcomes.stream().filter(o -> !o.failed()).sorted(best).toList());
         ranked.addAll(outcomes.stream().filter(PointOutcome::failed).toList());
         return ranked;
+    }
+
+    private static Comparator<PointOutcome> bestFirst(String metric) {
+        Comparator<PointOutcome> byMetric = Comparator.comparingDouble(o -> o.metrics().get(metric));
+        return lowerIsBetter(metric) ? byMetric : byMetric.reversed();
+    }
+
+    /** The metric that breaks a tie in {@code metric}: val_accuracy's val_loss, test_loss's test_accuracy; else none. */
+    static String companion(String metric) {
+        if (metric.endsWith("_accuracy")) {
+            return metric.substring(0, metric.length() - "accuracy".length()) + "loss";
+        }
+        return metric.endsWith("_loss") ? metric.substring(0, metric.length() - "loss".length()) + "accuracy" : null;
     }
 
     /**

@@ -55,8 +55,11 @@ public final class RunReplicator {
 
     public Outcome sync() {
         boolean created = false;
+        // Tags sent with the run's creation count as sent too, not only those of the batch below.
+        int sentWithCreation = 0;
         if (serverRunId == null) {
             created = attach();
+            sentWithCreation = created ? serverTags.size() : 0;
         }
         List<Service.Param> params = new ArrayList<>();
         run.params().forEach((k, v) -> {
@@ -103,7 +106,7 @@ public final class RunReplicator {
             serverStatus = local;
             ended = true;
         }
-        return new Outcome(serverRunId, created, params.size(), tags.size(), metrics.size(), artifacts, ended);
+        return new Outcome(serverRunId, created, params.size(), sentWithCreation + tags.size(), metrics.size(), artifacts, ended);
     }
 
     /** Finds the server's copy of the run, or creates it; returns whether it was created. */

@@ -17,6 +17,7 @@ import org.fmnist.runner.RunnerMainAccess;
 import org.fmnist.runner.job.RunJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fmnist.runner.RunFolder;
 
 /** {@code runner job} runs the job a run folder saved, elsewhere, to the same numbers; {@code bench} prepares like a run. */
 class JobAndBenchTest {
@@ -34,7 +35,7 @@ class JobAndBenchTest {
         assertEquals(0, first.exit(), first.err());
         Path run;
         try (Stream<Path> runs = Files.list(dir.resolve("runs/baseline"))) {
-            run = runs.findFirst().orElseThrow();
+            run = runs.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
         // The job as another machine would get it: only the run folder differs.
         ObjectNode job = (ObjectNode) JSON.readTree(run.resolve(RunJob.FILE).toFile());

@@ -18,6 +18,7 @@ import org.fmnist.core.model.ModelRegistry;
 import org.fmnist.runner.RunnerMainAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fmnist.runner.RunFolder;
 
 /**
  * docs/extending.md's promise: a model, an augmentation and a caption generator from a
@@ -56,7 +57,7 @@ class AddingExtensionsTest {
         assertEquals(0, o.exit(), o.out() + o.err());
         Path run;
         try (Stream<Path> runs = Files.list(dir.resolve("runs/softmax"))) {
-            run = runs.findFirst().orElseThrow();
+            run = runs.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
         JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
         assertEquals("softmax", metrics.get("model").asText());

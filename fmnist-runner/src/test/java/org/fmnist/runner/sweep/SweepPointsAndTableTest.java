@@ -71,6 +71,16 @@ class SweepPointsAndTableTest {
     }
 
     @Test
+    void tiesAreBrokenByTheSameSplitsOtherMetricThenByPointOrder() {
+        List<PointOutcome> outcomes = List.of(done(1, 0.85, 0.5), done(2, 0.85, 0.4), done(3, 0.85, 0.4), done(4, 0.80, 0.1));
+
+        assertEquals(List.of(2, 3, 1, 4), SweepTable.ranked(outcomes, "test_accuracy").stream().map(o -> o.point().index()).toList(),
+                "equal accuracies: the lower loss first, then the earlier point");
+        assertEquals(List.of(4, 2, 3, 1), SweepTable.ranked(outcomes, "test_loss").stream().map(o -> o.point().index()).toList(),
+                "equal losses: the higher accuracy first, then the earlier point");
+    }
+
+    @Test
     void theLocalExecutorRunsEveryJobKeepsOrderReadsOutcomesBackAndSurvivesAFailure() {
         AtomicInteger atOnce = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();

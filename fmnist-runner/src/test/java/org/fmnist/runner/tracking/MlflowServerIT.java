@@ -129,7 +129,7 @@ class MlflowServerIT {
     void theLocalStoreIsReadByRealMlflowAndSyncsExactlyOnce() throws Exception {
         Outcome o = runner(Map.of(), slice("local-then-sync"));
         assertEquals(0, o.exit(), o.out() + o.err());
-        assertTrue(o.out().contains("mlflow ui --backend-store-uri"), o.out());
+        assertTrue(o.out().contains("view it: ./runner ui --store " + dir.resolve("mlruns")), o.out());
 
         JsonNode read = readWithPythonMlflow(dir.resolve("mlruns"));
         assertEquals("local-then-sync", read.get("experiment").asText());
@@ -144,6 +144,9 @@ class MlflowServerIT {
 
         assertEquals(0, first.exit(), first.out() + first.err());
         assertTrue(first.out().contains("created"), first.out());
+        java.util.regex.Matcher sentTags = java.util.regex.Pattern.compile("(\\d+) tags").matcher(first.out());
+        assertTrue(sentTags.find() && Integer.parseInt(sentTags.group(1)) > 5,
+                "the tags sent when the run was created count as sent: " + first.out());
         assertEquals(0, second.exit(), second.out() + second.err());
         assertTrue(second.out().contains("already complete"), second.out());
         List<JsonNode> runs = rest.runs("local-then-sync");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fmnist.runner.RunFolder;
 
 /** {@code runner register} and {@code runner predict --model models:/...} against a real MLflow server. */
 class ModelRegistryIT {
@@ -38,7 +39,7 @@ class ModelRegistryIT {
                 "tracking.mlflow.store=" + dir.resolve("mlruns"));
         assertEquals(0, trained.exit(), trained.err());
         try (Stream<Path> runs = Files.list(dir.resolve("runs/baseline"))) {
-            run = runs.findFirst().orElseThrow();
+            run = runs.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.fmnist.runner.RunnerMainAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fmnist.runner.RunFolder;
 
 /** {@code ./runner ui} as a user starts it: the real script, a real MLflow server, the runs in it. */
 class UiIT {
@@ -37,7 +38,7 @@ class UiIT {
         assertEquals(0, trained.exit(), trained.err());
         double accuracy;
         try (Stream<Path> runs = Files.list(dir.resolve("runs/baseline"))) {
-            accuracy = JSON.readTree(runs.findFirst().orElseThrow().resolve("metrics.json").toFile()).at("/test/accuracy")
+            accuracy = JSON.readTree(runs.filter(RunFolder::isRun).findFirst().orElseThrow().resolve("metrics.json").toFile()).at("/test/accuracy")
                     .asDouble();
         }
         int port;
