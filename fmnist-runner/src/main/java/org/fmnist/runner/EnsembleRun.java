@@ -98,6 +98,8 @@ public final class EnsembleRun {
                 : RunFolder.create(Path.of(first.output().dir()), ensembleName,
                         LocalDateTime.ofInstant(started, invocation.clock().getZone()));
         new RunOutputs().writeEvaluation(folder, ensembleName, ensembleName + " (" + members.size() + " members)", evaluation,
+                String.format(java.util.Locale.ROOT, "Data: the %d members' softmax outputs averaged on %,d test images; "
+                        + "each member's own report says what it trained on.", members.size(), test.size()),
                 test, first.output().samples(), first.seed(), Map.of());
         double trainSeconds = 0;
         long parameters = 0;

@@ -45,7 +45,7 @@ import org.fmnist.runner.tracking.TrackedValues;
  */
 public final class ExperimentRun implements JobRunner {
     /** The run folder's subfolder of epoch checkpoints, removed once the run is complete. */
-    static final String CHECKPOINTS = "checkpoint";
+    public static final String CHECKPOINTS = "checkpoint";
     /**
      * By tracker name, the ids the trackers gave the run: an interrupted run resumes into them, and
      * {@code runner ensemble} tags its record with its members'. Kept in the run folder for good.
@@ -196,8 +196,10 @@ public final class ExperimentRun implements JobRunner {
         }
 
         double wall = (System.nanoTime() - startNanos) / 1e9;
+        String dataUsed = RunReport.dataUsed(spec, run.train().size(), run.evaluatesOnTest() ? 0 : run.eval().size(),
+                run.test().size());
         new RunOutputs().write(folder, new RunOutputs.Finished(spec, net, history, keptEpoch, evaluation, viewMetrics,
-                run.test(), generators, captioning, trainSeconds), wall);
+                run.test(), generators, captioning, trainSeconds, dataUsed), wall);
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
         trackers.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         // The run is complete and model.zip holds what a restart would need; checkpoints only take room now.

@@ -105,7 +105,7 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
             List<Path> inside = Files.isDirectory(run) ? runFoldersIn(run) : List.of();
             if (inside.isEmpty()) {
                 throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder, nor a folder of them",
-                        "give run folders (e.g. runs/cnn/20261130-101500) or a sweep's folder"));
+                        "give run folders (e.g. runs/cnn/latest) or a sweep's folder"));
             }
             folders.addAll(inside);
         }

@@ -35,17 +35,19 @@ public final class RunOutputs {
      *
      * @param viewMetrics with test-time views, the scores without them and on validation with them
      */
+    /** @param dataUsed a sentence saying which images the run trained, validated and tested on ({@link RunReport#dataUsed}) */
     record Finished(ExperimentSpec spec, Network net, List<EpochMetrics> history, Integer keptEpoch,
                     Evaluation evaluation, Map<String, Double> viewMetrics, Split test, Map<String, CaptionGenerator> generators,
-                    Map<String, CaptionConsistency.Result> captioning, double trainSeconds) {}
+                    Map<String, CaptionConsistency.Result> captioning, double trainSeconds, String dataUsed) {}
 
     void write(RunFolder folder, Finished run, double wallSeconds) throws Exception {
         ExperimentSpec spec = run.spec();
         Evaluation evaluation = run.evaluation();
         String title = spec.name() + " (" + spec.model().type() + ")";
-        writeEvaluation(folder, spec.name(), title, evaluation, run.test(), spec.output().samples(), spec.seed(),
+        writeEvaluation(folder, spec.name(), title, evaluation, run.dataUsed(), run.test(), spec.output().samples(), spec.seed(),
                 run.generators());
-        folder.writePng("training-curves.png", TrainingCurves.render(run.history(), title));
+        folder.writePng("training-curves.png", TrainingCurves.render(run.history(),
+                run.keptEpoch() == null ? 0 : run.keptEpoch(), title));
         if (spec.output().saveModel()) {
             folder.write("model.zip", tmp -> run.net().save(tmp, true));
         }
@@ -59,9 +61,9 @@ public final class RunOutputs {
      * The files that show an evaluation on the test set: the reports, the confusion matrix and, with
      * {@code samples > 0}, a grid of sample predictions captioned by the first of {@code generators}.
      */
-    void writeEvaluation(RunFolder folder, String name, String title, Evaluation evaluation, Split test, int samples,
-                         long seed, Map<String, CaptionGenerator> generators) throws Exception {
-        folder.writeText("report.md", RunReport.markdown(name, evaluation));
+    void writeEvaluation(RunFolder folder, String name, String title, Evaluation evaluation, String dataUsed, Split test,
+                         int samples, long seed, Map<String, CaptionGenerator> generators) throws Exception {
+        folder.writeText("report.md", RunReport.markdown(name, evaluation, dataUsed));
         folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
         folder.writeText("confusion-matrix.csv", RunReport.confusionCsv(evaluation.confusion()));
         folder.writePng("confusion-matrix.png", ConfusionMatrixChart.render(evaluation.confusion(),

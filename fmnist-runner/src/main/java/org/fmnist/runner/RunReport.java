@@ -9,6 +9,7 @@ import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.eval.ClassificationReport;
 import org.fmnist.core.eval.ConfusionMatrix;
 import org.fmnist.core.eval.Evaluation;
+import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.train.EpochMetrics;
 
 /** The text forms of a run's results: metrics JSON, the classification report and the confusion matrix CSV. */
@@ -82,12 +83,36 @@ final class RunReport {
         return row;
     }
 
-    static String markdown(String runName, Evaluation test) {
+    /** @param dataUsed a sentence saying which images the run trained, validated and tested on */
+    /**
+     * Which images a run used: how many it trained on (of how many data.train_limit allowed), how many
+     * it held out for validation, how many test images it was scored on.
+     */
+    static String dataUsed(ExperimentSpec spec, int trained, int heldOut, int tested) {
+        StringBuilder s = new StringBuilder("Data: trained on ");
+        int trainLimit = spec.data().trainLimit();
+        s.append(String.format(Locale.ROOT, "%,d training images", trained));
+        if (heldOut > 0) {
+            s.append(String.format(Locale.ROOT, ", %,d more held out for validation (training.validation_split %s)", heldOut,
+                    spec.training().validationSplit()));
+        }
+        if (trainLimit > 0) {
+            s.append(String.format(Locale.ROOT, ", of the first %,d (data.train_limit)", trainLimit));
+        }
+        s.append(String.format(Locale.ROOT, "; tested on %,d test images", tested));
+        if (spec.data().testLimit() > 0) {
+            s.append(" (data.test_limit)");
+        }
+        return s.append('.').toString();
+    }
+
+    static String markdown(String runName, Evaluation test, String dataUsed) {
         ClassificationReport r = test.report();
         StringBuilder md = new StringBuilder();
         md.append("# Classification report: ").append(runName).append("\n\n");
         md.append(String.format(Locale.ROOT, "Test accuracy **%.4f**, loss %.4f, on %,d test images.%n%n",
                 test.accuracy(), test.loss(), r.support()));
+        md.append(dataUsed).append("\n\n");
         md.append("| class | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
         for (ClassificationReport.ClassMetrics c : r.perClass()) {
             md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %d |%n", c.fashionClass().displayName(),

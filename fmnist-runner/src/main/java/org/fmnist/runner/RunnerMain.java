@@ -23,6 +23,8 @@ public final class RunnerMain {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+    /** The commands whose input is a spec (or a job holding one): their problems are the spec's. */
+    private static final java.util.Set<String> READS_A_SPEC = java.util.Set.of("runner", "bench", "job");
 
     private RunnerMain() {}
 
@@ -54,6 +56,11 @@ public final class RunnerMain {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof SpecException spec && !READS_A_SPEC.contains(line.getCommandName())) {
+                // A run folder, a model, an option: worded for the command at hand, not as a spec's problem.
+                err.println(spec.describe("runner " + line.getCommandName() + ": the input has"));
+                return BAD_INPUT;
+            }
             if (e instanceof SpecException || e instanceof DataException || e instanceof PluginException
                     || e instanceof TrackingException t && !t.isTransient()) {
                 err.println(e.getMessage());

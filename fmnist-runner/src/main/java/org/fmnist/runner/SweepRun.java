@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.model.ModelParameters;
 import org.fmnist.core.spec.ResolvedSpec;
+import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
@@ -73,10 +75,15 @@ public final class SweepRun {
         }
         RunTrackers parent = registry.trackers(resolved);
         List<SweepPoint> points = SweepPoint.grid(sweep.grid());
-        // Every point's spec is resolved before any point trains, so a bad value stops the sweep at once.
+        // Every point's spec is resolved, and its model's and augmentations' keys bound, before any point
+        // trains: a bad value or a key the model lacks stops the sweep at once, exit 2.
         Map<Integer, ResolvedSpec> specs = new LinkedHashMap<>();
+        SpecMapper mapper = new SpecMapper();
         for (SweepPoint p : points) {
-            specs.put(p.index(), point(resolved, p, invocation.environment()));
+            ResolvedSpec pointSpec = point(resolved, p, invocation.environment());
+            ModelParameters.bind(registry.model(pointSpec), pointSpec, mapper);
+            registry.augmentation(pointSpec);
+            specs.put(p.index(), pointSpec);
         }
 
         Instant started = invocation.clock().instant();

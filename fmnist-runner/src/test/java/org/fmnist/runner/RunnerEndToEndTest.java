@@ -69,6 +69,14 @@ class RunnerEndToEndTest {
     }
 
     @Test
+    void theReportSaysWhichImagesTheRunUsed() throws IOException {
+        String report = Files.readString(run.resolve("report.md"));
+
+        assertTrue(report.contains("Data: trained on 2,000 training images, of the first 2,000 (data.train_limit); "
+                + "tested on 500 test images (data.test_limit)."), report);
+    }
+
+    @Test
     void latestLinksToTheNewestRunOfTheSpec() throws IOException {
         Path latest = out.resolve("baseline").resolve(RunFolder.LATEST);
         assertTrue(Files.isSymbolicLink(latest), "runs/NAME/latest is a link");

@@ -119,10 +119,18 @@ class SweepTest {
 
     @Test
     void aFailedPointIsReportedAndTheOthersStillRun() throws IOException {
-        RunnerMainAccess.Outcome o = sweep("runs", "--sweep", "model.hidden=16,0,8");
+        // A model that breaks on its first gradient step fails at run time, not when the points are checked.
+        com.google.inject.Module broken = binder -> org.fmnist.core.model.ModelRegistry.models(binder).addBinding("broken")
+                .to(org.fmnist.runner.extension.BrokenModel.class);
+        List<String> args = new ArrayList<>(List.of(RunnerEndToEndTest.BASELINE.toString(), "training.epochs=1",
+                "data.train_limit=1500", "data.test_limit=300", "output.samples=0", "output.save_model=false",
+                "output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + dir.resolve("runs-mlruns"),
+                "--sweep", "model.type=dense,broken,dense", "--sweep", "seed=1"));
+        RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(), new com.google.inject.Module[] {broken},
+                args.toArray(String[]::new));
 
         assertEquals(RunnerMain.FAILED, o.exit(), o.out() + o.err());
-        assertTrue(o.out().contains("point 2 (model.hidden=0) failed") && o.out().contains("hidden must be at least 1"), o.out());
+        assertTrue(o.out().contains("point 2 (model.type=broken seed=1) failed") && o.out().contains("broken on purpose"), o.out());
         JsonNode points = JSON.readTree(onlyChild(dir.resolve("runs/baseline")).resolve("sweep.json").toFile()).get("points");
         assertEquals(3, points.size());
         assertNull(points.get(0).get("failure").textValue());
@@ -149,6 +157,9 @@ class SweepTest {
         RunnerMainAccess.Outcome metric = sweep("runs", "--sweep", "model.hidden=8,16", "sweep.metric=accuracy");
         RunnerMainAccess.Outcome executor = sweep("runs", "--sweep", "model.hidden=8,16", "sweep.executor=spark");
         RunnerMainAccess.Outcome badOption = sweep("runs", "--sweep", "model.hidden");
+        // A YAML flow grid, as the docs allow, over a key the dense model does not have.
+        RunnerMainAccess.Outcome unknownKey = sweep("runs", "sweep.grid={model.dropout: [0.3, 0.5]}");
+        RunnerMainAccess.Outcome badValue = sweep("runs", "--sweep", "model.hidden=16,0,8");
 
         assertEquals(2, metric.exit());
         assertTrue(metric.err().contains("sweep.metric") && metric.err().contains("test_accuracy"), metric.err());
@@ -156,6 +167,10 @@ class SweepTest {
         assertTrue(executor.err().contains("unknown sweep executor 'spark'") && executor.err().contains("local"), executor.err());
         assertEquals(2, badOption.exit());
         assertTrue(badOption.err().contains("--sweep model.hidden=32,64,128"), badOption.err());
+        assertEquals(2, unknownKey.exit(), unknownKey.out() + unknownKey.err());
+        assertTrue(unknownKey.err().contains("model.dropout") && unknownKey.err().contains("hidden"), unknownKey.err());
+        assertEquals(2, badValue.exit(), badValue.out() + badValue.err());
+        assertTrue(badValue.err().contains("hidden must be at least 1"), "a bad value stops the sweep at once: " + badValue.err());
         assertTrue(!Files.exists(dir.resolve("runs")), "nothing was trained");
     }
 

@@ -18,7 +18,18 @@ public final class ConfusionMatrixChart {
 
     public static BufferedImage render(ConfusionMatrix matrix, String title) {
         int n = FashionClass.COUNT;
-        Canvas c = new Canvas(LEFT + n * CELL + 30, TOP + n * CELL + BOTTOM);
+        // The column labels run down at 45° from each column's middle: the last one needs room to its right.
+        Canvas probe = new Canvas(1, 1);
+        probe.font(12, false);
+        int longest = 0;
+        for (FashionClass fc : FashionClass.values()) {
+            longest = Math.max(longest, probe.g.getFontMetrics().stringWidth(fc.displayName()));
+        }
+        probe.done();
+        int reach = (int) Math.ceil(longest * Math.cos(Math.toRadians(45))) + 4;
+        int right = Math.max(30, reach - CELL / 2 + 12);
+        int bottom = Math.max(BOTTOM, reach + 8 + 36);
+        Canvas c = new Canvas(LEFT + n * CELL + right, TOP + n * CELL + bottom);
         Graphics2D g = c.g;
         c.font(16, true);
         c.centred(title, LEFT + n * CELL / 2, 30);
@@ -51,7 +62,7 @@ public final class ConfusionMatrixChart {
             g.setTransform(saved);
         }
         c.font(13, true);
-        c.centred("Predicted", LEFT + n * CELL / 2, TOP + n * CELL + BOTTOM - 10);
+        c.centred("Predicted", LEFT + n * CELL / 2, TOP + n * CELL + bottom - 10);
         AffineTransform saved = g.getTransform();
         g.translate(18, TOP + n * CELL / 2);
         g.rotate(-Math.PI / 2);

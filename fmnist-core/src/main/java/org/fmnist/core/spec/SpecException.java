@@ -8,9 +8,18 @@ public class SpecException extends RuntimeException {
     private final List<SpecProblem> problems;
 
     public SpecException(List<SpecProblem> problems) {
-        super(problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n",
-                "The experiment spec has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + ":\n", "")));
+        super(describe("The experiment spec has", problems));
         this.problems = List.copyOf(problems);
+    }
+
+    /** The problems under a heading that names what has them, e.g. "runner ensemble: the runs given have". */
+    public String describe(String subject) {
+        return describe(subject, problems);
+    }
+
+    private static String describe(String subject, List<SpecProblem> problems) {
+        return problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n",
+                subject + " " + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + ":\n", ""));
     }
 
     public SpecException(SpecProblem problem) {

@@ -32,6 +32,31 @@ class ChartsTest {
         assertTrue(diagonal < shirtAsPullover && shirtAsPullover < empty, diagonal + " " + shirtAsPullover + " " + empty);
     }
 
+    private static Set<Integer> colours(BufferedImage img) {
+        Set<Integer> colours = new HashSet<>();
+        for (int x = 0; x < img.getWidth(); x++) {
+            for (int y = 0; y < img.getHeight(); y++) {
+                colours.add(img.getRGB(x, y) & 0xFFFFFF);
+            }
+        }
+        return colours;
+    }
+
+    /** Every class name, the last column's included, lies inside the picture: nothing touches its edges. */
+    @Test
+    void theConfusionMatrixClipsNoLabel() {
+        BufferedImage img = ConfusionMatrixChart.render(ConfusionMatrix.of(new int[] {0, 9}, new int[] {0, 9}), "t");
+
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x : new int[] {0, 1, img.getWidth() - 2, img.getWidth() - 1}) {
+                assertEquals(0xFFFFFF, img.getRGB(x, y) & 0xFFFFFF, "ink at the edge, x " + x + ", y " + y);
+            }
+        }
+        for (int x = 0; x < img.getWidth(); x++) {
+            assertEquals(0xFFFFFF, img.getRGB(x, img.getHeight() - 1) & 0xFFFFFF, "ink at the bottom edge, x " + x);
+        }
+    }
+
     @Test
     void sampleGridPicksHalfRightHalfWrongAndIsReproducible() {
         int n = 40;
@@ -68,15 +93,12 @@ class ChartsTest {
         List<EpochMetrics> h = List.of(new EpochMetrics(1, 0.6, 0.8, "test", 0.5, 0.82, 1, 1, 0.001),
                 new EpochMetrics(2, 0.4, 0.86, "test", 0.45, 0.84, 1, 1, 0.001));
 
-        BufferedImage img = TrainingCurves.render(h, "t");
+        BufferedImage img = TrainingCurves.render(h, 2, "t");
+        BufferedImage unmarked = TrainingCurves.render(h, 0, "t");
 
-        Set<Integer> colours = new HashSet<>();
-        for (int x = 0; x < img.getWidth(); x += 2) {
-            for (int y = 0; y < img.getHeight(); y += 2) {
-                colours.add(img.getRGB(x, y) & 0xFFFFFF);
-            }
-        }
+        Set<Integer> colours = colours(img);
         assertTrue(colours.contains(0x1F77B4) && colours.contains(0xFF7F0E), "both series' colours drawn");
+        assertTrue(colours.contains(0x2CA02C) && !colours(unmarked).contains(0x2CA02C), "the kept epoch is marked");
     }
 
     private static int brightness(int rgb) {

@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
 
 /** {@code runner bench-captions}: captions per second for each generator, and BGE's load time. */
 @Command(name = "bench-captions", mixinStandardHelpOptions = true,
-        description = "Measures caption generators on real test predictions: BGE load time and captions per second.")
+        header = "Measures the caption generators' speed on real test predictions.",
+        description = {"The BGE model's load time and captions per second, for each generator.", "",
+                "Example: ./runner bench-captions --model runs/baseline/latest"})
 final class BenchCaptionsCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "RUN_OR_MODEL", description = "Run folder or model.zip whose test predictions are captioned")
     Path model;

@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
  * no tracking. {@code bench/run} compares it with PyTorch and Keras.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Times training and inference of a spec's model on the real data; prints one JSON line (used by bench/run).")
+        header = "Times training and inference of a spec's model on the real data.",
+        description = {"Prints one JSON line, which bench/run reads to compare fmnist with PyTorch and Keras.", "",
+                "Example: ./runner bench experiments/baseline.yaml training.epochs=2"})
 final class BenchCommand implements Callable<Integer> {
     /** One line, so bench/run can read it with a single json.loads. */
     private static final ObjectMapper JSON = JsonMapperFactory.create().disable(SerializationFeature.INDENT_OUTPUT);

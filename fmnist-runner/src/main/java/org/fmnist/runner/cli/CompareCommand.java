@@ -1,103 +1,166 @@
 package org.fmnist.runner.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.fmnist.core.json.JsonMapperFactory;
-import org.fmnist.runner.RunOutputs;
+import javax.imageio.ImageIO;
+import org.fmnist.runner.ExperimentRun;
 import org.fmnist.runner.RunnerMain;
+import org.fmnist.runner.sweep.SweepTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code runner compare}: a Markdown table of finished runs, read from their run folders. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Tabulates finished runs (run folders, or folders of them) from their metrics.json, spec.yaml and provenance.json.")
+/** {@code runner compare}: finished runs ranked by a metric, with the hyper-parameters that differ. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Ranks finished runs by a metric, with the hyper-parameters that differ.",
+        description = {"Best first, with a column for every hyper-parameter whose value differs between the runs, their "
+                + "validation and test metrics and their time per epoch. Runs are found at any depth under the folders "
+                + "given, a sweep's points included.", "",
+                "Example: ./runner compare runs",
+                "         ./runner compare runs/sweep-dense/latest --plot sweep.png",
+                "         ./runner compare runs --metric test_loss --format csv --out runs.csv"})
 final class CompareCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "FOLDER", description = "Run folders, or folders holding run folders")
+    /** Which end of the ranking comes first. */
+    enum Order { best, worst }
+
+    /** How the table is written. */
+    enum Format { markdown, csv }
+
+    @Parameters(arity = "1..*", paramLabel = "FOLDER", description = "Run folders, or folders holding them at any depth")
     List<Path> folders;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the table, with the command that made it, to FILE")
+    @Option(names = "--metric", paramLabel = "NAME", description = "The final metric to rank by, as metrics.json's summary "
+            + "names it: val_accuracy, val_loss, test_accuracy, test_loss, test_macro_f1, test_f1_shirt, ... (default: "
+            + "val_accuracy when every run held out validation images, else test_accuracy)")
+    String metric;
+
+    @Option(names = "--sort", paramLabel = "ORDER", defaultValue = "best",
+            description = "best or worst first; a loss ranks lowest first, anything else highest (default: ${DEFAULT-VALUE})")
+    Order sort;
+
+    @Option(names = "--params", split = ",", paramLabel = "KEY",
+            description = "The hyper-parameter columns, e.g. model.type,seed (default: the keys whose values differ, at most "
+                    + ComparisonTable.MOST_PARAMETERS + ")")
+    List<String> params;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "markdown or csv (default: markdown; csv when --out ends in .csv)")
+    Format format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the table, with the command that made it, to FILE")
     Path out;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the runs' accuracy and loss per epoch; for one "
+            + "sweep's points, also the metric against each parameter that differs")
+    Path plot;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /**
-     * What the table shows of one run.
-     *
-     * @param plainAccuracy with test-time views, the accuracy without them; else null
-     * @param epochs epochs trained; 0 for an ensemble, which trains none itself
-     * @param trainSeconds all training, an ensemble's members' summed
-     */
-    record Row(String name, Path folder, double accuracy, Double plainAccuracy, double macroF1, double shirtF1,
-               double pulloverF1, long parameters, int epochs, double trainSeconds, String machine) {}
-
     @Override
     public Integer call() throws IOException {
-        List<Row> rows = new ArrayList<>();
+        PrintWriter err = spec.commandLine().getErr();
+        List<ComparedRun> runs = new ArrayList<>();
         for (Path folder : folders) {
-            try (var walk = Files.walk(folder, 3)) {
-                for (Path metrics : walk.filter(p -> p.getFileName().toString().equals("metrics.json")).sorted().toList()) {
-                    rows.add(row(metrics.getParent()));
-                }
+            if (!Files.isDirectory(folder)) {
+                err.println("runner compare: " + folder + " is not a folder. Fix: give run folders, or folders that hold them.");
+                return RunnerMain.BAD_INPUT;
+            }
+            for (Path run : runFoldersUnder(folder)) {
+                runs.add(ComparedRun.read(run));
             }
         }
-        if (rows.isEmpty()) {
-            spec.commandLine().getErr().println("runner compare: no metrics.json under " + folders);
+        if (runs.isEmpty()) {
+            err.println("runner compare: no finished run (a folder with metrics.json) under " + folders
+                    + ". Fix: give the folders runs wrote, e.g. runs or runs/baseline/latest.");
             return RunnerMain.BAD_INPUT;
         }
-        rows.sort(Comparator.comparingDouble(Row::accuracy));
-        // Links are relative to the table's own file, so that they work where it is read.
-        Path base = (out == null ? Path.of("") : out.toAbsolutePath().getParent()).toAbsolutePath();
-        StringBuilder table = new StringBuilder("| experiment | test accuracy | without TTA | macro F1 | Shirt F1 | Pullover F1 "
-                + "| parameters | epochs | s/epoch | training | machine | folder |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
-        for (Row r : rows) {
-            String link = base.relativize(r.folder().toAbsolutePath().normalize()).toString();
-            table.append(String.format(Locale.ROOT, "| %s | %.4f | %s | %.4f | %.4f | %.4f | %,d | %s | %s | %.1f min | %s | [%s](%s) |%n",
-                    r.name(), r.accuracy(), r.plainAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.plainAccuracy()),
-                    r.macroF1(), r.shirtF1(), r.pulloverF1(), r.parameters(), r.epochs() == 0 ? "-" : String.valueOf(r.epochs()),
-                    r.epochs() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.trainSeconds() / r.epochs()),
-                    r.trainSeconds() / 60, r.machine(), link, link));
+        String by = metric != null ? metric : ComparisonTable.defaultMetric(runs);
+        if (runs.stream().noneMatch(r -> r.metric(by) != null)) {
+            err.println("runner compare: no run has the metric '" + by + "'. Fix: --metric one of "
+                    + ComparisonTable.sharedMetrics(runs) + ".");
+            return RunnerMain.BAD_INPUT;
         }
+        ComparisonTable table = new ComparisonTable(runs, by, sort == Order.best, params);
+        Format as = format != null ? format : out != null && out.toString().endsWith(".csv") ? Format.csv : Format.markdown;
+        // Links are relative to where the table is read: the --out file's folder, else here.
+        Path base = (out == null ? Path.of("") : out.toAbsolutePath().getParent()).toAbsolutePath();
+        String text = as == Format.csv ? table.csv() : table.markdown(base);
         PrintWriter console = spec.commandLine().getOut();
-        console.print(table);
+        console.print(text);
         console.flush();
         if (out != null) {
-            String command = "./runner compare " + String.join(" ", folders.stream().map(Path::toString).toList())
-                    + " --out " + out;
-            Files.writeString(out, "# Results\n\nEvery run below was trained on the official Fashion-MNIST training set and "
-                    + "scored on its 10,000 test images. Runs with a validation split chose their weights on it and saw "
-                    + "the test set once. Each folder holds the run's outputs and the command that produced it. "
-                    + "This table is generated, not written by hand:\n\n```\n" + command
-                    + "\n```\n\n" + table + "\ns/epoch is training time per epoch, without the evaluations; training is the "
-                    + "total (an ensemble's, its members'). \"without TTA\" is the same model scored without its test-time "
-                    + "views (evaluation.tta); \"-\" where it has none. An ensemble's members are each scored as their run was.\n");
+            Files.writeString(out, as == Format.csv ? text : document(by, text));
+            err.println("table: " + out);
+        }
+        if (plot != null) {
+            if (!ImageIO.write(ComparisonPlot.render(table, by), "png", plot.toFile())) {
+                throw new IOException("no PNG writer available");
+            }
+            err.println("plot: " + plot);
         }
         return RunnerMain.OK;
     }
 
-    private static Row row(Path run) throws IOException {
-        ObjectMapper json = JsonMapperFactory.create();
-        JsonNode m = json.readTree(run.resolve("metrics.json").toFile());
-        JsonNode p = json.readTree(run.resolve("provenance.json").toFile());
-        JsonNode t = m.get("test");
-        int epochs = m.get("epochs").size();
-        String machine = p.get("cpu_cores").asInt() + " cores, " + p.get("threads").asInt() + " thread"
-                + (p.get("threads").asInt() == 1 ? "" : "s");
-        JsonNode plain = m.path(RunOutputs.SUMMARY).path("test_plain_accuracy");
-        return new Row(m.get("run").asText(), run, t.get("accuracy").asDouble(), plain.isNumber() ? plain.asDouble() : null,
-                t.get("macro").get("f1").asDouble(), t.get("per_class").get("shirt").get("f1").asDouble(),
-                t.get("per_class").get("pullover").get("f1").asDouble(), m.get("parameters").asLong(), epochs,
-                m.get("train_seconds").asDouble(), machine);
+    /**
+     * Every folder under {@code root} that holds a finished run's metrics.json, at any depth; links
+     * ({@code latest}) are not followed, so no run is listed twice, and checkpoints are not looked into.
+     */
+    static List<Path> runFoldersUnder(Path root) throws IOException {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(root.toRealPath(), new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (dir.getFileName() != null && dir.getFileName().toString().equals(ExperimentRun.CHECKPOINTS)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                if (Files.isRegularFile(dir.resolve("metrics.json"))) {
+                    found.add(dir);
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found.stream().sorted().toList();
+    }
+
+    /** The table as a Markdown page: the command that made it, what it ranks by, and what its columns mean. */
+    private String document(String by, String table) {
+        List<String> command = new ArrayList<>(List.of("./runner", "compare"));
+        folders.forEach(f -> command.add(f.toString()));
+        if (metric != null) {
+            command.addAll(List.of("--metric", metric));
+        }
+        if (sort != Order.best) {
+            command.addAll(List.of("--sort", sort.name()));
+        }
+        if (params != null) {
+            command.addAll(List.of("--params", String.join(",", params)));
+        }
+        command.addAll(List.of("--out", out.toString()));
+        return String.format(Locale.ROOT, """
+                # Comparison
+
+                Generated from each run's folder (metrics.json, spec.yaml, provenance.json), not written by hand:
+
+                ```
+                %s
+                ```
+
+                Ranked by %s, %s first (%s). val_* are measured on the images a run held out of its training set,
+                test_* on the test set, which a run with held-out images scored once, at the end. test_plain_accuracy is
+                the same model without its test-time views (evaluation.tta). s/epoch is training time per epoch without
+                the evaluations; training is the total (an ensemble's, its members').
+
+                %s""", String.join(" ", command), by, sort, SweepTable.lowerIsBetter(by) ? "lower is better" : "higher is better",
+                table);
     }
 }

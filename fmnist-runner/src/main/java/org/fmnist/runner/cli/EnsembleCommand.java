@@ -16,11 +16,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code runner ensemble}: one model from several finished runs, their softmax outputs averaged. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true,
-        description = {"Averages the softmax outputs of finished runs on the test set and writes the result as a run",
-                "folder (report, confusion matrix, pictures, metrics.json), recorded in the members' trackers and",
-                "tagged with their run ids. Each member is scored as its run was, test-time views included, unless --tta",
-                "gives the views for all of them.",
-                "Many seeds of one spec: sweep over seed, then give the sweep's folder."})
+        header = "Averages finished runs' outputs on the test set into a run of its own.",
+        description = {"Averages the members' softmax outputs on the test set and writes the result as a run folder (report, "
+                + "confusion matrix, pictures, metrics.json), recorded in the members' trackers and tagged with their run ids. "
+                + "Each member is scored as its run was, test-time views included, unless --tta gives the views for all of them. "
+                + "Many seeds of one spec: sweep over seed, then give the sweep's folder.", "",
+                "Example: ./runner ensemble runs/cnn-wide-seeds/latest",
+                "         ./runner ensemble runs/cnn/latest runs/cnn-deep/latest --tta flip"})
 final class EnsembleCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run folders with a model.zip, or folders of them (a sweep's)")
     List<Path> runs;

@@ -15,9 +15,10 @@ import picocli.CommandLine.Parameters;
  * job carries its resolved spec, so only the data and the jars need to be there.
  */
 @Command(name = "job", mixinStandardHelpOptions = true,
-        description = {"Executes one run described by a job file (job.json): its resolved spec, where its outputs go "
-                + "and how it is tracked. Every run folder holds the job that made it.", "",
-                "Example: ./runner job runs/sweep-dense/20261130-101500/point-02/job.json"})
+        header = "Executes one run described by a job file (job.json).",
+        description = {"A job holds the run's resolved spec, where its outputs go and how it is tracked. Every run folder "
+                + "holds the job that made it.", "",
+                "Example: ./runner job runs/sweep-dense/latest/point-02/job.json"})
 final class JobCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The job file")
     Path file;

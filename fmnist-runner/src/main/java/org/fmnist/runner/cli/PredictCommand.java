@@ -30,9 +30,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code runner predict}: class, confidence and caption for pictures or test-set images. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Predicts the class of pictures (PNG, JPEG, GIF, BMP; any size) or of test images, with a caption.",
-                "Pictures are made Fashion-MNIST-like: greyscale, garment light on black (a light background is",
-                "negated), trimmed, longest side scaled to 28, centred. One garment on a plain background works best."})
+        header = "Predicts the class of pictures or test images, with a caption.",
+        description = {"Pictures (PNG, JPEG, GIF, BMP; any size) are made Fashion-MNIST-like: greyscale, garment light on "
+                + "black (a light background is negated), trimmed, longest side scaled to 28, centred. One garment on a "
+                + "plain background works best. test:N is the N-th test image.", "",
+                "Example: ./runner predict --model runs/baseline/latest test:0 test:42",
+                "         ./runner predict --model runs/baseline/latest --captioner bert photo.jpg"})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "A run folder (its model.zip is used), a model.zip, or a registered model: models:/NAME/VERSION or models:/NAME@ALIAS")

@@ -25,9 +25,10 @@ import picocli.CommandLine.Parameters;
  * run's {@code model.zip} artifact there.
  */
 @Command(name = "register", mixinStandardHelpOptions = true,
-        description = {"Registers a run's model.zip as a new version of a model in MLflow's model registry.",
-                "The server: --tracking-uri, else MLFLOW_TRACKING_URI, else the one ./runner ui runs.", "",
-                "Example: ./runner register results/baseline --name fashion-dense --alias champion"})
+        header = "Registers a run's model in MLflow's model registry.",
+        description = {"Adds the run's model.zip as a new version of a registered model. The server: --tracking-uri, else "
+                + "MLFLOW_TRACKING_URI, else the one ./runner ui runs.", "",
+                "Example: ./runner register runs/baseline/latest --name fashion-dense --alias champion"})
 final class RegisterCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "The run folder whose model is registered")
     Path run;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code runner rerun RUN [KEY=VALUE...]}: a finished run again, and whether anything differs. */
 @Command(name = "rerun", mixinStandardHelpOptions = true,
+        header = "Runs a finished run again from its saved spec and compares the results.",
         description = {"Runs a finished (or failed) run again from its saved resolved spec, in a new run folder, and "
                 + "says whether the code, the data or the results differ.", "", "Example: ./runner rerun results/baseline"})
 final class RerunCommand implements Callable<Integer> {

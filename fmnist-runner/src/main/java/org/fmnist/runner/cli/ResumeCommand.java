@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code runner resume RUN}: continues an interrupted run from its last epoch checkpoint. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = {"Continues an interrupted run from its last epoch checkpoint, into the same run folder and the "
-                + "same tracked runs.", "", "Example: ./runner resume runs/cnn/20261124-101500"})
+        header = "Continues an interrupted run from its last epoch checkpoint.",
+        description = {"Continues into the same run folder and the same tracked runs, with the numbers an uninterrupted "
+                + "run would have given.", "", "Example: ./runner resume runs/cnn/latest"})
 final class ResumeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "The run folder of the interrupted run")
     Path run;

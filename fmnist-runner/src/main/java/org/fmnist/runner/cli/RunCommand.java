@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
 
 /** {@code ./runner SPEC [KEY=VALUE...]}: one run, or a sweep when the spec or {@code --sweep} gives a grid. */
 @Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = RunCommand.Version.class,
-        description = {"Trains, evaluates and records a Fashion-MNIST experiment described by a YAML spec.", "",
+        header = "Trains, evaluates and records a Fashion-MNIST experiment described by a YAML spec.",
+        description = {"A spec with a sweep.grid, or --sweep, runs one point per combination of values, best first in "
+                + "its table.", "",
                 "Example: ./runner experiments/baseline.yaml training.epochs=3",
                 "         ./runner experiments/baseline.yaml --sweep model.hidden=32,64,128"},
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
@@ -75,6 +77,14 @@ public final class RunCommand implements Callable<Integer> {
             commandSpec.commandLine().usage(invocation.err());
             return RunnerMain.BAD_INPUT;
         }
+        if (!java.nio.file.Files.exists(arguments.spec)) {
+            List<String> near = nearestCommands(arguments.spec.toString(), commandSpec.subcommands().keySet());
+            if (!near.isEmpty()) {
+                invocation.err().println("runner: '" + arguments.spec + "' is neither a spec file nor a command. Did you mean "
+                        + String.join(" or ", near) + "? ('./runner --help' lists the commands.)");
+                return RunnerMain.BAD_INPUT;
+            }
+        }
         ResolvedSpec resolved = withCommandLineSweep(loader.load(arguments.spec, arguments.overrides, invocation.environment()));
         List<String> command = arguments.asTyped();
         sweep.forEach(s -> command.add("--sweep=" + s));
@@ -90,6 +100,36 @@ public final class RunCommand implements Callable<Integer> {
         }
         run.run(RunJob.of(resolved, loader.mapper(), command), invocation);
         return RunnerMain.OK;
+    }
+
+    /**
+     * The commands {@code word} may be a slip for: at most two letters off (edits or a swap), or a start
+     * of one; none for what looks like a path.
+     */
+    static List<String> nearestCommands(String word, java.util.Collection<String> commands) {
+        if (word.contains("/") || word.contains(".")) {
+            return List.of();
+        }
+        return commands.stream().filter(c -> (word.length() >= 3 && c.startsWith(word)) || distance(word, c) <= 2).sorted().toList();
+    }
+
+    /** Edits (insert, delete, substitute, swap two neighbours) from {@code a} to {@code b}: Damerau-Levenshtein, restricted. */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** {@code resolved} with the {@code --sweep} options added to its grid. */

@@ -17,7 +17,7 @@ final class SavedSpec {
         Path file = run.resolve("spec.yaml");
         if (!Files.isRegularFile(file) || !Files.isRegularFile(run.resolve("provenance.json"))) {
             throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder (no spec.yaml and provenance.json)",
-                    "give a folder a run wrote, e.g. runs/baseline/20261124-101500 or results/baseline"));
+                    "give a folder a run wrote, e.g. runs/baseline/latest or results/baseline"));
         }
         return file;
     }

@@ -20,9 +20,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code runner score}: finished runs scored on their validation images with and without test-time views, alone or together. */
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Scores finished runs again on the validation images each held out: without test-time views,",
-                "with the run's own (evaluation.tta) and with those given by --tta, and with --ensemble all together.",
-                "Choose views and members here, then use them with 'runner ensemble' or in a spec; prints a Markdown table."})
+        header = "Scores finished runs again on the validation images each held out.",
+        description = {"Without test-time views, with the run's own (evaluation.tta) and with those given by --tta, and with "
+                + "--ensemble all together; --test adds the test set. Choose views and members here, then use them with "
+                + "'runner ensemble' or in a spec. Prints a Markdown table.", "",
+                "Example: ./runner score runs/cnn/latest --tta flip,shift",
+                "         ./runner score runs/cnn-wide-seeds/latest --ensemble"})
 final class ScoreCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run folders with a model.zip, or folders of them (a sweep's)")
     List<Path> runs;

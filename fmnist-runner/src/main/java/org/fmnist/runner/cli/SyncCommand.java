@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code runner sync}: copies the local MLflow store's runs to a tracking server, sending only what it lacks. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
-        description = {"Copies runs from the local MLflow store to a tracking server.",
-                "Only what the server lacks is sent, so syncing again sends nothing."})
+        header = "Copies the local MLflow store's runs to a tracking server.",
+        description = {"Only what the server lacks is sent, so syncing again sends nothing.", "",
+                "Example: ./runner sync --tracking-uri http://127.0.0.1:5000"})
 final class SyncCommand implements Callable<Integer> {
     @Option(names = "--tracking-uri", paramLabel = "URL", description = "Server to copy to (default: MLFLOW_TRACKING_URI)")
     URI trackingUri;

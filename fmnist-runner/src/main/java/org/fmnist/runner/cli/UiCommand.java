@@ -20,8 +20,11 @@ import picocli.CommandLine.Option;
  * runs, another {@code runner ui} copies the new runs into it and returns.
  */
 @Command(name = "ui", mixinStandardHelpOptions = true,
-        description = {"Starts the MLflow UI on a local server (SQLite, in the user's data folder) with every run of the",
-                "local store in it, and serves until Ctrl-C. While one is running, copies new runs into it instead."})
+        header = "Serves the MLflow UI with every local run in it, until Ctrl-C.",
+        description = {"Starts MLflow on a local server (SQLite, in the user's data folder) and copies every run of the local "
+                + "store into it. While one is running, copies new runs into it and returns instead.", "",
+                "Example: ./runner ui",
+                "         ./runner ui --port 5001 --store other-runs/mlruns"})
 final class UiCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "5000", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
     int port;

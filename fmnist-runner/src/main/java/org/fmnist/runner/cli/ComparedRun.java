@@ -1,0 +1,68 @@
+package org.fmnist.runner.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.runner.RunOutputs;
+import org.fmnist.runner.tracking.TrackedValues;
+
+/**
+ * One finished run as {@code runner compare} reads it from its folder: its final metrics (the
+ * {@code summary} a sweep compares), its per-epoch curve, its resolved spec flattened to the dotted keys
+ * MLflow shows as params, its size and cost, and the sweep it is a point of.
+ *
+ * @param params empty for a run without a spec of its own (an ensemble)
+ * @param sweep the sweep folder a point belongs to; null for a run on its own
+ */
+record ComparedRun(String name, Path folder, Map<String, Double> summary, List<Epoch> epochs, Map<String, String> params,
+                   long parameters, double trainSeconds, String machine, Path sweep) {
+
+    /** One epoch's evaluation: on the validation images, or on the test set when none were held out. */
+    record Epoch(int epoch, String split, double loss, double accuracy) {}
+
+    private static final ObjectMapper JSON = JsonMapperFactory.create();
+    private static final SpecMapper SPEC = new SpecMapper();
+
+    static ComparedRun read(Path folder) throws IOException {
+        JsonNode m = JSON.readTree(folder.resolve("metrics.json").toFile());
+        Map<String, Double> summary = new LinkedHashMap<>();
+        m.path(RunOutputs.SUMMARY).fields().forEachRemaining(e -> summary.put(e.getKey(), e.getValue().asDouble()));
+        List<Epoch> epochs = new ArrayList<>();
+        for (JsonNode e : m.path("epochs")) {
+            epochs.add(new Epoch(e.get("epoch").asInt(), e.path("eval_split").asText("test"), e.get("eval_loss").asDouble(),
+                    e.get("eval_accuracy").asDouble()));
+        }
+        Path spec = folder.resolve("spec.yaml");
+        Map<String, String> params = Files.isRegularFile(spec)
+                ? TrackedValues.params(SPEC.yaml().readTree(Files.readString(spec))) : Map.of();
+        String machine = "-";
+        Path provenance = folder.resolve("provenance.json");
+        if (Files.isRegularFile(provenance)) {
+            JsonNode p = JSON.readTree(provenance.toFile());
+            int threads = p.path("threads").asInt();
+            machine = p.path("cpu_cores").asInt() + " cores, " + threads + " thread" + (threads == 1 ? "" : "s");
+        }
+        Path parent = folder.getParent();
+        Path sweep = parent != null && Files.isRegularFile(parent.resolve("sweep.json")) ? parent : null;
+        return new ComparedRun(m.path("run").asText(folder.getFileName().toString()), folder, summary, epochs, params,
+                m.path("parameters").asLong(), m.path("train_seconds").asDouble(), machine, sweep);
+    }
+
+    /** A final metric by its summary name ({@code val_accuracy}, {@code test_loss}, …); null when the run has none. */
+    Double metric(String key) {
+        return summary.get(key);
+    }
+
+    /** Mean training seconds per epoch; null for a run that trained none itself (an ensemble). */
+    Double secondsPerEpoch() {
+        return epochs.isEmpty() ? null : trainSeconds / epochs.size();
+    }
+}
