@@ -43,6 +43,25 @@ public record TrackingSpec(List<String> type, Map<String, Map<String, Object>> s
         List<String> names = type == null ? List.of()
                 : type instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(type.toString());
         Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
+        // Before trackers were plugins, one tracker's keys sat beside type ({type: mlflow, uri: ..., store: ...}),
+        // and run folders saved then still hold that layout: read those keys as the named tracker's.
+        // Its null keys were "not set", so they leave the tracker's defaults in place.
+        Map<String, Object> flat = new LinkedHashMap<>();
+        rest.forEach((name, keys) -> {
+            if (!(keys instanceof Map<?, ?>) && !names.contains(name)) {
+                flat.put(name, keys);
+            }
+        });
+        if (!flat.isEmpty() && names.size() == 1) {
+            flat.keySet().forEach(rest::remove);
+            Map<Object, Object> keysOfTracker = new LinkedHashMap<>(rest.get(names.get(0)) instanceof Map<?, ?> given ? given : Map.of());
+            flat.forEach((key, value) -> {
+                if (value != null) {
+                    keysOfTracker.put(key, value);
+                }
+            });
+            rest.put(names.get(0), keysOfTracker);
+        }
         rest.forEach((name, keys) -> {
             if (!(keys instanceof Map<?, ?> map)) {
                 throw new IllegalArgumentException("tracking." + name + " must be the section of tracker '" + name

@@ -197,6 +197,16 @@ class SpecLoaderTest {
     }
 
     @Test
+    void theLayoutFromBeforeTrackerPluginsReadsAsTheNamedTrackersKeys() throws IOException {
+        // results/ holds run folders saved in this layout; `runner rerun` must still read them.
+        ExperimentSpec s = load(MINIMAL + "tracking:\n  type: mlflow\n  uri: http://127.0.0.1:5000\n  experiment: null\n  store: old-runs\n",
+                List.of(), Map.of()).spec();
+
+        assertEquals(List.of("mlflow"), s.tracking().type());
+        assertEquals(Map.of("store", "old-runs", "uri", "http://127.0.0.1:5000"), s.tracking().settingsOf("mlflow"));
+    }
+
+    @Test
     void aTrackerSectionMustHoldKeys() {
         assertMentions(failure(MINIMAL, "tracking.mlflow=5"), "tracking.mlflow", "section");
     }
