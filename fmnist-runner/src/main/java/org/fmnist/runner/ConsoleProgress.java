@@ -16,7 +16,7 @@ import org.fmnist.core.train.TrainingPlan;
  * (me.tongfei), which sizes itself to the terminal and redraws in place; where the output is not a
  * terminal (CI, a file), only the epoch lines are written, so logs hold no control characters.
  */
-final class ConsoleProgress implements TrainingListener {
+final class ConsoleProgress implements TrainingListener, AutoCloseable {
     private final PrintStream out;
     private final boolean terminal;
     private int epochs;
@@ -73,14 +73,20 @@ final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochMetrics m) {
-        if (bar != null) {
-            bar.close();
-            bar = null;
-        }
+        close();
         epochsDone++;
         out.printf("epoch %2d/%d  %6.1f s  %,8.0f img/s  train loss %.4f acc %.4f  %s loss %.4f acc %.4f  lr %.2e%n",
                 m.epoch(), epochs, m.seconds(), m.samplesPerSecond(), m.trainLoss(), m.trainAccuracy(), m.evalSplit(),
                 m.evalLoss(), m.evalAccuracy(), m.learningRate());
         out.flush();
+    }
+
+    /** Clears an epoch's bar; also when training stops within an epoch, so its error is not written after a bar. */
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
     }
 }

@@ -156,9 +156,11 @@ public final class ExperimentRun implements JobRunner {
             folder.writePng("augmentations.png", AugmentationGrid.render(run.train(), run.augmentation(), 6, 7, spec.seed(),
                     spec.name() + ": training images and their augmentations"));
         }
-        List<EpochMetrics> history = new Trainer(List.of(new ConsoleProgress(out, invocation.terminal()),
-                new EpochCheckpoint(checkpoints), trackers), run.augmentation())
-                .fit(net, run.train(), run.eval(), spec.training(), spec.seed(), from);
+        List<EpochMetrics> history;
+        try (ConsoleProgress progress = new ConsoleProgress(out, invocation.terminal())) {
+            history = new Trainer(List.of(progress, new EpochCheckpoint(checkpoints), trackers), run.augmentation())
+                    .fit(net, run.train(), run.eval(), spec.training(), spec.seed(), from);
+        }
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
         Integer keptEpoch = null;
         if (!run.evaluatesOnTest()) {

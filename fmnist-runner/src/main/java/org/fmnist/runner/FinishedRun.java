@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
@@ -96,10 +98,12 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
      * @throws SpecException when a path is neither, or a run has no model.zip and metrics.json
      */
     public static List<FinishedRun> in(List<Path> runs) throws IOException {
-        List<Path> folders = new ArrayList<>();
+        // Each run as the folder it is, once: runs/NAME/latest moves on with the next run, and a run
+        // named twice (itself and in its sweep's folder) is still one member.
+        Set<Path> folders = new LinkedHashSet<>();
         for (Path run : runs) {
             if (isRunFolder(run)) {
-                folders.add(run);
+                folders.add(run.toRealPath());
                 continue;
             }
             List<Path> inside = Files.isDirectory(run) ? runFoldersIn(run) : List.of();
@@ -107,7 +111,9 @@ public record FinishedRun(Path folder, ResolvedSpec resolved, Provenance provena
                 throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder, nor a folder of them",
                         "give run folders (e.g. runs/cnn/latest) or a sweep's folder"));
             }
-            folders.addAll(inside);
+            for (Path folder : inside) {
+                folders.add(folder.toRealPath());
+            }
         }
         SpecLoader loader = new SpecLoader();
         ObjectMapper json = JsonMapperFactory.create();

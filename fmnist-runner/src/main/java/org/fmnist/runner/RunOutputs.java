@@ -34,8 +34,8 @@ public final class RunOutputs {
      * Everything a run's outputs are made from.
      *
      * @param viewMetrics with test-time views, the scores without them and on validation with them
+     * @param dataUsed a sentence saying which images the run trained, validated and tested on ({@link RunReport#dataUsed})
      */
-    /** @param dataUsed a sentence saying which images the run trained, validated and tested on ({@link RunReport#dataUsed}) */
     record Finished(ExperimentSpec spec, Network net, List<EpochMetrics> history, Integer keptEpoch,
                     Evaluation evaluation, Map<String, Double> viewMetrics, Split test, Map<String, CaptionGenerator> generators,
                     Map<String, CaptionConsistency.Result> captioning, double trainSeconds, String dataUsed) {}

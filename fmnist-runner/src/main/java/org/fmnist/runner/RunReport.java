@@ -83,7 +83,6 @@ final class RunReport {
         return row;
     }
 
-    /** @param dataUsed a sentence saying which images the run trained, validated and tested on */
     /**
      * Which images a run used: how many it trained on (of how many data.train_limit allowed), how many
      * it held out for validation, how many test images it was scored on.
@@ -106,6 +105,7 @@ final class RunReport {
         return s.append('.').toString();
     }
 
+    /** @param dataUsed a sentence saying which images the run trained, validated and tested on ({@link #dataUsed}) */
     static String markdown(String runName, Evaluation test, String dataUsed) {
         ClassificationReport r = test.report();
         StringBuilder md = new StringBuilder();

@@ -4,6 +4,7 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class RunnerMain {
                 err.println(e.getMessage());
                 return BAD_INPUT;
             }
-            if (e instanceof UncheckedIOException || e instanceof TrackingException) {
+            if (e instanceof IOException || e instanceof UncheckedIOException || e instanceof TrackingException) {
                 err.println("error: " + e.getMessage());
                 return FAILED;
             }

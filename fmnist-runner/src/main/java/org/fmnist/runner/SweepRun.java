@@ -174,12 +174,16 @@ public final class SweepRun {
         try {
             parent.logMetrics(summary, 0);
             parent.logArtifacts(folder.dir(), Map.of());
-            parent.finish(failed == ranked.size() ? RunStatus.FAILED : RunStatus.FINISHED).forEach(out::println);
         } catch (RuntimeException e) {
-            invocation.err().println("error: the sweep's points are done and its table written, but its own record was not "
-                    + "completed: " + e.getMessage() + ". Fix: runner sync sends the local record to a server again.");
+            // The points are recorded and the table written: say so, and still end the sweep's record.
+            invocation.err().println("error: the sweep's points are done and its table written in " + folder.path("sweep.md")
+                    + ", but its own record did not take its summary: " + e.getMessage()
+                    + ". Fix: check the tracking store; the points' runs are recorded in it and their folders are in "
+                    + folder.dir());
+            parent.finish(RunStatus.FAILED).forEach(out::println);
             return RunnerMain.FAILED;
         }
+        parent.finish(failed == ranked.size() ? RunStatus.FAILED : RunStatus.FINISHED).forEach(out::println);
         return failed == 0 ? RunnerMain.OK : RunnerMain.FAILED;
     }
 

@@ -30,14 +30,19 @@ class RerunTest {
         assertTrue(same.out().contains("epoch  2/2"), "environment variables do not change a saved spec");
         assertFalse(same.out().contains("warning: the code differs"), same.out());
 
-        Path provenance = run.resolve("provenance.json");
+        // Through latest, which points at the rerun until the next rerun moves it to itself.
+        Path latest = dir.resolve("runs/baseline/latest");
+        Path rerun = latest.toRealPath();
+        Path provenance = latest.resolve("provenance.json");
         Files.writeString(provenance, Files.readString(provenance).replaceFirst("\"git_commit\" : \"[0-9a-f]*\"",
                 "\"git_commit\" : \"0000000\"").replaceFirst("\"f4a8712d7a061bf5bd6d2ca38dc4d50a\"", "\"0123\""));
-        RunnerMainAccess.Outcome changed = RunnerMainAccess.run(Map.of(), "rerun", run.toString(), "training.epochs=1");
+        RunnerMainAccess.Outcome changed = RunnerMainAccess.run(Map.of(), "rerun", latest.toString(), "training.epochs=1");
 
         assertEquals(0, changed.exit(), changed.err());
         assertTrue(changed.out().contains("warning: the code differs") && changed.out().contains("0000000"), changed.out());
         assertTrue(changed.out().contains("warning: the data differs"), changed.out());
         assertTrue(changed.out().contains("note: the saved spec was changed by training.epochs=1"), changed.out());
+        assertTrue(changed.out().contains("rerun of " + rerun + ":") && changed.out().contains("different, as the changes"),
+                "compared with the run latest named, not with the rerun it names now\n" + changed.out());
     }
 }

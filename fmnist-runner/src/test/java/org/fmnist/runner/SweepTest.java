@@ -115,6 +115,9 @@ class SweepTest {
         assertEquals(2, points.size(), "both points are in the table");
         assertTrue(o.err().contains("its table written") && o.err().contains("refused the sweep's folder"), o.err());
         assertFalse(o.err().contains("\tat "), "one line, no stack trace: " + o.err());
+        List<org.fmnist.runner.tracking.RunStatus> sweepRecord = new org.fmnist.runner.tracking.LocalRunStore(dir.resolve("mlruns"))
+                .runs().stream().filter(r -> "true".equals(r.tags().get("fmnist.sweep"))).map(r -> r.status()).toList();
+        assertEquals(List.of(org.fmnist.runner.tracking.RunStatus.FAILED), sweepRecord, "the sweep's record is ended, not left running");
     }
 
     @Test

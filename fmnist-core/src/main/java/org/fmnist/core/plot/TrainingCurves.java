@@ -9,7 +9,6 @@ import java.util.stream.DoubleStream;
 import org.fmnist.core.train.EpochMetrics;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
@@ -23,8 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class TrainingCurves {
     private static final int W = 460;
     private static final int H = 340;
-    static final Color TRAIN = new Color(31, 119, 180);
-    static final Color EVAL = new Color(255, 127, 14);
+    private static final Color TRAIN = new Color(31, 119, 180);
+    private static final Color EVAL = new Color(255, 127, 14);
     private static final Color KEPT = new Color(44, 160, 44);
 
     private TrainingCurves() {}
@@ -48,16 +47,16 @@ public final class TrainingCurves {
 
     private static BufferedImage panel(List<EpochMetrics> h, String name, ToDoubleFunction<EpochMetrics> train,
                                        ToDoubleFunction<EpochMetrics> eval, String evalName, int keptEpoch) {
-        XYChart chart = chart(name, "epoch", name);
+        XYChart chart = LineChart.of(name, "epoch", name, W, H);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        LineChart.wholeEpochTicks(chart);
         double[] epochs = h.stream().mapToDouble(EpochMetrics::epoch).toArray();
-        if (epochs.length > 0) {
-            series(chart, "train", epochs, h.stream().mapToDouble(train).toArray(), TRAIN);
-            series(chart, evalName, epochs, h.stream().mapToDouble(eval).toArray(), EVAL);
-        }
-        if (keptEpoch > 0 && epochs.length > 0) {
+        series(chart, "train", epochs, h.stream().mapToDouble(train).toArray(), TRAIN);
+        series(chart, evalName, epochs, h.stream().mapToDouble(eval).toArray(), EVAL);
+        DoubleSummaryStatistics range = h.stream().flatMapToDouble(m -> DoubleStream.of(train.applyAsDouble(m),
+                eval.applyAsDouble(m))).filter(Double::isFinite).summaryStatistics();
+        if (keptEpoch > 0 && range.getCount() > 0) {
             // A dashed vertical line across the data, named in the legend, so no label sits on the plot.
-            DoubleSummaryStatistics range = h.stream().flatMapToDouble(m -> DoubleStream.of(train.applyAsDouble(m),
-                    eval.applyAsDouble(m))).summaryStatistics();
             XYSeries kept = series(chart, "kept: epoch " + keptEpoch, new double[] {keptEpoch, keptEpoch},
                     new double[] {range.getMin(), range.getMax()}, KEPT);
             kept.setMarker(SeriesMarkers.NONE);
@@ -66,27 +65,14 @@ public final class TrainingCurves {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
-    /** A line chart in the project's style: white, round ticks, integer epochs, the legend below the plot. */
-    static XYChart chart(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        Styler styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
-        styler.setChartBackgroundColor(Color.WHITE);
-        styler.setPlotBorderVisible(true);
-        styler.setChartTitleBoxVisible(false);
-        styler.setAntiAlias(true);
-        // Epochs are whole: a tick between two (a short run's axis) is left unlabelled.
-        chart.setCustomXAxisTickLabelsFormatter(x -> x == Math.rint(x) ? Long.toString(Math.round(x)) : "");
-        return chart;
-    }
-
-    static XYSeries series(XYChart chart, String name, double[] x, double[] y, Color color) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setLineColor(color);
-        s.setMarkerColor(color);
-        s.setMarker(SeriesMarkers.CIRCLE);
-        s.setLineWidth(2);
+    private static XYSeries series(XYChart chart, String name, double[] x, double[] y, Color color) {
+        XYSeries s = LineChart.addFinite(chart, name, x, y);
+        if (s != null) {
+            s.setLineColor(color);
+            s.setMarkerColor(color);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineWidth(2);
+        }
         return s;
     }
 }

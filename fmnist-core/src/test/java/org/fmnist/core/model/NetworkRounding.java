@@ -70,9 +70,9 @@ public final class NetworkRounding {
 
     /**
      * A step's gradient before the updater as DL4J computes it (summed over the batch; batch-norm
-     * statistics as their pseudo-gradients) and its loss, with one computation's bound on each.
+     * statistics as their pseudo-gradients), with one computation's bound on it and on the loss.
      */
-    public record Gradient(INDArray raw, INDArray bound, double loss, double lossBound) {}
+    public record Gradient(INDArray raw, INDArray bound, double lossBound) {}
 
     /** A computed tensor: its value and the spread of one float computation's error. */
     record Rounded(INDArray value, INDArray spread) {
@@ -181,7 +181,7 @@ public final class NetworkRounding {
         // Float holds a bound to a part in ten million, either way: widened by ten times that, it stays one.
         INDArray bound = analysis.flatten(gradients, g -> g.bound().mul(1 + 1e-6));
         FloatRounding.assertWithin(raw, mine, bound.mul(2), "the analysis's gradient against DL4J's");
-        return new Gradient(raw, bound, loss, lossBound);
+        return new Gradient(raw, bound, lossBound);
     }
 
     private static INDArray doubles(INDArray a) {

@@ -101,6 +101,19 @@ class ChartsTest {
         assertTrue(colours.contains(0x2CA02C) && !colours(unmarked).contains(0x2CA02C), "the kept epoch is marked");
     }
 
+    @Test
+    void aDivergedRunStillGetsItsCurves() {
+        // Training went to NaN in epoch 2: the epochs before it are drawn, and the run's chart is written.
+        List<EpochMetrics> h = List.of(new EpochMetrics(1, 0.6, 0.8, "test", 0.5, 0.82, 1, 1, 0.001),
+                new EpochMetrics(2, Double.NaN, 0.1, "test", Double.POSITIVE_INFINITY, 0.1, 1, 1, 0.001));
+        List<EpochMetrics> diverged = List.of(new EpochMetrics(1, Double.NaN, 0.1, "test", Double.NaN, 0.1, 1, 1, 0.001));
+
+        Set<Integer> colours = colours(TrainingCurves.render(h, 2, "t"));
+        TrainingCurves.render(diverged, 1, "t");
+
+        assertTrue(colours.contains(0x1F77B4) && colours.contains(0xFF7F0E), "both series' finite points drawn");
+    }
+
     private static int brightness(int rgb) {
         return ((rgb >> 16) & 0xFF) + ((rgb >> 8) & 0xFF) + (rgb & 0xFF);
     }

@@ -1,7 +1,6 @@
 package org.fmnist.runner.cli;
 
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fmnist.core.augment.AugmentationFactory;

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -68,15 +70,18 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        List<ComparedRun> runs = new ArrayList<>();
+        // Each run once, however many of the folders given hold it (runs and runs/cnn/latest).
+        Set<Path> found = new LinkedHashSet<>();
         for (Path folder : folders) {
             if (!Files.isDirectory(folder)) {
                 err.println("runner compare: " + folder + " is not a folder. Fix: give run folders, or folders that hold them.");
                 return RunnerMain.BAD_INPUT;
             }
-            for (Path run : runFoldersUnder(folder)) {
-                runs.add(ComparedRun.read(run));
-            }
+            found.addAll(runFoldersUnder(folder));
+        }
+        List<ComparedRun> runs = new ArrayList<>();
+        for (Path run : found) {
+            runs.add(ComparedRun.read(run));
         }
         if (runs.isEmpty()) {
             err.println("runner compare: no finished run (a folder with metrics.json) under " + folders
@@ -98,10 +103,12 @@ final class CompareCommand implements Callable<Integer> {
         console.print(text);
         console.flush();
         if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, as == Format.csv ? text : document(by, text));
             err.println("table: " + out);
         }
         if (plot != null) {
+            Files.createDirectories(plot.toAbsolutePath().getParent());
             if (!ImageIO.write(ComparisonPlot.render(table, by), "png", plot.toFile())) {
                 throw new IOException("no PNG writer available");
             }
@@ -112,7 +119,8 @@ final class CompareCommand implements Callable<Integer> {
 
     /**
      * Every folder under {@code root} that holds a finished run's metrics.json, at any depth; links
-     * ({@code latest}) are not followed, so no run is listed twice, and checkpoints are not looked into.
+     * ({@code latest}) are not followed, so no run is found twice under one root, and checkpoints are not
+     * looked into. Paths are real ones, so runs found under two roots are the same paths.
      */
     static List<Path> runFoldersUnder(Path root) throws IOException {
         List<Path> found = new ArrayList<>();
@@ -134,18 +142,9 @@ final class CompareCommand implements Callable<Integer> {
 
     /** The table as a Markdown page: the command that made it, what it ranks by, and what its columns mean. */
     private String document(String by, String table) {
-        List<String> command = new ArrayList<>(List.of("./runner", "compare"));
-        folders.forEach(f -> command.add(f.toString()));
-        if (metric != null) {
-            command.addAll(List.of("--metric", metric));
-        }
-        if (sort != Order.best) {
-            command.addAll(List.of("--sort", sort.name()));
-        }
-        if (params != null) {
-            command.addAll(List.of("--params", String.join(",", params)));
-        }
-        command.addAll(List.of("--out", out.toString()));
+        // As typed: the parse result is the whole command line, "compare" included.
+        List<String> command = new ArrayList<>(List.of("./runner"));
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
         return String.format(Locale.ROOT, """
                 # Comparison
 

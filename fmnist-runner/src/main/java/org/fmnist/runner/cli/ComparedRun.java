@@ -1,5 +1,6 @@
 package org.fmnist.runner.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -10,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.runner.RunOutputs;
 import org.fmnist.runner.tracking.TrackedValues;
 
@@ -31,14 +34,26 @@ record ComparedRun(String name, Path folder, Map<String, Double> summary, List<E
     private static final ObjectMapper JSON = JsonMapperFactory.create();
     private static final SpecMapper SPEC = new SpecMapper();
 
+    /** @throws SpecException when one of the run's files is damaged */
     static ComparedRun read(Path folder) throws IOException {
+        try {
+            return parse(folder);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(new SpecProblem(folder.toString(), "", "has a damaged file (" + e.getOriginalMessage() + ")",
+                    "rerun it, or move it out of the folders compared"));
+        }
+    }
+
+    private static ComparedRun parse(Path folder) throws IOException {
         JsonNode m = JSON.readTree(folder.resolve("metrics.json").toFile());
         Map<String, Double> summary = new LinkedHashMap<>();
         m.path(RunOutputs.SUMMARY).fields().forEachRemaining(e -> summary.put(e.getKey(), e.getValue().asDouble()));
         List<Epoch> epochs = new ArrayList<>();
         for (JsonNode e : m.path("epochs")) {
-            epochs.add(new Epoch(e.get("epoch").asInt(), e.path("eval_split").asText("test"), e.get("eval_loss").asDouble(),
-                    e.get("eval_accuracy").asDouble()));
+            if (e.hasNonNull("eval_loss") && e.hasNonNull("eval_accuracy")) {
+                epochs.add(new Epoch(e.path("epoch").asInt(), e.path("eval_split").asText("test"), e.get("eval_loss").asDouble(),
+                        e.get("eval_accuracy").asDouble()));
+            }
         }
         Path spec = folder.resolve("spec.yaml");
         Map<String, String> params = Files.isRegularFile(spec)

@@ -8,9 +8,9 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.fmnist.core.plot.LineChart;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -82,7 +82,7 @@ final class ComparisonPlot {
     /** Every run's evaluated accuracy or loss per epoch, one line each, labelled by rank and what differs. */
     private static BufferedImage curves(ComparisonTable table, String title, boolean accuracy) {
         XYChart chart = chart(title, "epoch", accuracy ? "accuracy" : "loss", 2 * W, Styler.LegendPosition.OutsideE);
-        chart.setCustomXAxisTickLabelsFormatter(x -> x == Math.rint(x) ? Long.toString(Math.round(x)) : "");
+        LineChart.wholeEpochTicks(chart);
         int rank = 0;
         for (ComparedRun r : table.ranked()) {
             rank++;
@@ -91,8 +91,10 @@ final class ComparisonPlot {
             }
             double[] x = r.epochs().stream().mapToDouble(ComparedRun.Epoch::epoch).toArray();
             double[] y = r.epochs().stream().mapToDouble(e -> accuracy ? e.accuracy() : e.loss()).toArray();
-            XYSeries s = chart.addSeries(label(rank, r, table), x, y);
-            s.setMarker(SeriesMarkers.CIRCLE);
+            XYSeries s = LineChart.addFinite(chart, label(rank, r, table), x, y);
+            if (s != null) {
+                s.setMarker(SeriesMarkers.CIRCLE);
+            }
         }
         return BitmapEncoder.getBufferedImage(chart);
     }
@@ -127,17 +129,14 @@ final class ComparisonPlot {
             chart.setCustomXAxisTickLabelsFormatter(v -> v == Math.rint(v) && v >= 1 && v <= values.size()
                     ? values.get((int) Math.round(v) - 1) : "");
         }
-        chart.addSeries(metric, java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n));
+        LineChart.addFinite(chart, metric, java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n));
         return BitmapEncoder.getBufferedImage(chart);
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle, int width, Styler.LegendPosition legend) {
-        XYChart chart = new XYChartBuilder().width(width).height(H).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        Styler styler = chart.getStyler();
-        styler.setLegendPosition(legend);
-        styler.setChartBackgroundColor(Color.WHITE);
-        styler.setChartTitleBoxVisible(false);
-        styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        XYChart chart = LineChart.of(title, xTitle, yTitle, width, H);
+        chart.getStyler().setLegendPosition(legend);
+        chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         return chart;
     }
 

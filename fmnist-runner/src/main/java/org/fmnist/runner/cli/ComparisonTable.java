@@ -2,7 +2,6 @@ package org.fmnist.runner.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,13 +45,9 @@ final class ComparisonTable {
      */
     ComparisonTable(List<ComparedRun> runs, String metric, boolean bestFirst, List<String> parameters) {
         this.metric = metric;
-        Comparator<Double> direction = SweepTable.lowerIsBetter(metric) == bestFirst
-                ? Comparator.naturalOrder() : Comparator.reverseOrder();
-        // Runs without the metric last; ties in folder order, so the same runs always rank alike.
-        Comparator<ComparedRun> order = Comparator.comparing((ComparedRun r) -> r.metric(metric) == null)
-                .thenComparing(r -> r.metric(metric) == null ? 0.0 : r.metric(metric), direction)
-                .thenComparing(r -> r.folder().toString());
-        this.ranked = runs.stream().sorted(order).toList();
+        // As a sweep ranks its points, then in folder order, so the same runs always rank alike.
+        this.ranked = runs.stream().sorted(SweepTable.byMetric(metric, bestFirst, runs, ComparedRun::summary)
+                .thenComparing(r -> r.folder().toString())).toList();
         List<String> differing = differing(runs);
         this.parameters = parameters != null ? parameters : differing.stream().limit(MOST_PARAMETERS).toList();
         this.moreDiffering = differing.stream().filter(k -> !this.parameters.contains(k)).toList();

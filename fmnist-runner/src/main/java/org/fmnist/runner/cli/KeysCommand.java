@@ -50,7 +50,6 @@ final class KeysCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         describe(ExperimentSpec.class, "", defaults, rows);
         // Each tracker's own keys, under its name; the built-in defaults may set some of them.
-        ObjectMapper yaml = new SpecMapper().yaml();
         registry.trackers().forEach((name, factory) -> {
             rows.add(new Row("tracking." + name, "section", "", "Keys of tracker '" + name + "': " + factory.description() + "."));
             JsonNode recordDefaults = defaultsOf(factory.parametersType());
@@ -86,7 +85,7 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints one line per key of {@code record}: key, type, default and description.
+     * Adds a row per key of {@code record}: key, type, default and description.
      *
      * @param defaults the default values under {@code prefix}, or a missing node when there are none
      */

@@ -1,7 +1,6 @@
 package org.fmnist.runner.cli;
 
 import jakarta.inject.Inject;
-import java.util.List;
 import org.fmnist.runner.Registry;
 import org.fmnist.runner.RunnerMain;
 import java.util.concurrent.Callable;

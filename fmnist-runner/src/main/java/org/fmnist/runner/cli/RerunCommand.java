@@ -40,12 +40,13 @@ final class RerunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResolvedSpec resolved = loader.load(SavedSpec.in(run), changes, SavedSpec.withoutSpecKeys(invocation.environment()));
+        Path saved = SavedSpec.folder(run);
+        ResolvedSpec resolved = loader.load(saved.resolve("spec.yaml"), changes, SavedSpec.withoutSpecKeys(invocation.environment()));
         List<String> command = new ArrayList<>(List.of("rerun", run.toString()));
         command.addAll(changes);
-        Provenance before = Provenance.read(run.resolve("provenance.json"));
+        Provenance before = Provenance.read(saved.resolve("provenance.json"));
         RunResult result = experiment.run(RunJob.of(resolved, loader.mapper(), command), invocation);
-        RerunComparison.print(invocation.out(), run, before, result, changes);
+        RerunComparison.print(invocation.out(), saved, before, result, changes);
         return RunnerMain.OK;
     }
 }

@@ -1,5 +1,7 @@
 package org.fmnist.runner.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,12 +16,23 @@ final class SavedSpec {
 
     /** {@code run}'s {@code spec.yaml}; a clear error when {@code run} is not a run folder. */
     static Path in(Path run) {
-        Path file = run.resolve("spec.yaml");
-        if (!Files.isRegularFile(file) || !Files.isRegularFile(run.resolve("provenance.json"))) {
+        return folder(run).resolve("spec.yaml");
+    }
+
+    /**
+     * The run folder {@code run} names, as the run it is: {@code runs/NAME/latest} moves on when the
+     * next run starts, so what is read from it now must not be read through the link later.
+     */
+    static Path folder(Path run) {
+        if (!Files.isRegularFile(run.resolve("spec.yaml")) || !Files.isRegularFile(run.resolve("provenance.json"))) {
             throw new SpecException(new SpecProblem(run.toString(), "", "is not a run folder (no spec.yaml and provenance.json)",
                     "give a folder a run wrote, e.g. runs/baseline/latest or results/baseline"));
         }
-        return file;
+        try {
+            return run.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

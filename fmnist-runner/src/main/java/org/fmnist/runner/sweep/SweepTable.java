@@ -2,9 +2,12 @@ package org.fmnist.runner.sweep;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /** The comparison of a sweep's points: best first by the sweep's metric, failed points last. */
 public final class SweepTable {
@@ -19,24 +22,38 @@ public final class SweepTable {
     }
 
     /**
-     * The outcomes, best first by {@code metric}, ties broken by its companion (an accuracy's loss, a
-     * loss's accuracy, on the same split) and then by point order; failed points after the rest.
+     * The outcomes, best first by {@code metric}, ties broken as {@link #byMetric} breaks them and then by
+     * point order; failed points after the rest.
      */
     public static List<PointOutcome> ranked(List<PointOutcome> outcomes, String metric) {
-        Comparator<PointOutcome> best = bestFirst(metric);
-        String companion = companion(metric);
-        if (companion != null && outcomes.stream().allMatch(o -> o.failed() || o.metrics().containsKey(companion))) {
-            best = best.thenComparing(bestFirst(companion));
-        }
-        best = best.thenComparingInt(o -> o.point().index());
-        List<PointOutcome> ranked = new ArrayList<>(outcomes.stream().filter(o -> !o.failed()).sorted(best).toList());
+        List<PointOutcome> finished = outcomes.stream().filter(o -> !o.failed()).toList();
+        List<PointOutcome> ranked = new ArrayList<>(finished.stream()
+                .sorted(byMetric(metric, true, finished, PointOutcome::metrics).thenComparingInt(o -> o.point().index())).toList());
         ranked.addAll(outcomes.stream().filter(PointOutcome::failed).toList());
         return ranked;
     }
 
-    private static Comparator<PointOutcome> bestFirst(String metric) {
-        Comparator<PointOutcome> byMetric = Comparator.comparingDouble(o -> o.metrics().get(metric));
-        return lowerIsBetter(metric) ? byMetric : byMetric.reversed();
+    /**
+     * The order of a sweep's points and of {@code runner compare}'s runs: by {@code metric}, ties broken by
+     * its companion (an accuracy's loss, a loss's accuracy, on the same split) where every item has it;
+     * items without the metric last.
+     *
+     * @param bestFirst the best first (the metric's direction), else the worst
+     */
+    public static <T> Comparator<T> byMetric(String metric, boolean bestFirst, Collection<T> items,
+                                             Function<T, Map<String, Double>> metricsOf) {
+        Comparator<T> order = Comparator.comparing((T t) -> metricsOf.apply(t).get(metric) == null)
+                .thenComparing(direction(metric, bestFirst, metricsOf));
+        String companion = companion(metric);
+        if (companion != null && items.stream().allMatch(t -> metricsOf.apply(t).get(companion) != null)) {
+            order = order.thenComparing(direction(companion, bestFirst, metricsOf));
+        }
+        return order;
+    }
+
+    private static <T> Comparator<T> direction(String metric, boolean bestFirst, Function<T, Map<String, Double>> metricsOf) {
+        Comparator<Double> values = lowerIsBetter(metric) == bestFirst ? Comparator.naturalOrder() : Comparator.reverseOrder();
+        return Comparator.comparing(t -> metricsOf.apply(t).get(metric), Comparator.nullsLast(values));
     }
 
     /** The metric that breaks a tie in {@code metric}: val_accuracy's val_loss, test_loss's test_accuracy; else none. */

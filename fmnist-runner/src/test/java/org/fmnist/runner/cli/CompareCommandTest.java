@@ -114,6 +114,39 @@ class CompareCommandTest {
     }
 
     @Test
+    void aRunInTwoOfTheFoldersGivenIsOneRow() {
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "compare", dir.resolve("runs").toString(),
+                dir.resolve("runs/other/latest").toString(), dir.resolve("runs/baseline").toString());
+
+        assertEquals(0, o.exit(), o.err());
+        assertEquals(5, rows(o.out()).size(), o.out());
+    }
+
+    @Test
+    void theTableGoesIntoAFolderThatIsNotThereYet() throws IOException {
+        Path out = dir.resolve("reports/today/runs.md");
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "compare", dir.resolve("runs/other").toString(),
+                "--out", out.toString());
+
+        assertEquals(0, o.exit(), o.err());
+        String page = Files.readString(out);
+        assertTrue(page.contains("./runner compare " + dir.resolve("runs/other") + " --out " + out), "the command as given: " + page);
+    }
+
+    @Test
+    void aDamagedRunIsNamedInOneLine(@TempDir Path elsewhere) throws IOException {
+        Files.createDirectories(elsewhere.resolve("broken"));
+        Files.writeString(elsewhere.resolve("broken/metrics.json"), "{\"summary\": {\"val_accuracy\": 0.9");
+
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "compare", elsewhere.toString());
+
+        assertEquals(RunnerMain.BAD_INPUT, o.exit(), o.err());
+        assertTrue(o.err().contains("broken") && o.err().contains("damaged"), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+    }
+
+    @Test
     void badFoldersAndMetricsAreRefusedWithTheFix() {
         RunnerMainAccess.Outcome missing = RunnerMainAccess.run(Map.of(), "compare", dir.resolve("nowhere").toString());
         RunnerMainAccess.Outcome empty = RunnerMainAccess.run(Map.of(), "compare", dir.toString() + "/runs/baseline/latest/point-01/..", "--metric", "nope");
