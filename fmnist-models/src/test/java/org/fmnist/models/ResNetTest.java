@@ -21,7 +21,6 @@ import org.fmnist.core.model.FloatRounding;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
-import org.fmnist.core.model.OneDnnLayers;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;

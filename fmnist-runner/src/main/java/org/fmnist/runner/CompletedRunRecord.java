@@ -13,9 +13,9 @@ import java.util.Map;
 import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.runner.job.RunJob;
-import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTrackers;
 
 /**

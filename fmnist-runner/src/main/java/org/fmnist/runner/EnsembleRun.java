@@ -21,13 +21,14 @@ import org.fmnist.core.eval.Predictor;
 import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
-import org.fmnist.runner.tracking.RunStatus;
-import org.fmnist.runner.tracking.RunTracker;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackedValues;
 import org.fmnist.runner.tracking.RunTrackers;
-import org.fmnist.runner.tracking.TrackedValues;
 
 /**
  * {@code runner ensemble}: averages the softmax outputs of finished runs over the test set and

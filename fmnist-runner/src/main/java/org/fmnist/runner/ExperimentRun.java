@@ -24,18 +24,19 @@ import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.ModelParameters;
 import org.fmnist.core.model.Network;
 import org.fmnist.core.plot.AugmentationGrid;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecMapper;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.TrackedValues;
 import org.fmnist.core.train.EpochCheckpoint;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
 import org.fmnist.core.train.TrainingState;
 import org.fmnist.runner.job.JobRunner;
 import org.fmnist.runner.job.RunJob;
-import org.fmnist.runner.tracking.RunStatus;
 import org.fmnist.runner.tracking.RunTrackers;
-import org.fmnist.runner.tracking.TrackedValues;
 
 /**
  * Executes one {@link RunJob}, from resolved spec to run folder: prepares it, records how it came

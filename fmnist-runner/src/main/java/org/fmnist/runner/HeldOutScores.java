@@ -17,6 +17,7 @@ import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
 import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.SpecException;
 
 /**

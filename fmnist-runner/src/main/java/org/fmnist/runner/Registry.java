@@ -19,10 +19,10 @@ import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.TrackingSpec;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackerFactory;
 import org.fmnist.runner.sweep.SweepExecutor;
-import org.fmnist.runner.tracking.RunTracker;
 import org.fmnist.runner.tracking.RunTrackers;
-import org.fmnist.runner.tracking.TrackerFactory;
 
 /**
  * Everything a spec can name, as the plugin modules registered it in their {@code MapBinder}s, and

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.SpecMapper;
-import org.fmnist.runner.tracking.RunTracker;
-import org.fmnist.runner.tracking.TrackedValues;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackedValues;
 
 /** What trackers are told about a run, the same whether it is recorded live or after it ran elsewhere. */
 final class RunDescriptions {

@@ -15,10 +15,10 @@ import org.fmnist.core.plot.ConfusionMatrixChart;
 import org.fmnist.core.plot.SampleGrid;
 import org.fmnist.core.plot.TrainingCurves;
 import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.tracking.TrackedValues;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
 import org.fmnist.runner.sweep.SweepTable;
-import org.fmnist.runner.tracking.TrackedValues;
 
 /**
  * Writes what a finished run leaves in its folder: the reports, the confusion matrix, the pictures,

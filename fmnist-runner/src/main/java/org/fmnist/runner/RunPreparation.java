@@ -14,6 +14,7 @@ import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.ModelParameters;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.DataSpec;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;

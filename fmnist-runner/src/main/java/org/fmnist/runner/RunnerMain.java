@@ -2,17 +2,20 @@ package org.fmnist.runner;
 
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
 import org.fmnist.core.data.DataException;
+import org.fmnist.core.plugin.CommandRegistry;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.SpecException;
+import org.fmnist.core.tracking.TrackingException;
 import org.fmnist.runner.cli.GuiceCommandFactory;
 import org.fmnist.runner.cli.RunCommand;
-import org.fmnist.runner.tracking.TrackingException;
 import picocli.CommandLine;
 
 /**
@@ -21,9 +24,6 @@ import picocli.CommandLine;
  * arguments, plugins), 1 failure.
  */
 public final class RunnerMain {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int BAD_INPUT = 2;
     /** The commands whose input is a spec (or a job holding one): their problems are the spec's. */
     private static final java.util.Set<String> READS_A_SPEC = java.util.Set.of("runner", "bench", "job");
 
@@ -46,36 +46,56 @@ public final class RunnerMain {
     private static int execute(NativeMemoryGuard memoryGuard, String[] args, PrintStream out, PrintStream err,
                                Map<String, String> environment, Module... extensions) {
         Invocation invocation = new Invocation(out, err, System.console() != null, environment, Clock.systemDefaultZone());
-        Injector injector;
+        CommandLine cli;
         try {
-            injector = injector(invocation, memoryGuard, extensions);
+            cli = commandLine(injector(invocation, memoryGuard, extensions));
         } catch (PluginException e) {
             err.println(e.getMessage());
-            return BAD_INPUT;
+            return ExitCode.BAD_INPUT;
         }
-        CommandLine cli = new CommandLine(RunCommand.class, new GuiceCommandFactory(injector));
+        // Set after the plugins' commands joined: picocli hands these down only to the subcommands it holds.
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof SpecException spec && !READS_A_SPEC.contains(line.getCommandName())) {
                 // A run folder, a model, an option: worded for the command at hand, not as a spec's problem.
                 err.println(spec.describe("runner " + line.getCommandName() + ": the input has"));
-                return BAD_INPUT;
+                return ExitCode.BAD_INPUT;
             }
             if (e instanceof SpecException || e instanceof DataException || e instanceof PluginException
                     || e instanceof TrackingException t && !t.isTransient()) {
                 err.println(e.getMessage());
-                return BAD_INPUT;
+                return ExitCode.BAD_INPUT;
             }
             if (e instanceof IOException || e instanceof UncheckedIOException || e instanceof TrackingException) {
                 err.println("error: " + e.getMessage());
-                return FAILED;
+                return ExitCode.FAILED;
             }
             err.println("error: the run failed: " + e);
             e.printStackTrace(err);
-            return FAILED;
+            return ExitCode.FAILED;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The runner's commands and those plugins add (fmnist-mlflow's ui, sync, register), each made through
+     * {@code injector}.
+     *
+     * @throws PluginException when a plugin's command takes a name another command has
+     */
+    static CommandLine commandLine(Injector injector) {
+        GuiceCommandFactory factory = new GuiceCommandFactory(injector);
+        CommandLine cli = new CommandLine(RunCommand.class, factory);
+        for (Class<?> command : CommandRegistry.registered(injector)) {
+            try {
+                cli.addSubcommand(new CommandLine(command, factory));
+            } catch (CommandLine.InitializationException e) {
+                throw new PluginException("The plugin command " + command.getName() + " cannot join ./runner's: "
+                        + e.getMessage() + ". Fix: give it a @Command name no other command has.", e);
+            }
+        }
+        return cli;
     }
 
     /** The runner's one injector: every plugin module on the classpath, the invocation, and {@code extensions}. */

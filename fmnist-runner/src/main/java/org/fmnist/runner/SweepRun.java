@@ -13,24 +13,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.ModelParameters;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
+import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
-import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
-import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackedValues;
 import org.fmnist.runner.job.RunJob;
 import org.fmnist.runner.sweep.PointOutcome;
-import org.fmnist.runner.sweep.SweepJob;
-import org.fmnist.runner.tracking.TrackedValues;
 import org.fmnist.runner.sweep.SweepExecutor;
+import org.fmnist.runner.sweep.SweepJob;
 import org.fmnist.runner.sweep.SweepPoint;
 import org.fmnist.runner.sweep.SweepTable;
-import org.fmnist.runner.tracking.RunStatus;
-import org.fmnist.runner.tracking.RunTracker;
 import org.fmnist.runner.tracking.RunTrackers;
 
 /**
@@ -181,10 +183,10 @@ public final class SweepRun {
                     + ". Fix: check the tracking store; the points' runs are recorded in it and their folders are in "
                     + folder.dir());
             parent.finish(RunStatus.FAILED).forEach(out::println);
-            return RunnerMain.FAILED;
+            return ExitCode.FAILED;
         }
         parent.finish(failed == ranked.size() ? RunStatus.FAILED : RunStatus.FINISHED).forEach(out::println);
-        return failed == 0 ? RunnerMain.OK : RunnerMain.FAILED;
+        return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
     }
 
     private static Map<String, String> sweepParams(SweepSpec sweep) {

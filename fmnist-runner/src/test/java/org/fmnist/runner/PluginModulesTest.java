@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.example.brokenplugin.NeedsAMissingLibrary;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.plugin.PluginModule;
 import org.fmnist.runner.extension.ExtensionsModule;
 import org.fmnist.runner.extension.LinkageBrokenModule;

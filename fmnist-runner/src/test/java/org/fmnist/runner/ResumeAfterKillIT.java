@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.core.train.EpochCheckpoint;
-import org.fmnist.runner.tracking.LocalRunStore;
-import org.fmnist.runner.tracking.MetricPoint;
+import org.fmnist.mlflow.LocalRunStore;
+import org.fmnist.mlflow.MetricPoint;
 import org.fmnist.runner.tracking.HoldingTracker;
-import org.fmnist.runner.tracking.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.fmnist.core.plugin.Invocation;
 
 /** Runs the command line in-process for tests in any package, capturing what it prints. */
 public final class RunnerMainAccess {
@@ -19,8 +20,17 @@ public final class RunnerMainAccess {
 
     /** The registry every command of a runner started with {@code env} sees. */
     public static Registry registry(Map<String, String> env) {
+        return injector(env).getInstance(Registry.class);
+    }
+
+    /** The command line a runner started with no environment parses: its own commands and the plugins'. */
+    public static picocli.CommandLine commandLine() {
+        return RunnerMain.commandLine(injector(Map.of()));
+    }
+
+    private static com.google.inject.Injector injector(Map<String, String> env) {
         Invocation invocation = new Invocation(System.out, System.err, false, env, java.time.Clock.systemDefaultZone());
-        return RunnerMain.injector(invocation, NativeMemoryGuard.unchanged()).getInstance(Registry.class);
+        return RunnerMain.injector(invocation, NativeMemoryGuard.unchanged());
     }
 
     /** @param extensions further Guice modules, e.g. a test's own model registrations */

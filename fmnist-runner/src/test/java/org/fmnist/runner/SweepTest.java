@@ -15,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.mlflow.LocalRunStore;
+import org.fmnist.mlflow.RunReplicator;
 import org.fmnist.runner.tracking.FailingSweepRecordTracker;
-import org.fmnist.runner.tracking.LocalRunStore;
-import org.fmnist.runner.tracking.RunReplicator;
-import org.fmnist.runner.tracking.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,14 +111,14 @@ class SweepTest {
         RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(),
                 new com.google.inject.Module[] {new FailingSweepRecordTracker.Module()}, args.toArray(String[]::new));
 
-        assertEquals(RunnerMain.FAILED, o.exit(), o.out() + o.err());
+        assertEquals(ExitCode.FAILED, o.exit(), o.out() + o.err());
         JsonNode points = JSON.readTree(onlyChild(dir.resolve("runs/baseline")).resolve("sweep.json").toFile()).get("points");
         assertEquals(2, points.size(), "both points are in the table");
         assertTrue(o.err().contains("its table written") && o.err().contains("refused the sweep's folder"), o.err());
         assertFalse(o.err().contains("\tat "), "one line, no stack trace: " + o.err());
-        List<org.fmnist.runner.tracking.RunStatus> sweepRecord = new org.fmnist.runner.tracking.LocalRunStore(dir.resolve("mlruns"))
+        List<org.fmnist.core.tracking.RunStatus> sweepRecord = new org.fmnist.mlflow.LocalRunStore(dir.resolve("mlruns"))
                 .runs().stream().filter(r -> "true".equals(r.tags().get("fmnist.sweep"))).map(r -> r.status()).toList();
-        assertEquals(List.of(org.fmnist.runner.tracking.RunStatus.FAILED), sweepRecord, "the sweep's record is ended, not left running");
+        assertEquals(List.of(org.fmnist.core.tracking.RunStatus.FAILED), sweepRecord, "the sweep's record is ended, not left running");
     }
 
     @Test
@@ -132,7 +133,7 @@ class SweepTest {
         RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(), new com.google.inject.Module[] {broken},
                 args.toArray(String[]::new));
 
-        assertEquals(RunnerMain.FAILED, o.exit(), o.out() + o.err());
+        assertEquals(ExitCode.FAILED, o.exit(), o.out() + o.err());
         assertTrue(o.out().contains("point 2 (model.type=broken seed=1) failed") && o.out().contains("broken on purpose"), o.out());
         JsonNode points = JSON.readTree(onlyChild(dir.resolve("runs/baseline")).resolve("sweep.json").toFile()).get("points");
         assertEquals(3, points.size());

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.FashionMnist;
 import org.fmnist.core.data.Split;
@@ -23,7 +23,8 @@ import org.fmnist.core.eval.Predictor;
 import org.fmnist.core.eval.ScoreRounding;
 import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.core.model.Network;
-import org.fmnist.runner.tracking.LocalRunStore;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.mlflow.LocalRunStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,11 +201,11 @@ class TestViewsAndEnsembleTest {
         }
 
         RunnerMainAccess.Outcome seeds = RunnerMainAccess.run(Map.of(), "score", sweep.toString(), "--ensemble");
-        assertEquals(RunnerMain.BAD_INPUT, seeds.exit(), seeds.out() + seeds.err());
+        assertEquals(ExitCode.BAD_INPUT, seeds.exit(), seeds.out() + seeds.err());
         assertTrue(seeds.err().contains("held out other validation images") && seeds.err().contains("seed 2 against 1"), seeds.err());
         assertFalse(seeds.out().contains("|"), "refused before any run is scored: " + seeds.out());
         RunnerMainAccess.Outcome alone = RunnerMainAccess.run(Map.of(), "score", wider.toString(), "--ensemble");
-        assertEquals(RunnerMain.BAD_INPUT, alone.exit(), alone.out() + alone.err());
+        assertEquals(ExitCode.BAD_INPUT, alone.exit(), alone.out() + alone.err());
         assertTrue(alone.err().contains("an ensemble needs at least two"), alone.err());
     }
 
@@ -260,7 +261,7 @@ class TestViewsAndEnsembleTest {
         assertRefused(List.of(points.get(0).toString(), copy.toString()), "no model.zip", "output.save_model");
         assertRefused(List.of(dir.resolve("nowhere").toString(), copy.toString()), "not a run folder");
         RunnerMainAccess.Outcome unknownView = RunnerMainAccess.run(Map.of(), "score", points.get(0).toString(), "--tta", "rotate");
-        assertEquals(RunnerMain.BAD_INPUT, unknownView.exit(), unknownView.out() + unknownView.err());
+        assertEquals(ExitCode.BAD_INPUT, unknownView.exit(), unknownView.out() + unknownView.err());
         assertTrue(unknownView.err().contains("'rotate' is not a test-time view; the views are [flip, shift]"), unknownView.err());
     }
 
@@ -276,7 +277,7 @@ class TestViewsAndEnsembleTest {
 
         RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "score", points().get(0).toString(), copy.toString());
 
-        assertEquals(RunnerMain.BAD_INPUT, o.exit(), o.out() + o.err());
+        assertEquals(ExitCode.BAD_INPUT, o.exit(), o.out() + o.err());
         assertFalse(o.out().contains("|"), "refused before any run is scored: " + o.out());
         assertTrue(o.err().contains("training.validation_split") && o.err().contains("held out no validation images"), o.err());
         assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
@@ -287,7 +288,7 @@ class TestViewsAndEnsembleTest {
         args.addAll(runs);
         args.addAll(List.of("--out", dir.resolve("refused").toString()));
         RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
-        assertEquals(RunnerMain.BAD_INPUT, o.exit(), o.out() + o.err());
+        assertEquals(ExitCode.BAD_INPUT, o.exit(), o.out() + o.err());
         for (String phrase : phrases) {
             assertTrue(o.err().contains(phrase), phrase + " in: " + o.err());
         }

@@ -14,8 +14,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.DataSource;
 import org.fmnist.core.data.DatasetManifest;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.SpecLoader;
-import org.fmnist.runner.Invocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,6 +3,7 @@ package org.fmnist.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,10 +19,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.mlflow.LocalRunStore;
+import org.fmnist.mlflow.MetricPoint;
 import org.fmnist.runner.RunnerMainAccess;
-import org.fmnist.runner.tracking.LocalRunStore;
-import org.fmnist.runner.tracking.MetricPoint;
-import org.fmnist.runner.tracking.RunStatus;
+import org.fmnist.runner.extension.HoldingModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,9 +70,13 @@ class SparkClusterIT {
         }
     }
 
-    /** Four dense points of four epochs each. */
+    /**
+     * Four dense points of four epochs each; the first to reach its second epoch holds there until killed
+     * ({@link HoldingModel}, here and in the executors), the others do not.
+     */
     private List<String> sweep(String out, String... more) {
-        List<String> args = new ArrayList<>(List.of(SparkSweepTest.BASELINE.toString(), "--sweep", "model.hidden=16,24,32,40",
+        List<String> args = new ArrayList<>(List.of(SparkSweepTest.BASELINE.toString(), "model.type=holding",
+                "model.signal=" + dir.resolve("held"), "--sweep", "model.hidden=16,24,32,40",
                 "training.epochs=4", "data.train_limit=24000", "data.test_limit=1000", "training.validation_split=0.1",
                 "sweep.metric=val_accuracy", "output.samples=0", "output.save_model=false",
                 "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(out + "-mlruns")));
@@ -80,13 +86,17 @@ class SparkClusterIT {
 
     @Test
     void aSweepSurvivesAWorkerKilledMidPointRecordsEachPointOnceAndGivesTheLocalNumbers() throws Exception {
-        // The first point to reach its second epoch holds there (HoldingTracker): the worker running it is
-        // killed in the middle of that point, whatever the machine's speed.
+        // The worker running the point that holds is killed in the middle of that point, whatever the
+        // machine's speed. Trackers do not run in executors, so the hold is the model's (HoldingModel).
         Path held = dir.resolve("held");
         CompletableFuture<RunnerMainAccess.Outcome> onCluster = CompletableFuture.supplyAsync(() -> RunnerMainAccess.run(
-                Map.of(), sweep("cluster", "sweep.executor=spark", "sweep.spark.master=" + master, "tracking.type=[mlflow, hold]",
-                        "tracking.hold.signal=" + held).toArray(String[]::new)));
-        waitUntil(() -> Files.exists(held) && !Files.readString(held).isBlank(), 300, "no point reached its second epoch");
+                Map.of(), sweep("cluster", "sweep.executor=spark", "sweep.spark.master=" + master).toArray(String[]::new)));
+        waitUntil(() -> Files.exists(held) && !Files.readString(held).isBlank() || onCluster.isDone(), 300,
+                "no point reached its second epoch");
+        if (onCluster.isDone()) {
+            RunnerMainAccess.Outcome early = onCluster.get();
+            fail("the sweep ended before a point held at its second epoch (exit " + early.exit() + "):\n" + early.out() + early.err());
+        }
         long executor = Long.parseLong(Files.readString(held).strip());
         String worker = ProcessHandle.of(executor).map(SparkClusterIT::workerOf).orElseThrow();
         long workerPid = Long.parseLong(run(SCRIPT.toString(), "pid", worker, "--dir", cluster.toString()).strip());

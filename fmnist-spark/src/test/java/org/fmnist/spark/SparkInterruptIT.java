@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.fmnist.runner.tracking.LocalRunStore;
-import org.fmnist.runner.tracking.RunStatus;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.mlflow.LocalRunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

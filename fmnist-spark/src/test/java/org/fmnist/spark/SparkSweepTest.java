@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.mlflow.LocalRunStore;
+import org.fmnist.mlflow.MetricPoint;
+import org.fmnist.runner.RunFolder;
 import org.fmnist.runner.RunnerMainAccess;
-import org.fmnist.runner.tracking.LocalRunStore;
-import org.fmnist.runner.tracking.MetricPoint;
-import org.fmnist.runner.tracking.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.fmnist.runner.RunFolder;
 
 /** The fast tier: the spark executor in local mode, against the local executor and with failures. */
 class SparkSweepTest {

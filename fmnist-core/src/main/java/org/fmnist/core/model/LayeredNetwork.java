@@ -14,8 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** A {@link Network} that is a {@link MultiLayerNetwork}: a stack of layers. */
 final class LayeredNetwork implements Network {
     private final MultiLayerNetwork net;
-    /** The network's own gradient step (a stack of dense layers', a CNN's), empty for any other; null until the first step decides. */
-    private Optional<OwnTrainingStep> ownStep;
+    /** An engine's step for this network, empty where none has one; null until the first step decides. */
+    private Optional<TrainingStep> engineStep;
 
     LayeredNetwork(MultiLayerNetwork net) {
         this.net = Objects.requireNonNull(net, "net");
@@ -43,23 +43,18 @@ final class LayeredNetwork implements Network {
 
     @Override
     public double fit(INDArray features, INDArray labels) {
-        if (ownStep == null) {
-            // DL4J makes the gradient view on a network's first step; the own steps write into it.
+        if (engineStep == null) {
+            // DL4J makes the gradient view on a network's first step; an engine's step writes into it.
             if (net.getFlattenedGradients() == null) {
                 net.initGradientsView();
             }
-            ownStep = DenseStackTraining.of(net).<OwnTrainingStep>map(step -> step).or(() -> FusedCnnTraining.of(net));
+            engineStep = Engines.trainingStep(net);
         }
-        if (ownStep.isPresent() && ownStep.get().accepts(features, labels)) {
-            return ownStep.get().fit(features, labels);
+        if (engineStep.isPresent() && engineStep.get().accepts(features, labels)) {
+            return engineStep.get().fit(features, labels);
         }
         net.fit(features, labels);
         return net.score();
-    }
-
-    /** The step {@link #fit} takes instead of DL4J's, for tests; null for DL4J's own, or before the first step decides. */
-    OwnTrainingStep ownStep() {
-        return ownStep == null ? null : ownStep.orElse(null);
     }
 
     @Override
@@ -67,14 +62,10 @@ final class LayeredNetwork implements Network {
         return net.output(features, false);
     }
 
-    /**
-     * A stack of dense layers skips DL4J's per-call overhead ({@link DenseStackInference}); a CNN
-     * scores as one chain of fused oneDNN primitives ({@link FusedCnnInference}); any other network
-     * through DL4J's {@code output()}.
-     */
+    /** An engine's inference path where one has it (fmnist-engine's for dense stacks and CNNs), else DL4J's {@code output()}. */
     @Override
     public BatchInference inference() {
-        return DenseStackInference.of(net).or(() -> FusedCnnInference.of(net)).orElseGet(() -> new OutputInference(this));
+        return Engines.inference(net).orElseGet(() -> new OutputInference(this));
     }
 
     @Override

@@ -28,9 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * multi-layer network can set its step counters. This type gives the trainer, checkpoints and
  * predictions one small API; most methods are a line or two of DL4J in the two implementations.
  * Where DL4J's own path is slow for a kind of network, {@link #fit} and {@link #inference} take a
- * faster one with the same results up to float rounding: a stack of dense layers trains and scores
- * through its own step ({@code DenseStackTraining}, {@code DenseStackInference}), and a CNN scores
- * through oneDNN primitives called directly ({@code FusedCnnInference}).
+ * faster one from an {@link Engine}, with the same results up to float rounding: fmnist-engine trains
+ * and scores a stack of dense layers through its own step and a CNN through oneDNN primitives called
+ * directly.
  *
  * <p>A network takes flat {@code [batch, 784]} features and has a single output.
  */

@@ -7,12 +7,18 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 /**
  * How a convolution's or a pooling's window moves over an image, per axis (rows, then columns): its
  * size, its stride and the padding before and after, as DL4J applies them. The fused oneDNN paths
- * take their primitives' geometry and their output sizes from here.
+ * (fmnist-engine) take their primitives' geometry and their output sizes from here, and the twin tests'
+ * rounding analysis the terms of each output.
+ *
+ * @param kernel the window's size
+ * @param stride how far it moves per output
+ * @param padBefore the padding before the first pixel
+ * @param padAfter the padding after the last pixel
  */
-record SlidingWindow(int[] kernel, int[] stride, int[] padBefore, int[] padAfter) {
+public record SlidingWindow(int[] kernel, int[] stride, int[] padBefore, int[] padAfter) {
 
     /** A window without padding. */
-    static SlidingWindow unpadded(int[] kernel, int[] stride) {
+    public static SlidingWindow unpadded(int[] kernel, int[] stride) {
         return new SlidingWindow(kernel, stride, new int[2], new int[2]);
     }
 
@@ -20,7 +26,7 @@ record SlidingWindow(int[] kernel, int[] stride, int[] padBefore, int[] padAfter
      * The window of {@code conf} over an {@code h × w} input, or empty for a convolution mode not
      * covered (Causal).
      */
-    static Optional<SlidingWindow> of(ConvolutionLayer conf, long h, long w) {
+    public static Optional<SlidingWindow> of(ConvolutionLayer conf, long h, long w) {
         int[] kernel = conf.getKernelSize();
         int[] stride = conf.getStride();
         int[] before = new int[2];
@@ -45,23 +51,24 @@ record SlidingWindow(int[] kernel, int[] stride, int[] padBefore, int[] padAfter
     }
 
     /** The output size along axis {@code d} (0: rows, 1: columns) of {@code in} pixels, rounded down as DL4J's Truncate mode does. */
-    int out(long in, int d) {
+    public int out(long in, int d) {
         return Math.toIntExact((in + padBefore[d] + padAfter[d] - kernel[d]) / stride[d] + 1);
     }
 
-    long[] kernelDims() {
+    /** The sizes as oneDNN's dimensions take them. */
+    public long[] kernelDims() {
         return longs(kernel);
     }
 
-    long[] strides() {
+    public long[] strides() {
         return longs(stride);
     }
 
-    long[] paddingBefore() {
+    public long[] paddingBefore() {
         return longs(padBefore);
     }
 
-    long[] paddingAfter() {
+    public long[] paddingAfter() {
         return longs(padAfter);
     }
 

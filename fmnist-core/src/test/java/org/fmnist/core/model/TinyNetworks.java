@@ -1,13 +1,16 @@
 package org.fmnist.core.model;
 
 import java.util.Random;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -55,6 +58,25 @@ public final class TinyNetworks {
                 .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(784)).build());
+        net.init();
+        return Network.of(net);
+    }
+
+    /**
+     * A small CNN with dropout before its output: 3×3 convolution (4, relu, Same) → 2×2 max pooling →
+     * dense 16 (relu) → softmax 10, keeping 70% of the dense layer's outputs while training. fmnist-engine
+     * trains it through its fused step.
+     */
+    public static Network droppingCnn(long seed, IUpdater updater) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed).updater(updater).weightInit(WeightInit.RELU).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+                        .dropOut(0.7).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build());
         net.init();
         return Network.of(net);
     }

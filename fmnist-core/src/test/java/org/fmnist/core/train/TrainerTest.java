@@ -11,13 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.fmnist.core.data.FashionMnist;
@@ -181,59 +178,15 @@ class TrainerTest {
         return Network.of(net);
     }
 
-    /** A small CNN with dropout before its output, which trains through its own oneDNN step (FusedCnnTraining). */
-    private static Network droppingCnn(TrainingSpec t) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(21).updater(Optimizer.ADAM.updater(t)).weightInit(WeightInit.RELU).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
-                        .dropOut(0.7).build())
-                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build());
-        net.init();
-        return Network.of(net);
-    }
-
     @Test
     void aRunResumedFromItsCheckpointEndsExactlyLikeOneThatNeverStopped(@TempDir Path dir) throws IOException {
-        assertResumedEqualsUninterrupted(dir.resolve("dense"), TrainerTest::droppingNet);
+        ResumeCheck.assertResumedEqualsUninterrupted(dir.resolve("dense"), toy, TrainerTest::droppingNet);
     }
 
     @Test
-    void soDoesACnnOnItsOwnOneDnnStep(@TempDir Path dir) throws IOException {
-        assertResumedEqualsUninterrupted(dir, TrainerTest::droppingCnn);
-    }
-
-    private void assertResumedEqualsUninterrupted(Path dir, java.util.function.Function<TrainingSpec, Network> model)
-            throws IOException {
-        // Dropout, Adam's moments, a step schedule and best-epoch tracking: all must survive the restart.
-        TrainingSpec t = new TrainingSpec(4, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5, 0, 0, 0);
-        FashionMnist data = toy;
-        org.fmnist.core.data.Split validation = data.train().select("validation", java.util.stream.IntStream.range(0, 100).toArray());
-        org.fmnist.core.data.Split train = data.train().select("train", java.util.stream.IntStream.range(100, 600).toArray());
-        Network whole = model.apply(t);
-        List<EpochMetrics> uninterrupted = new Trainer(List.of()).fit(whole, train, validation, t, 5);
-
-        TrainingSpec firstTwo = new TrainingSpec(2, 32, Optimizer.ADAM, 0.01, 1, 0.2, 0, LearningRateSchedule.STEP, 2, 0.5, 0, 0, 0);
-        new Trainer(List.of(new EpochCheckpoint(dir))).fit(model.apply(t), train, validation, firstTwo, 5);
-        assertEquals(Optional.of(2), EpochCheckpoint.latestEpoch(dir));
-        Network fresh = model.apply(t);
-        TrainingState saved = EpochCheckpoint.restore(dir, fresh).orElseThrow();
-        List<String> started = new ArrayList<>();
-        TrainingListener plan = new TrainingListener() {
-            @Override
-            public void onTrainingStart(TrainingPlan p) {
-                started.add(p.epochsDone() + "/" + p.epochs());
-            }
-        };
-        List<EpochMetrics> resumed = new Trainer(List.of(plan)).fit(fresh, train, validation, t, 5, saved);
-
-        assertEquals(List.of("2/4"), started);
-        assertEquals(uninterrupted, withoutTimes(resumed, uninterrupted));
-        assertEquals(whole.params(), fresh.params(), "the same weights were kept");
-        assertTrue(uninterrupted.get(0).trainLoss() != uninterrupted.get(1).trainLoss());
+    void soDoesACnn(@TempDir Path dir) throws IOException {
+        // On DL4J's step here; fmnist-engine checks the same on its fused step (FusedCnnResumeTest).
+        ResumeCheck.assertResumedEqualsUninterrupted(dir, toy, t -> TinyNetworks.droppingCnn(21, Optimizer.ADAM.updater(t)));
     }
 
     @Test
@@ -268,7 +221,7 @@ class TrainerTest {
         TrainingState saved = EpochCheckpoint.restore(dir, fresh).orElseThrow();
         List<EpochMetrics> resumed = new Trainer(List.of()).fit(fresh, train, validation, t, 5, saved);
 
-        assertEquals(uninterrupted, withoutTimes(resumed, uninterrupted));
+        assertEquals(uninterrupted, ResumeCheck.withoutTimes(resumed, uninterrupted));
         assertEquals(whole.params(), fresh.params(), "the same weights were kept");
         assertEquals(3, fresh.epochCount());
         assertTrue(uninterrupted.get(1).trainLoss() != uninterrupted.get(2).trainLoss());
@@ -285,17 +238,6 @@ class TrainerTest {
     }
 
     /** {@code resumed}, with the wall-clock fields of {@code reference}, the only ones allowed to differ. */
-    private static List<EpochMetrics> withoutTimes(List<EpochMetrics> resumed, List<EpochMetrics> reference) {
-        List<EpochMetrics> out = new ArrayList<>();
-        for (int i = 0; i < resumed.size(); i++) {
-            EpochMetrics m = resumed.get(i);
-            EpochMetrics r = reference.get(Math.min(i, reference.size() - 1));
-            out.add(new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.evalSplit(), m.evalLoss(), m.evalAccuracy(),
-                    r.seconds(), r.samplesPerSecond(), m.learningRate()));
-        }
-        return out;
-    }
-
     @Test
     void permutationIsAShuffleOfEveryIndex() {
         int[] p = Trainer.permutation(1000, new Random(1));

@@ -4,8 +4,8 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fmnist.core.augment.AugmentationFactory;
+import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.runner.Registry;
-import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 
 /** {@code runner augmentations}: the augmentations a spec's {@code augment} list can name, with their keys. */
@@ -31,6 +31,6 @@ final class AugmentationsCommand implements Callable<Integer> {
             KeysCommand.printKeys(factory.parametersType(), "", spec.commandLine().getOut());
         });
         spec.commandLine().getOut().println("Example: augment: [{type: translate, pixels: 2}, {type: flip}]");
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 }

@@ -1,5 +1,6 @@
 package org.fmnist.runner.cli;
 
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -7,21 +8,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import jakarta.inject.Inject;
 import java.util.Map;
-import org.fmnist.runner.Invocation;
-import org.fmnist.runner.RunnerMain;
 import java.util.concurrent.Callable;
-import org.fmnist.core.model.Network;
 import org.fmnist.captioning.BertCaptioner;
 import org.fmnist.captioning.BgeSmallEmbedder;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.Prediction;
 import org.fmnist.captioning.TemplateCaptioner;
 import org.fmnist.core.data.Split;
-import org.fmnist.runner.RunCaptions;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.model.Network;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
+import org.fmnist.runner.RunCaptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,7 +95,7 @@ final class BenchCaptionsCommand implements Callable<Integer> {
                     + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version") + ".\n");
         }
         console.flush();
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 
     /** Median captions per second over the repeats. */

@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.fmnist.core.json.JsonMapperFactory;
-import org.fmnist.core.model.Network;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.model.Network;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
@@ -25,12 +27,10 @@ import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
 import org.fmnist.core.train.TrainingListener;
-import org.fmnist.runner.Invocation;
 import org.fmnist.runner.NativeMemoryGuard;
 import org.fmnist.runner.PreparedRun;
 import org.fmnist.runner.Provenance;
 import org.fmnist.runner.RunPreparation;
-import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("peak_rss_mb", peakRssMb());
         profile.ifPresent(p -> result.put("op_profile", p.summary()));
         invocation.out().println(JSON.writeValueAsString(result));
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 
     private static double median(List<Double> values) {

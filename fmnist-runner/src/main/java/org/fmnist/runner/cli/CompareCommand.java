@@ -10,12 +10,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.runner.ExperimentRun;
-import org.fmnist.runner.RunnerMain;
 import org.fmnist.runner.sweep.SweepTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
         for (Path folder : folders) {
             if (!Files.isDirectory(folder)) {
                 err.println("runner compare: " + folder + " is not a folder. Fix: give run folders, or folders that hold them.");
-                return RunnerMain.BAD_INPUT;
+                return ExitCode.BAD_INPUT;
             }
             found.addAll(runFoldersUnder(folder));
         }
@@ -86,13 +86,13 @@ final class CompareCommand implements Callable<Integer> {
         if (runs.isEmpty()) {
             err.println("runner compare: no finished run (a folder with metrics.json) under " + folders
                     + ". Fix: give the folders runs wrote, e.g. runs or runs/baseline/latest.");
-            return RunnerMain.BAD_INPUT;
+            return ExitCode.BAD_INPUT;
         }
         String by = metric != null ? metric : ComparisonTable.defaultMetric(runs);
         if (runs.stream().noneMatch(r -> r.metric(by) != null)) {
             err.println("runner compare: no run has the metric '" + by + "'. Fix: --metric one of "
                     + ComparisonTable.sharedMetrics(runs) + ".");
-            return RunnerMain.BAD_INPUT;
+            return ExitCode.BAD_INPUT;
         }
         ComparisonTable table = new ComparisonTable(runs, by, sort == Order.best, params);
         Format as = format != null ? format : out != null && out.toString().endsWith(".csv") ? Format.csv : Format.markdown;
@@ -114,7 +114,7 @@ final class CompareCommand implements Callable<Integer> {
             }
             err.println("plot: " + plot);
         }
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 
     /**

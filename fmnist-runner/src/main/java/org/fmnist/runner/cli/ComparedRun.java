@@ -14,8 +14,8 @@ import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecProblem;
+import org.fmnist.core.tracking.TrackedValues;
 import org.fmnist.runner.RunOutputs;
-import org.fmnist.runner.tracking.TrackedValues;
 
 /**
  * One finished run as {@code runner compare} reads it from its folder: its final metrics (the

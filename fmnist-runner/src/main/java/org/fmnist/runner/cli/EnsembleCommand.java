@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fmnist.core.eval.TestTimeAugmentation;
+import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.runner.EnsembleRun;
-import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,6 +58,6 @@ final class EnsembleCommand implements Callable<Integer> {
         Optional<List<TestTimeAugmentation>> given = Optional.ofNullable(views).map(List::copyOf);
         given.ifPresent(v -> command.addAll(List.of("--tta", String.join(",", v.stream().map(TestTimeAugmentation::key).toList()))));
         ensemble.run(runs, out, name, given, command);
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 }

@@ -3,9 +3,9 @@ package org.fmnist.runner.cli;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.runner.ExperimentRun;
-import org.fmnist.runner.Invocation;
-import org.fmnist.runner.RunnerMain;
 import org.fmnist.runner.job.RunJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -35,6 +35,6 @@ final class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         experiment.run(RunJob.read(file), invocation);
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 }

@@ -14,13 +14,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.PluginSpec;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.TrackingSpec;
 import org.fmnist.runner.Registry;
-import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 
 /** {@code runner keys}: every spec key with its type and description, read from the spec records. */
@@ -61,7 +61,7 @@ final class KeysCommand implements Callable<Integer> {
         out.println("Columns: key, type, default, meaning. model.* keys besides model.type depend on the model:");
         out.println("'runner models' lists them.");
         out.println("Defaults: fmnist-core/src/main/resources/org/fmnist/core/spec/defaults.yaml");
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 
     /** A plugin's keys, under {@code prefix}, with the defaults its parameter record fills in. */

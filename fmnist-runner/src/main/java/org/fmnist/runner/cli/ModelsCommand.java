@@ -1,9 +1,9 @@
 package org.fmnist.runner.cli;
 
 import jakarta.inject.Inject;
-import org.fmnist.runner.Registry;
-import org.fmnist.runner.RunnerMain;
 import java.util.concurrent.Callable;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.runner.Registry;
 import picocli.CommandLine.Command;
 
 /** {@code runner models}: the model types a spec can name. */
@@ -28,6 +28,6 @@ final class ModelsCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("%-12s %s%n", name, factory.description());
             KeysCommand.printKeys(factory.parametersType(), "model", spec.commandLine().getOut());
         });
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 }

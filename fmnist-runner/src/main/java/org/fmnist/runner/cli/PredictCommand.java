@@ -10,20 +10,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.fmnist.core.model.BatchInference;
-import org.fmnist.core.model.NativeRows;
-import org.fmnist.core.model.Network;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.Prediction;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.PictureConversion;
 import org.fmnist.core.data.Split;
-import org.fmnist.runner.Invocation;
+import org.fmnist.core.model.BatchInference;
+import org.fmnist.core.model.ModelSource;
+import org.fmnist.core.model.NativeRows;
+import org.fmnist.core.model.Network;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
+import org.fmnist.runner.InferenceNetwork;
 import org.fmnist.runner.Registry;
-import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,11 +41,13 @@ import picocli.CommandLine.Parameters;
                 "         ./runner predict --model runs/baseline/latest --captioner bert photo.jpg"})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "A run folder (its model.zip is used), a model.zip, or a registered model: models:/NAME/VERSION or models:/NAME@ALIAS")
+            description = "A run folder (its model.zip is used), a model.zip, or a registry's model, e.g. MLflow's "
+                    + "models:/NAME/VERSION or models:/NAME@ALIAS")
     String model;
 
     @Option(names = "--tracking-uri", paramLabel = "URL",
-            description = "The MLflow server of a models:/ URI (default: MLFLOW_TRACKING_URI, else the one ./runner ui runs)")
+            description = "The server of a registry's model, e.g. MLflow's for models:/ (default: MLFLOW_TRACKING_URI, "
+                    + "else the one ./runner ui runs)")
     URI trackingUri;
 
     @Option(names = "--captioner", defaultValue = "template", paramLabel = "NAME",
@@ -57,12 +62,14 @@ final class PredictCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final Registry registry;
+    private final Set<ModelSource> sources;
     private Split test;
 
     @Inject
-    PredictCommand(Invocation invocation, Registry registry) {
+    PredictCommand(Invocation invocation, Registry registry, Set<ModelSource> sources) {
         this.environment = invocation.environment();
         this.registry = registry;
+        this.sources = sources;
     }
 
     @Override
@@ -71,14 +78,21 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CaptionGenerator generator = registry.captioner(captioner);
         Network net;
-        if (model.startsWith(RegisteredModel.SCHEME)) {
-            net = RegisteredModel.parse(model).load(trackingUri, environment);
+        Optional<ModelSource> source = sources.stream().filter(s -> s.accepts(model)).findFirst();
+        if (source.isPresent()) {
+            Path zip = Files.createTempFile("fmnist-model-", ".zip");
+            try {
+                source.get().fetch(model, trackingUri, environment, zip);
+                net = InferenceNetwork.load(zip);
+            } finally {
+                Files.deleteIfExists(zip);
+            }
         } else {
             Path zip = SavedRun.modelFile(Path.of(model));
             if (!Files.isRegularFile(zip)) {
                 err.println("runner predict: no model at " + zip + ". Fix: give a run folder written with output.save_model: true,"
                         + " its model.zip, or models:/NAME/VERSION.");
-                return RunnerMain.BAD_INPUT;
+                return ExitCode.BAD_INPUT;
             }
             net = SavedRun.network(Path.of(model));
         }
@@ -99,7 +113,7 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return failed == 0 ? RunnerMain.OK : RunnerMain.BAD_INPUT;
+        return failed == 0 ? ExitCode.OK : ExitCode.BAD_INPUT;
     }
 
     /** The input as a Fashion-MNIST image, or empty after saying on {@code err} why it cannot be read. */

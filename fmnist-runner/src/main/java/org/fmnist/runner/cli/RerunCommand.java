@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.runner.ExperimentRun;
-import org.fmnist.runner.Invocation;
 import org.fmnist.runner.Provenance;
 import org.fmnist.runner.RunResult;
-import org.fmnist.runner.RunnerMain;
 import org.fmnist.runner.job.RunJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -47,6 +47,6 @@ final class RerunCommand implements Callable<Integer> {
         Provenance before = Provenance.read(saved.resolve("provenance.json"));
         RunResult result = experiment.run(RunJob.of(resolved, loader.mapper(), command), invocation);
         RerunComparison.print(invocation.out(), saved, before, result, changes);
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 }

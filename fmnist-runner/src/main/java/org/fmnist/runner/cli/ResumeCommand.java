@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.runner.ExperimentRun;
-import org.fmnist.runner.Invocation;
-import org.fmnist.runner.RunnerMain;
 import org.fmnist.runner.job.RunJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -47,6 +47,6 @@ final class ResumeCommand implements Callable<Integer> {
                 : RunJob.of(loader.load(specFile, List.of(), SavedSpec.withoutSpecKeys(invocation.environment())),
                         loader.mapper(), List.of());
         experiment.run(job.resuming(run), invocation);
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 }

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.fmnist.core.plugin.ExitCode;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
@@ -14,17 +16,15 @@ import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
 import org.fmnist.runner.ExperimentRun;
-import org.fmnist.runner.Invocation;
 import org.fmnist.runner.NativeMemoryGuard;
 import org.fmnist.runner.Registry;
-import org.fmnist.runner.RunnerMain;
 import org.fmnist.runner.SweepRun;
 import org.fmnist.runner.job.RunJob;
 import org.fmnist.runner.sweep.SweepPoint;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ./runner SPEC [KEY=VALUE...]}: one run, or a sweep when the spec or {@code --sweep} gives a grid. */
 @Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = RunCommand.Version.class,
@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
                 "         ./runner experiments/baseline.yaml --sweep model.hidden=32,64,128"},
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
                 + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
-        subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, UiCommand.class, RegisterCommand.class, KeysCommand.class, ModelsCommand.class,
-                AugmentationsCommand.class, CompareCommand.class, EnsembleCommand.class, ScoreCommand.class, SyncCommand.class, PredictCommand.class,
+        // Plugins add theirs (fmnist-mlflow: ui, register, sync) through CommandRegistry.
+        subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, KeysCommand.class, ModelsCommand.class,
+                AugmentationsCommand.class, CompareCommand.class, EnsembleCommand.class, ScoreCommand.class, PredictCommand.class,
                 BenchCommand.class, BenchCaptionsCommand.class})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
@@ -75,14 +76,14 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (arguments.spec == null) {
             commandSpec.commandLine().usage(invocation.err());
-            return RunnerMain.BAD_INPUT;
+            return ExitCode.BAD_INPUT;
         }
         if (!java.nio.file.Files.exists(arguments.spec)) {
             List<String> near = nearestCommands(arguments.spec.toString(), commandSpec.subcommands().keySet());
             if (!near.isEmpty()) {
                 invocation.err().println("runner: '" + arguments.spec + "' is neither a spec file nor a command. Did you mean "
                         + String.join(" or ", near) + "? ('./runner --help' lists the commands.)");
-                return RunnerMain.BAD_INPUT;
+                return ExitCode.BAD_INPUT;
             }
         }
         ResolvedSpec resolved = withCommandLineSweep(loader.load(arguments.spec, arguments.overrides, invocation.environment()));
@@ -99,7 +100,7 @@ public final class RunCommand implements Callable<Integer> {
             return sweepRun.call(resolved, command);
         }
         run.run(RunJob.of(resolved, loader.mapper(), command), invocation);
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 
     /**

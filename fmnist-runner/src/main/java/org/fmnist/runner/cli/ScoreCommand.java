@@ -9,14 +9,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fmnist.core.eval.TestTimeAugmentation;
+import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.runner.FinishedRun;
 import org.fmnist.runner.HeldOutScores;
-import org.fmnist.runner.RunnerMain;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code runner score}: finished runs scored on their validation images with and without test-time views, alone or together. */
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -63,6 +63,6 @@ final class ScoreCommand implements Callable<Integer> {
                     s.accuracy(), s.loss());
             out.flush();
         });
-        return RunnerMain.OK;
+        return ExitCode.OK;
     }
 }

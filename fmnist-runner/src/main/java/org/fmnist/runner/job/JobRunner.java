@@ -1,6 +1,6 @@
 package org.fmnist.runner.job;
 
-import org.fmnist.runner.Invocation;
+import org.fmnist.core.plugin.Invocation;
 
 /**
  * Executes a {@link RunJob} in this process, writing its run folder. The runner's

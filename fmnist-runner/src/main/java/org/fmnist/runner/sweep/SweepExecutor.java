@@ -1,7 +1,7 @@
 package org.fmnist.runner.sweep;
 
 import java.util.List;
-import org.fmnist.runner.Invocation;
+import org.fmnist.core.plugin.Invocation;
 
 /**
  * Runs the jobs of a sweep. An executor decides where jobs run and how many at once; it never

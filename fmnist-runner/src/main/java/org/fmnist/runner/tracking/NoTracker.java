@@ -3,6 +3,9 @@ package org.fmnist.runner.tracking;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackerFactory;
 
 /** {@code tracking.type: none}: the run folder is the only record. Not final: a test's tracker that records nothing extends it. */
 class NoTracker implements RunTracker {

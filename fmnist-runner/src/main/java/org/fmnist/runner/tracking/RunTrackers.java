@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.TrainingListener;
 import org.fmnist.core.train.TrainingPlan;

@@ -1,13 +1,12 @@
 package org.fmnist.runner.tracking;
 
 import org.fmnist.core.plugin.PluginModule;
+import org.fmnist.core.tracking.TrackerRegistry;
 
-/** Registers the trackers a spec can name in {@code tracking.type}. */
+/** Registers {@code tracking.type: none}; other trackers come from their own modules (fmnist-mlflow's {@code mlflow}). */
 public final class TrackingModule extends PluginModule {
     @Override
     protected void configure() {
-        var trackers = TrackerRegistry.trackers(binder());
-        trackers.addBinding("mlflow").to(MlflowTracker.Factory.class);
-        trackers.addBinding("none").to(NoTracker.Factory.class);
+        TrackerRegistry.trackers(binder()).addBinding("none").to(NoTracker.Factory.class);
     }
 }

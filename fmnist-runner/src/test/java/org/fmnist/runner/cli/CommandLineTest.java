@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.fmnist.runner.RunnerMain;
+import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.runner.RunnerMainAccess;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** The command line as a picocli user expects it: whole summaries, an example everywhere, forgiving typos. */
 class CommandLineTest {
-    /** The runner's commands, as their annotations declare them. */
-    private static final List<CommandLine.Command> COMMANDS = java.util.Arrays.stream(
-            RunCommand.class.getAnnotation(CommandLine.Command.class).subcommands())
-            .map(c -> c.getAnnotation(CommandLine.Command.class)).toList();
+    /** The runner's commands and its plugins' (fmnist-mlflow's), as their annotations declare them. */
+    private static final List<CommandLine.Command> COMMANDS = RunnerMainAccess.commandLine().getSubcommands().values().stream()
+            .map(c -> c.getCommand().getClass().getAnnotation(CommandLine.Command.class)).distinct().toList();
 
     /** Help text with its line wrapping undone, to find a sentence wherever picocli broke it. */
     private static String unwrapped(String help) {
@@ -29,6 +28,8 @@ class CommandLineTest {
         RunnerMainAccess.Outcome help = RunnerMainAccess.run(Map.of(), "--help");
 
         assertEquals(0, help.exit());
+        assertTrue(COMMANDS.stream().map(CommandLine.Command::name).toList().containsAll(List.of("ui", "sync", "register")),
+                "fmnist-mlflow's commands joined: " + COMMANDS);
         String text = unwrapped(help.out());
         for (CommandLine.Command command : COMMANDS) {
             String[] header = command.header();
@@ -54,7 +55,7 @@ class CommandLineTest {
         RunnerMainAccess.Outcome short_ = RunnerMainAccess.run(Map.of(), "ensem", "runs");
         RunnerMainAccess.Outcome spec = RunnerMainAccess.run(Map.of(), "experiments/nothing.yaml");
 
-        assertEquals(RunnerMain.BAD_INPUT, swapped.exit());
+        assertEquals(ExitCode.BAD_INPUT, swapped.exit());
         assertTrue(swapped.err().contains("Did you mean compare?"), swapped.err());
         assertTrue(short_.err().contains("Did you mean ensemble?"), short_.err());
         assertFalse(spec.err().contains("Did you mean"), "a path is a spec, not a command: " + spec.err());
@@ -66,7 +67,7 @@ class CommandLineTest {
         RunnerMainAccess.Outcome ensemble = RunnerMainAccess.run(Map.of(), "ensemble", "no/such/runs");
         RunnerMainAccess.Outcome spec = RunnerMainAccess.run(Map.of(), "../experiments/baseline.yaml", "training.epochs=many");
 
-        assertEquals(RunnerMain.BAD_INPUT, ensemble.exit());
+        assertEquals(ExitCode.BAD_INPUT, ensemble.exit());
         assertTrue(ensemble.err().startsWith("runner ensemble: "), ensemble.err());
         assertFalse(ensemble.err().contains("spec"), "no spec was given to ensemble: " + ensemble.err());
         assertTrue(spec.err().startsWith("The experiment spec has a problem"), spec.err());

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.fmnist.runner.RunnerMain;
+import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.runner.RunnerMainAccess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,7 +141,7 @@ class CompareCommandTest {
 
         RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), "compare", elsewhere.toString());
 
-        assertEquals(RunnerMain.BAD_INPUT, o.exit(), o.err());
+        assertEquals(ExitCode.BAD_INPUT, o.exit(), o.err());
         assertTrue(o.err().contains("broken") && o.err().contains("damaged"), o.err());
         assertFalse(o.err().contains("\tat "), o.err());
     }
@@ -151,9 +151,9 @@ class CompareCommandTest {
         RunnerMainAccess.Outcome missing = RunnerMainAccess.run(Map.of(), "compare", dir.resolve("nowhere").toString());
         RunnerMainAccess.Outcome empty = RunnerMainAccess.run(Map.of(), "compare", dir.toString() + "/runs/baseline/latest/point-01/..", "--metric", "nope");
 
-        assertEquals(RunnerMain.BAD_INPUT, missing.exit());
+        assertEquals(ExitCode.BAD_INPUT, missing.exit());
         assertTrue(missing.err().contains("is not a folder"), missing.err());
-        assertEquals(RunnerMain.BAD_INPUT, empty.exit());
+        assertEquals(ExitCode.BAD_INPUT, empty.exit());
         assertTrue(empty.err().contains("'nope'") && empty.err().contains("val_accuracy"), empty.err());
         assertFalse(empty.err().contains("\tat "), empty.err());
     }

@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.fmnist.core.model.ModelRegistry;
+import org.fmnist.runner.RunFolder;
 import org.fmnist.runner.RunnerMainAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.fmnist.runner.RunFolder;
 
 /**
  * docs/extending.md's promise: a model, an augmentation and a caption generator from a
@@ -131,8 +131,8 @@ class AddingExtensionsTest {
         assertEquals(2, events.stream().filter(e -> e.matches("metrics [12] \\[.*train_loss.*")).count(),
                 "one line per epoch: " + events);
         assertEquals("finish FINISHED", events.get(events.size() - 1));
-        List<org.fmnist.runner.tracking.LocalRunStore.LocalRun> runs =
-                new org.fmnist.runner.tracking.LocalRunStore(dir.resolve("mlruns")).runs();
+        List<org.fmnist.mlflow.LocalRunStore.LocalRun> runs =
+                new org.fmnist.mlflow.LocalRunStore(dir.resolve("mlruns")).runs();
         assertEquals(1, runs.size(), "the MLflow store holds the same run");
         assertEquals(2, runs.get(0).metrics().get("train_loss").size());
     }

@@ -10,9 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.fmnist.runner.tracking.RunStatus;
-import org.fmnist.runner.tracking.RunTracker;
-import org.fmnist.runner.tracking.TrackerFactory;
+import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackerFactory;
 
 /** A tracker from outside the project, with a key of its own: one line per event, appended to a file. */
 final class EventLogTracker implements RunTracker {

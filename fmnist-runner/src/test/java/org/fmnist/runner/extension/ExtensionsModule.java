@@ -1,11 +1,11 @@
 package org.fmnist.runner.extension;
 
-import org.fmnist.core.plugin.PluginModule;
-import org.fmnist.runner.tracking.TrackerRegistry;
 import com.google.inject.multibindings.MapBinder;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.core.augment.AugmentationRegistry;
 import org.fmnist.core.model.ModelRegistry;
+import org.fmnist.core.plugin.PluginModule;
+import org.fmnist.core.tracking.TrackerRegistry;
 
 /** A module outside the project's own: one registration line per model, augmentation, caption generator and tracker. */
 public final class ExtensionsModule extends PluginModule {

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.fmnist.runner.Invocation;
+import org.fmnist.core.plugin.Invocation;
 import org.fmnist.runner.job.JobRunner;
 import org.fmnist.runner.job.RunJob;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,10 @@ package org.fmnist.runner.tracking;
 import java.nio.file.Path;
 import java.util.Map;
 import org.fmnist.core.plugin.PluginModule;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackerFactory;
+import org.fmnist.core.tracking.TrackerRegistry;
+import org.fmnist.core.tracking.TrackingException;
 
 /**
  * A tracker for tests whose record of a sweep (not of its points) fails at the end, when the sweep's

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.LockSupport;
 import org.fmnist.core.plugin.PluginModule;
+import org.fmnist.core.tracking.RunTracker;
+import org.fmnist.core.tracking.TrackerFactory;
+import org.fmnist.core.tracking.TrackerRegistry;
 
 /**
  * A tracker for tests that kill a run: at the first batch of epoch {@code epoch} it writes its process's
@@ -64,11 +67,18 @@ public final class HoldingTracker extends NoTracker {
 
     @Override
     public void onBatchEnd(int epoch, int batch, int batches, double loss) {
-        if (epoch != this.epoch || batch != 1) {
-            return;
+        if (epoch == this.epoch && batch == 1) {
+            holdOnce(signal);
         }
+    }
+
+    /**
+     * Writes this process's id to {@code signal} and holds the calling thread until the process is
+     * killed; returns at once where {@code signal} exists: only the first run to get here holds, creating
+     * the file is the claim.
+     */
+    public static void holdOnce(Path signal) {
         try {
-            // Only the first run to get here holds: creating the file is the claim.
             Files.writeString(signal, Long.toString(ProcessHandle.current().pid()), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException claimed) {
@@ -77,7 +87,7 @@ public final class HoldingTracker extends NoTracker {
             throw new UncheckedIOException(e);
         }
         while (true) {
-            LockSupport.park(this);
+            LockSupport.park(signal);
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.fmnist.mlflow.MlflowInstallation;
 
 /**
  * A real MLflow tracking server on a free loopback port, with its database and artifacts in a folder

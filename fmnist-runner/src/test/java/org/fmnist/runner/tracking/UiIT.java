@@ -17,10 +17,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.fmnist.mlflow.LocalMlflowUi;
+import org.fmnist.runner.RunFolder;
 import org.fmnist.runner.RunnerMainAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.fmnist.runner.RunFolder;
 
 /** {@code ./runner ui} as a user starts it: the real script, a real MLflow server, the runs in it. */
 class UiIT {

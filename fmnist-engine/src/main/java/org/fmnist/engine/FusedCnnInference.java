@@ -1,0 +1,412 @@
+package org.fmnist.engine;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_exclude_padding;
+import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.inner_product_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.softmax_forward;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.fmnist.core.model.BatchInference;
+import org.fmnist.core.model.SlidingWindow;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Inference for a convolutional network trained in NCHW, run as one chain of oneDNN primitives
+ * called directly: each convolution with its bias, its batch norm (folded into its weights) and its
+ * ReLU in one primitive, and every array between the first convolution and the softmax kept in the
+ * layout oneDNN picks for it.
+ *
+ * <p>Why: DL4J hands oneDNN an NCHW (or NHWC) array on every convolution call and gets one back, so
+ * oneDNN converts each input to its blocked layout and each output back, and DL4J then runs the ReLU as
+ * a pass of its own. On the compact CNN that made DL4J's first convolution 9–11 times as slow as
+ * TensorFlow's, which fuses bias and ReLU into the convolution and keeps one layout
+ * ({@code results/profile-cnn-inference.md}). DL4J's own oneDNN is linked into libnd4jcpu and not
+ * exported, so this uses the JavaCPP preset of oneDNN.
+ *
+ * <p>The chain is planned once per batch size, from the network's weights at the time
+ * {@link #of} is called: a pass over a data set scores with the weights it started with.
+ * {@code FusedCnnInferenceTest} compares its probabilities with the network's own {@code output()}.
+ */
+final class FusedCnnInference implements BatchInference {
+
+    /** A layer, or a run of layers, as one oneDNN primitive computes it. */
+    private sealed interface Stage permits Convolution, Pooling, InnerProduct {}
+
+    /**
+     * A convolution; {@code weights} in (out, in, height, width) order, with the batch norm after it
+     * folded in.
+     */
+    private record Convolution(float[] weights, float[] bias, int channels, SlidingWindow window, boolean relu)
+            implements Stage {}
+
+    private record Pooling(boolean max, SlidingWindow window) implements Stage {}
+
+    /** A dense layer; {@code weights} in (out, in) order, {@code in} in the flattening's NCHW order. */
+    private record InnerProduct(float[] weights, float[] bias, int outputs, boolean relu) implements Stage {}
+
+    private final List<Stage> stages;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final engine cpu = new engine(engine.kind.cpu, 0);
+    private final stream queue = new stream(cpu);
+    /** The chains planned so far, by batch size: a pass has its full batches and a last, smaller one. */
+    private final Map<Integer, Planned> chains = new HashMap<>();
+
+    private FusedCnnInference(List<Stage> stages, int channels, int height, int width) {
+        this.stages = stages;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+    }
+
+    /**
+     * The fused inference of {@code net}, or empty for a network it does not cover: any layer but
+     * convolutions (NCHW, undilated, with a bias), batch norms right after a convolution without an
+     * activation, ReLU or identity activations, dropout, max or average pooling without padding, dense
+     * layers and a softmax output layer; weights other than 32-bit floats; input other than images
+     * from flat rows.
+     */
+    static Optional<BatchInference> of(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        if (net.getClass() != MultiLayerNetwork.class || net.getnLayers() == 0
+                || !(conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor input)) {
+            return Optional.empty();
+        }
+        List<Stage> stages = new ArrayList<>();
+        int c = (int) input.getNumChannels();
+        int h = (int) input.getInputHeight();
+        int w = (int) input.getInputWidth();
+        boolean flattened = false;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            org.deeplearning4j.nn.conf.layers.Layer layer = conf.getConf(i).getLayer();
+            Layer own = net.getLayer(i);
+            InputPreProcessor preprocessor = i == 0 ? null : conf.getInputPreProcess(i);
+            if (preprocessor != null) {
+                if (flattened || !(preprocessor instanceof CnnToFeedForwardPreProcessor flatten)
+                        || flatten.getFormat() != CNN2DFormat.NCHW || flatten.getNumChannels() != c
+                        || flatten.getInputHeight() != h || flatten.getInputWidth() != w) {
+                    return Optional.empty();
+                }
+                flattened = true;
+            }
+            Stage last = stages.isEmpty() ? null : stages.get(stages.size() - 1);
+            if (layer.getClass() == DropoutLayer.class) {
+                continue; // no dropout at inference
+            }
+            if (!flattened && layer.getClass() == ConvolutionLayer.class) {
+                Optional<Convolution> conv = convolution((ConvolutionLayer) layer, (BaseLayer<?>) own, c, h, w);
+                if (conv.isEmpty()) {
+                    return Optional.empty();
+                }
+                stages.add(conv.get());
+                c = conv.get().channels();
+                h = conv.get().window().out(h, 0);
+                w = conv.get().window().out(w, 1);
+            } else if (!flattened && layer.getClass() == BatchNormalization.class
+                    && last instanceof Convolution conv && !conv.relu()
+                    && ((BatchNormalization) layer).getCnn2DFormat() == CNN2DFormat.NCHW) {
+                stages.set(stages.size() - 1, folded(conv, own));
+            } else if (layer.getClass() == ActivationLayer.class) {
+                IActivation fn = ((ActivationLayer) layer).getActivationFn();
+                if (fn instanceof ActivationIdentity) {
+                    continue;
+                }
+                if (!isPlainReLU(fn)) {
+                    return Optional.empty();
+                }
+                if (last instanceof Convolution conv && !conv.relu()) {
+                    stages.set(stages.size() - 1, new Convolution(conv.weights(), conv.bias(), conv.channels(),
+                            conv.window(), true));
+                } else if (last instanceof InnerProduct dense && !dense.relu() && flattened) {
+                    stages.set(stages.size() - 1, new InnerProduct(dense.weights(), dense.bias(), dense.outputs(), true));
+                } else {
+                    return Optional.empty();
+                }
+            } else if (!flattened && layer.getClass() == SubsamplingLayer.class) {
+                Optional<Pooling> pool = pooling((SubsamplingLayer) layer, h, w);
+                if (pool.isEmpty()) {
+                    return Optional.empty();
+                }
+                stages.add(pool.get());
+                h = pool.get().window().out(h, 0);
+                w = pool.get().window().out(w, 1);
+            } else if (flattened && (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class)) {
+                BaseLayer<?> dense = (BaseLayer<?>) own;
+                IActivation fn = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer).getActivationFn();
+                boolean output = layer.getClass() == OutputLayer.class;
+                boolean lastLayer = i == net.getnLayers() - 1;
+                if (output != lastLayer || !dense.hasBias() || dense.hasLayerNorm()
+                        || dense.getParam("W").dataType() != DataType.FLOAT
+                        || (output ? !(fn instanceof ActivationSoftmax) : !(isPlainReLU(fn) || fn instanceof ActivationIdentity))) {
+                    return Optional.empty();
+                }
+                INDArray weights = dense.getParam("W"); // [in, out]
+                stages.add(new InnerProduct(values(weights.transpose()),
+                        values(dense.getParam("b")), (int) weights.size(1), !output && isPlainReLU(fn)));
+            } else {
+                return Optional.empty();
+            }
+        }
+        boolean endsInSoftmax = conf.getConf(net.getnLayers() - 1).getLayer().getClass() == OutputLayer.class;
+        if (!flattened || !endsInSoftmax || stages.stream().noneMatch(s -> s instanceof Convolution)) {
+            return Optional.empty();
+        }
+        return Optional.of(new FusedCnnInference(List.copyOf(stages), (int) input.getNumChannels(),
+                (int) input.getInputHeight(), (int) input.getInputWidth()));
+    }
+
+    private static Optional<Convolution> convolution(ConvolutionLayer conf, BaseLayer<?> own, int channels, int h, int w) {
+        IActivation fn = conf.getActivationFn();
+        if (conf.getCnn2dDataFormat() != CNN2DFormat.NCHW || !own.hasBias() || own.hasLayerNorm()
+                || conf.getDilation()[0] != 1 || conf.getDilation()[1] != 1
+                || own.getParam("W").dataType() != DataType.FLOAT || own.getParam("W").size(1) != channels
+                || !(isPlainReLU(fn) || fn instanceof ActivationIdentity)) {
+            return Optional.empty();
+        }
+        INDArray weights = own.getParam("W"); // [out, in, kH, kW]
+        return SlidingWindow.of(conf, h, w).map(window -> new Convolution(values(weights), values(own.getParam("b")),
+                (int) weights.size(0), window, isPlainReLU(fn)));
+    }
+
+    private static Optional<Pooling> pooling(SubsamplingLayer conf, int h, int w) {
+        int[] kernel = conf.getKernelSize();
+        int[] stride = conf.getStride();
+        boolean max = conf.getPoolingType() == PoolingType.MAX;
+        if ((!max && conf.getPoolingType() != PoolingType.AVG) || conf.getDilation()[0] != 1 || conf.getDilation()[1] != 1
+                || conf.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            return Optional.empty();
+        }
+        int[] in = {h, w};
+        for (int d = 0; d < 2; d++) {
+            boolean padded = switch (conf.getConvolutionMode()) {
+                // Same pads unless the windows tile the image exactly.
+                case Same -> (((in[d] + stride[d] - 1) / stride[d]) - 1) * stride[d] + kernel[d] > in[d];
+                case Truncate, Strict -> conf.getPadding()[d] != 0;
+                default -> true;
+            };
+            // How each framework counts padding in a window differs; only unpadded pooling is covered.
+            if (padded) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Pooling(max, SlidingWindow.unpadded(kernel, stride)));
+    }
+
+    /**
+     * {@code conv} with the inference-mode batch norm {@code norm} after it folded in: per channel the
+     * norm is {@code y = scale * x + shift}, so the weights are multiplied by {@code scale} and the
+     * bias becomes {@code scale * bias + shift}. Both are read off the layer itself, by scoring a
+     * zero and a one in every channel: DL4J keeps either a variance or a log10 standard deviation,
+     * depending on a setting, and this way the fold follows whichever it uses.
+     */
+    private static Convolution folded(Convolution conv, Layer norm) {
+        int channels = conv.channels();
+        INDArray probe = Nd4j.zeros(DataType.FLOAT, 2, channels, 1, 1);
+        probe.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).assign(1);
+        float[] y = values(norm.activate(probe, false, LayerWorkspaceMgr.noWorkspaces()));
+        float[] weights = conv.weights().clone();
+        float[] bias = new float[channels];
+        int perChannel = weights.length / channels;
+        for (int o = 0; o < channels; o++) {
+            float shift = y[o];
+            float scale = y[channels + o] - shift;
+            for (int k = 0; k < perChannel; k++) {
+                weights[o * perChannel + k] *= scale;
+            }
+            bias[o] = scale * conv.bias()[o] + shift;
+        }
+        return new Convolution(weights, bias, channels, conv.window(), conv.relu());
+    }
+
+    /** The elements of {@code array} in row-major order. */
+    private static float[] values(INDArray array) {
+        return array.dup('c').reshape(array.length()).toFloatVector();
+    }
+
+    /** A ReLU with no cap, threshold or slope, DL4J's own or a subclass of it (fmnist-models' masked one). */
+    static boolean isPlainReLU(IActivation fn) {
+        return fn instanceof ActivationReLU relu && isZero(relu.getMax()) && isZero(relu.getThreshold())
+                && isZero(relu.getNegativeSlope());
+    }
+
+    private static boolean isZero(Double value) {
+        return value == null || value == 0.0;
+    }
+
+    @Override
+    public void score(INDArray features, float[] into, int offset) {
+        INDArray rows = features.dataType() == DataType.FLOAT && features.ordering() == 'c' && !features.isView()
+                ? features
+                : features.castTo(DataType.FLOAT).dup('c');
+        int n = (int) rows.size(0);
+        Planned planned = chains.computeIfAbsent(n, this::plan);
+        planned.input().set_data_handle(rows.data().addressPointer());
+        planned.chain().run();
+        // The chain read the array's memory natively; it must not be collected before that.
+        Reference.reachabilityFence(rows);
+        new FloatPointer(planned.output().get_data_handle()).position(0).get(into, offset, n * planned.classes());
+    }
+
+    @Override
+    public void close() {
+        chains.values().forEach(planned -> planned.chain().close());
+        chains.clear();
+        queue.close();
+        cpu.close();
+    }
+
+    /** A chain for one batch size, with the memory it reads the images from and writes the probabilities to. */
+    private record Planned(PrimitiveChain chain, memory input, memory output, int classes) {}
+
+    /**
+     * The primitives for batches of {@code n} images, with the memory between them; weights are
+     * reordered into the layouts the primitives chose, once.
+     */
+    private Planned plan(int n) {
+        PrimitiveChain chain = new PrimitiveChain(cpu, queue);
+        memory input = chain.over(plain(memory.format_tag.nchw, n, channels, height, width), null);
+        memory current = input;
+        long c = channels;
+        long h = height;
+        long w = width;
+        boolean flat = false;
+        for (Stage stage : stages) {
+            if (stage instanceof Convolution conv) {
+                SlidingWindow window = conv.window();
+                long oh = window.out(h, 0);
+                long ow = window.out(w, 1);
+                var desc = new convolution_forward.desc(forward_inference, convolution_direct,
+                        any(n, c, h, w), any(conv.channels(), c, window.kernel()[0], window.kernel()[1]),
+                        plain(memory.format_tag.x, conv.channels()), any(n, conv.channels(), oh, ow),
+                        window.strides(), window.paddingBefore(), window.paddingAfter());
+                var pd = chain.keep(new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu));
+                memory src = chain.reordered(current, pd.src_desc());
+                memory weights = weights(chain, conv.weights(), pd.weights_desc(),
+                        plain(memory.format_tag.oihw, conv.channels(), c, window.kernel()[0], window.kernel()[1]));
+                current = chain.memory(pd.dst_desc());
+                chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
+                        DNNL_ARG_BIAS, filled(chain, conv.bias(), pd.bias_desc()), DNNL_ARG_DST, current));
+                c = conv.channels();
+                h = oh;
+                w = ow;
+            } else if (stage instanceof Pooling pool) {
+                SlidingWindow window = pool.window();
+                long oh = window.out(h, 0);
+                long ow = window.out(w, 1);
+                var desc = new pooling_forward.desc(forward_inference, pool.max() ? pooling_max : pooling_avg_exclude_padding,
+                        current.get_desc(), any(n, c, oh, ow), window.strides(), window.kernelDims(),
+                        window.paddingBefore(), window.paddingAfter());
+                var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
+                memory src = current;
+                current = chain.memory(pd.dst_desc());
+                chain.add(new pooling_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_DST, current));
+                h = oh;
+                w = ow;
+            } else if (stage instanceof InnerProduct dense) {
+                // The first reads the images' (channel, height, width) features as they lie.
+                memory.desc userWeights = flat
+                        ? plain(memory.format_tag.oi, dense.outputs(), c)
+                        : plain(memory.format_tag.oihw, dense.outputs(), c, h, w);
+                var desc = new inner_product_forward.desc(forward_inference, flat ? any(n, c) : any(n, c, h, w),
+                        flat ? any(dense.outputs(), c) : any(dense.outputs(), c, h, w),
+                        plain(memory.format_tag.x, dense.outputs()), any(n, dense.outputs()));
+                var pd = chain.keep(new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu));
+                memory src = chain.reordered(current, pd.src_desc());
+                memory weights = weights(chain, dense.weights(), pd.weights_desc(), userWeights);
+                current = chain.memory(pd.dst_desc());
+                chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
+                        DNNL_ARG_BIAS, filled(chain, dense.bias(), pd.bias_desc()), DNNL_ARG_DST, current));
+                c = dense.outputs();
+                flat = true;
+            }
+        }
+        memory.desc rowsOfClasses = plain(memory.format_tag.nc, n, c);
+        var softmax = chain.keep(new softmax_forward.primitive_desc(
+                new softmax_forward.desc(forward_inference, rowsOfClasses, 1), cpu));
+        memory logits = chain.reordered(current, rowsOfClasses);
+        memory output = chain.memory(rowsOfClasses);
+        chain.add(new softmax_forward(softmax), Map.of(DNNL_ARG_SRC, logits, DNNL_ARG_DST, output));
+        return new Planned(chain, input, output, (int) c);
+    }
+
+    /** Attributes that add a ReLU after the primitive's own work, or none. */
+    static primitive_attr attributes(boolean relu) {
+        primitive_attr attr = new primitive_attr();
+        if (relu) {
+            post_ops ops = new post_ops();
+            ops.append_eltwise(1f, eltwise_relu, 0f, 0f);
+            attr.set_post_ops(ops);
+        }
+        return attr;
+    }
+
+    /** The weights in the layout {@code wanted}, reordered once from {@code values} laid out as {@code given}. */
+    private static memory weights(PrimitiveChain chain, float[] values, memory.desc wanted, memory.desc given) {
+        memory user = chain.memory(given);
+        PrimitiveChain.fill(user, values);
+        if (user.get_desc().equals(wanted)) {
+            return user;
+        }
+        memory laidOut = chain.memory(wanted);
+        chain.copyNow(user, laidOut);
+        return laidOut;
+    }
+
+    private static memory filled(PrimitiveChain chain, float[] values, memory.desc desc) {
+        memory m = chain.memory(desc);
+        PrimitiveChain.fill(m, values);
+        return m;
+    }
+
+    static memory.desc any(long... dims) {
+        return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
+    }
+
+    static memory.desc plain(memory.format_tag tag, long... dims) {
+        return new memory.desc(dims, memory.data_type.f32, tag);
+    }
+}
