@@ -1,4 +1,4 @@
-"""Renders bench/profile's measurements as results/profile-dense.md.
+"""Renders bench/profile's measurements as results/speed/profile-dense.md.
 
     python3 profile_report.py WORKDIR    (WORKDIR holds ops.json, sampled.json, samples.json, torch.json)
 """

@@ -1,4 +1,4 @@
-"""Turns bench/run's raw results into results/benchmarks.md and the growth plots.
+"""Turns bench/run's raw results into results/speed/benchmarks.md and the growth plots.
 
     python report.py RAW.jsonl OUT.md PLOT_DIR
 """

@@ -29,7 +29,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * cross-entropy, such as the dense model, that does DL4J's arithmetic with a fraction of its calls.
  *
  * <p>Why: for the dense model DL4J's step took 793 µs, of which 335 µs were inside 33 native ops and
- * the rest the Java and JNI work around each op and garbage collection ({@code results/profile-dense.md});
+ * the rest the Java and JNI work around each op and garbage collection ({@code results/speed/profile-dense.md});
  * its two softmax calls alone took 66 µs for 32 × 10 numbers. Here the matrix products stay with BLAS
  * ({@code gemm}, one per product, into arrays made once per batch size), and what is elementwise and
  * small (bias, activation, softmax, loss, bias gradients) is a Java loop over copies read and written in

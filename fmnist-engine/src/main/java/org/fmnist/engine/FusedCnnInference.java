@@ -63,7 +63,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * oneDNN converts each input to its blocked layout and each output back, and DL4J then runs the ReLU as
  * a pass of its own. On the compact CNN that made DL4J's first convolution 9–11 times as slow as
  * TensorFlow's, which fuses bias and ReLU into the convolution and keeps one layout
- * ({@code results/profile-cnn-inference.md}). DL4J's own oneDNN is linked into libnd4jcpu and not
+ * ({@code results/speed/profile-cnn-inference.md}). DL4J's own oneDNN is linked into libnd4jcpu and not
  * exported, so this uses the JavaCPP preset of oneDNN.
  *
  * <p>The chain is planned once per batch size, from the network's weights at the time

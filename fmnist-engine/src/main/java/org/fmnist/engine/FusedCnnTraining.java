@@ -85,7 +85,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  *
  * <p>Why: in DL4J's step the compact CNN spent 79% of its time inside libnd4j's kernels, where DL4J's
  * oneDNN helper converts every convolution's arrays from and to NCHW and runs ReLU and its gradient as
- * passes of their own ({@code results/profile-cnn.md}); the deep CNN's batch norms and ReLUs add six
+ * passes of their own ({@code results/speed/profile-cnn.md}); the deep CNN's batch norms and ReLUs add six
  * such conversions and passes each way.
  *
  * <p>The rest is DL4J's, as in {@link DenseStackTraining}: the primitives read the weights from the

@@ -73,7 +73,7 @@ public final class DenseModel implements ModelFactory<DenseModel.Parameters> {
     }
 
     /**
-     * Measured on the full data (results/benchmarks.md): without the guard, a whole run peaks at
+     * Measured on the full data (results/speed/benchmarks.md): without the guard, a whole run peaks at
      * 0.86 GB resident after 10 epochs and 0.88 GB after 40, and an epoch takes 1.63 s instead of 2.00 s.
      */
     @Override

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * ReLU whose backward pass is the incoming gradient times a 0/1 mask of the positive inputs: two
  * vectorised native ops. DL4J's own ReLU runs libnd4j's {@code relu_bp}, an element-by-element
- * lambda that took 2.4 ms of the compact CNN's 22.7 ms step ({@code results/profile-cnn.md}), about
+ * lambda that took 2.4 ms of the compact CNN's 22.7 ms step ({@code results/speed/profile-cnn.md}), about
  * five times what the mask and the multiply take on the same arrays. The forward pass is DL4J's.
  *
  * <p>The gradients have DL4J's values: {@code x > 0 ? 1 : 0} times the gradient is the gradient or

@@ -6,7 +6,7 @@ package org.fmnist.runner;
  * and exits with 2, since the remedy is the user's (fix or remove the jar), not a retry.
  */
 public final class PluginException extends RuntimeException {
-    PluginException(String message, Throwable cause) {
+    public PluginException(String message, Throwable cause) {
         super(message, cause);
     }
 }

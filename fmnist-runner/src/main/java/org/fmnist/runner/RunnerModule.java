@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import org.fmnist.core.model.ModelSource;
 import org.fmnist.core.plugin.CommandRegistry;
 import org.fmnist.core.plugin.Invocation;
+import org.fmnist.runner.experiment.ExperimentRun;
 import org.fmnist.runner.job.JobRunner;
 
 /**

@@ -25,6 +25,7 @@ import org.fmnist.core.eval.Predictor;
 import org.fmnist.core.model.Network;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.SpecLoader;
+import org.fmnist.runner.folder.RunFolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

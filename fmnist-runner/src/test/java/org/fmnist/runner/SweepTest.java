@@ -19,6 +19,7 @@ import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.mlflow.LocalRunStore;
 import org.fmnist.mlflow.RunReplicator;
+import org.fmnist.runner.folder.RunFolder;
 import org.fmnist.runner.tracking.FailingSweepRecordTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

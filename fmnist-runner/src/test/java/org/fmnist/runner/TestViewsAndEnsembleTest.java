@@ -25,6 +25,11 @@ import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.core.model.Network;
 import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.mlflow.LocalRunStore;
+import org.fmnist.runner.ensemble.EnsembleRun;
+import org.fmnist.runner.ensemble.HeldOutScores;
+import org.fmnist.runner.folder.FinishedRun;
+import org.fmnist.runner.folder.RunFolder;
+import org.fmnist.runner.folder.RunOutputs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +109,7 @@ class TestViewsAndEnsembleTest {
         for (Path point : points()) {
             nets.add(Network.restore(point.resolve("model.zip"), false));
             members.add(Predictor.predict(nets.get(nets.size() - 1), test, List.of(TestTimeAugmentation.FLIP)));
-            memberIds.add(JSON.readTree(point.resolve(ExperimentRun.TRACKED_RUN_IDS).toFile()).get("mlflow").asText());
+            memberIds.add(JSON.readTree(point.resolve(RunFolder.TRACKED_RUN_IDS).toFile()).get("mlflow").asText());
         }
         Predictions expected = Predictions.mean(members);
         ScoreRounding.Bounds bounds = ScoreRounding.of(nets, test, List.of(TestTimeAugmentation.FLIP));

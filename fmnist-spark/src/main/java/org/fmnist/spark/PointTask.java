@@ -21,8 +21,8 @@ import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.DataSpec;
 import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.runner.NativeMemoryGuard;
-import org.fmnist.runner.RunPreparation;
 import org.fmnist.runner.RunnerMain;
+import org.fmnist.runner.experiment.RunPreparation;
 import org.fmnist.runner.job.JobRunner;
 import org.fmnist.runner.job.RunJob;
 

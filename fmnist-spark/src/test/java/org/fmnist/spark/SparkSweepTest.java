@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.mlflow.LocalRunStore;
 import org.fmnist.mlflow.MetricPoint;
-import org.fmnist.runner.RunFolder;
 import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.folder.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -97,7 +97,7 @@ public final class DeepMlp implements ModelFactory<DeepMlp.Parameters> {
     /**
      * Native threads to train with when the spec says {@code training.threads: 0}. Layers this small
      * are dominated by per-step overhead, where the shipped dense model measured fastest on one
-     * thread (results/benchmarks.md); this model was not measured separately.
+     * thread (results/speed/benchmarks.md); this model was not measured separately.
      */
     @Override
     public int preferredThreads() {

@@ -52,7 +52,7 @@ public final class Predictor {
      * {@link Network#inference()}. The pixels go straight from the split into one native array reused
      * for every batch ({@code NativeRows}), and the outputs come back in one bulk copy each: reading
      * them row by row ({@code toFloatMatrix}) took 24 ms per 1,000 images, ten times the dense
-     * model's forward pass ({@code results/benchmark-levers-74dd122.md}).
+     * model's forward pass ({@code results/speed/benchmark-levers-74dd122.md}).
      */
     public static Predictions predict(Network net, Split split, int from, int to) {
         float[] probabilities = new float[(to - from) * FashionClass.COUNT];

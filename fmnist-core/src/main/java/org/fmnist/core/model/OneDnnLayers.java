@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code OneDnnLayersTest} and {@code ResNetTest} compare the gradients and the updated weights and
  * batch-norm statistics with DL4J's own path, for a multi-layer network and for a graph. The oneDNN
  * pooling helper is not attached: it computed the same as DL4J's pooling and was no faster
- * ({@code results/benchmark-levers-74dd122.md}).
+ * ({@code results/speed/benchmark-levers-74dd122.md}).
  */
 public final class OneDnnLayers {
     private OneDnnLayers() {}

@@ -14,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Adam as DL4J computes it, to the bit, with its step as one Java loop over copies of the native
  * gradient and moments instead of libnd4j's {@code adam_updater} op. That op took 131 µs of the dense
- * model's 793 µs step for 25,450 weights, 5 ns a weight ({@code results/profile-dense.md}), and
+ * model's 793 µs step for 25,450 weights, 5 ns a weight ({@code results/speed/profile-dense.md}), and
  * 1.4 ms of the compact CNN's step; the loop does the same arithmetic in float, in the same order,
  * about five times faster on one thread, copies included (in-process probe, 25,450 and 585,962
  * weights).

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fmnist.core.eval.TestTimeAugmentation;
 import org.fmnist.core.plugin.ExitCode;
-import org.fmnist.runner.EnsembleRun;
+import org.fmnist.runner.ensemble.EnsembleRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.core.plugin.Invocation;
-import org.fmnist.runner.ExperimentRun;
+import org.fmnist.runner.experiment.ExperimentRun;
 import org.fmnist.runner.job.RunJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

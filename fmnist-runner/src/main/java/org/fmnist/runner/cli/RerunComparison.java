@@ -7,10 +7,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.fmnist.core.json.JsonMapperFactory;
-import org.fmnist.runner.Provenance;
-import org.fmnist.runner.RunResult;
 import java.util.Locale;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.runner.experiment.RunResult;
+import org.fmnist.runner.folder.Provenance;
 
 /** What a rerun tells its user: whether code, data or libraries changed since the original, and whether the results match. */
 final class RerunComparison {

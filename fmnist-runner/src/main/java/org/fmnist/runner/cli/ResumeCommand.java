@@ -10,7 +10,7 @@ import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
-import org.fmnist.runner.ExperimentRun;
+import org.fmnist.runner.experiment.ExperimentRun;
 import org.fmnist.runner.job.RunJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -15,12 +15,15 @@ import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
-import org.fmnist.runner.ExperimentRun;
 import org.fmnist.runner.NativeMemoryGuard;
 import org.fmnist.runner.Registry;
-import org.fmnist.runner.SweepRun;
+import org.fmnist.runner.cli.bench.BenchCaptionsCommand;
+import org.fmnist.runner.cli.bench.BenchCommand;
+import org.fmnist.runner.cli.compare.CompareCommand;
+import org.fmnist.runner.experiment.ExperimentRun;
 import org.fmnist.runner.job.RunJob;
 import org.fmnist.runner.sweep.SweepPoint;
+import org.fmnist.runner.sweep.SweepRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,19 +77,19 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (arguments.spec == null) {
+        if (arguments.spec() == null) {
             commandSpec.commandLine().usage(invocation.err());
             return ExitCode.BAD_INPUT;
         }
-        if (!java.nio.file.Files.exists(arguments.spec)) {
-            List<String> near = nearestCommands(arguments.spec.toString(), commandSpec.subcommands().keySet());
+        if (!java.nio.file.Files.exists(arguments.spec())) {
+            List<String> near = nearestCommands(arguments.spec().toString(), commandSpec.subcommands().keySet());
             if (!near.isEmpty()) {
-                invocation.err().println("runner: '" + arguments.spec + "' is neither a spec file nor a command. Did you mean "
+                invocation.err().println("runner: '" + arguments.spec() + "' is neither a spec file nor a command. Did you mean "
                         + String.join(" or ", near) + "? ('./runner --help' lists the commands.)");
                 return ExitCode.BAD_INPUT;
             }
         }
-        ResolvedSpec resolved = withCommandLineSweep(loader.load(arguments.spec, arguments.overrides, invocation.environment()));
+        ResolvedSpec resolved = withCommandLineSweep(loader.load(arguments.spec(), arguments.overrides(), invocation.environment()));
         List<String> command = arguments.asTyped();
         sweep.forEach(s -> command.add("--sweep=" + s));
         if (point != null) {

@@ -5,27 +5,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.fmnist.core.model.Network;
 import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.Split;
-import org.fmnist.runner.InferenceNetwork;
+import org.fmnist.core.model.Network;
+import org.fmnist.runner.folder.InferenceNetwork;
 
 /** A finished run's model, given as its run folder or its model.zip, and the test set to use it on. */
-final class SavedRun {
+public final class SavedRun {
     private SavedRun() {}
 
     /** The model file: {@code runOrModel/model.zip} for a run folder, else {@code runOrModel} itself. */
-    static Path modelFile(Path runOrModel) {
+    public static Path modelFile(Path runOrModel) {
         return Files.isDirectory(runOrModel) ? runOrModel.resolve("model.zip") : runOrModel;
     }
 
     /** The network, for inference (the optimizer state is not loaded). */
-    static Network network(Path runOrModel) throws IOException {
+    public static Network network(Path runOrModel) throws IOException {
         return InferenceNetwork.load(modelFile(runOrModel));
     }
 
     /** The official test set, found the standard way (no download). */
-    static Split testSet(Map<String, String> environment) {
+    public static Split testSet(Map<String, String> environment) {
         return DataLocator.standard(null, DataLocator.defaultCache(environment), Optional.empty(), environment).load().test();
     }
 }

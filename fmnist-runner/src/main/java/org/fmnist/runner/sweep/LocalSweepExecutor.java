@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.fmnist.core.plugin.Invocation;
-import org.fmnist.runner.LinePrefixedStream;
 import org.fmnist.runner.job.JobRunner;
 
 /**

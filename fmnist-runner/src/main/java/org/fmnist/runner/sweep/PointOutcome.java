@@ -1,6 +1,5 @@
 package org.fmnist.runner.sweep;
 
-import org.fmnist.runner.RunOutputs;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.runner.folder.RunOutputs;
 
 /**
  * How one point of a sweep ended.

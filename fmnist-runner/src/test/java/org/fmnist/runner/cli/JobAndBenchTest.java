@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.folder.RunFolder;
 import org.fmnist.runner.job.RunJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.fmnist.runner.RunFolder;
 
 /** {@code runner job} runs the job a run folder saved, elsewhere, to the same numbers; {@code bench} prepares like a run. */
 class JobAndBenchTest {

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.fmnist.core.model.ModelRegistry;
-import org.fmnist.runner.RunFolder;
 import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.folder.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -14,13 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.fmnist.runner.RunnerMainAccess;
 import org.fmnist.runner.RunnerMainAccess.Outcome;
+import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.folder.RunFolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.fmnist.runner.RunFolder;
 
 /** {@code runner register} and {@code runner predict --model models:/...} against a real MLflow server. */
 class ModelRegistryIT {

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.fmnist.mlflow.LocalMlflowUi;
-import org.fmnist.runner.RunFolder;
 import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.folder.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

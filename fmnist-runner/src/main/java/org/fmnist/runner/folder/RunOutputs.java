@@ -1,0 +1,104 @@
+package org.fmnist.runner.folder;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fmnist.captioning.CaptionConsistency;
+import org.fmnist.captioning.CaptionGenerator;
+import org.fmnist.captioning.RunCaptions;
+import org.fmnist.core.data.Split;
+import org.fmnist.core.eval.Evaluation;
+import org.fmnist.core.json.JsonMapperFactory;
+import org.fmnist.core.model.Network;
+import org.fmnist.core.plot.ConfusionMatrixChart;
+import org.fmnist.core.plot.SampleGrid;
+import org.fmnist.core.plot.TrainingCurves;
+import org.fmnist.core.spec.ExperimentSpec;
+import org.fmnist.core.tracking.TrackedValues;
+import org.fmnist.core.train.EpochMetrics;
+import org.fmnist.core.train.Trainer;
+import org.fmnist.runner.sweep.SweepTable;
+
+/**
+ * Writes what a finished run leaves in its folder: the reports, the confusion matrix, the pictures,
+ * the model and {@code metrics.json}, whose {@code summary} is what a sweep reads back to compare
+ * points wherever they ran.
+ */
+public final class RunOutputs {
+    /** The key of {@code metrics.json} holding the run's flat final metrics. */
+    public static final String SUMMARY = "summary";
+    private final ObjectMapper json = JsonMapperFactory.create();
+
+    /**
+     * Everything a run's outputs are made from.
+     *
+     * @param viewMetrics with test-time views, the scores without them and on validation with them
+     * @param dataUsed a sentence saying which images the run trained, validated and tested on ({@link RunReport#dataUsed})
+     */
+    public record Finished(ExperimentSpec spec, Network net, List<EpochMetrics> history, Integer keptEpoch,
+                    Evaluation evaluation, Map<String, Double> viewMetrics, Split test, Map<String, CaptionGenerator> generators,
+                    Map<String, CaptionConsistency.Result> captioning, double trainSeconds, String dataUsed) {}
+
+    public void write(RunFolder folder, Finished run, double wallSeconds) throws Exception {
+        ExperimentSpec spec = run.spec();
+        Evaluation evaluation = run.evaluation();
+        String title = spec.name() + " (" + spec.model().type() + ")";
+        writeEvaluation(folder, spec.name(), title, evaluation, run.dataUsed(), run.test(), spec.output().samples(), spec.seed(),
+                run.generators());
+        folder.writePng("training-curves.png", TrainingCurves.render(run.history(),
+                run.keptEpoch() == null ? 0 : run.keptEpoch(), title));
+        if (spec.output().saveModel()) {
+            folder.write("model.zip", tmp -> run.net().save(tmp, true));
+        }
+        Map<String, Object> metrics = RunReport.metrics(spec.name(), spec.model().type(), run.net().numParams(),
+                run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);
+        metrics.put(SUMMARY, summary(run));
+        folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
+    }
+
+    /**
+     * The files that show an evaluation on the test set: the reports, the confusion matrix and, with
+     * {@code samples > 0}, a grid of sample predictions captioned by the first of {@code generators}.
+     */
+    public void writeEvaluation(RunFolder folder, String name, String title, Evaluation evaluation, String dataUsed, Split test,
+                         int samples, long seed, Map<String, CaptionGenerator> generators) throws Exception {
+        folder.writeText("report.md", RunReport.markdown(name, evaluation, dataUsed));
+        folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
+        folder.writeText("confusion-matrix.csv", RunReport.confusionCsv(evaluation.confusion()));
+        folder.writePng("confusion-matrix.png", ConfusionMatrixChart.render(evaluation.confusion(),
+                String.format("%s: test accuracy %.4f", title, evaluation.accuracy())));
+        if (samples > 0) {
+            List<Integer> chosen = SampleGrid.choose(evaluation.predictions(), samples, seed);
+            List<String> captions = new ArrayList<>();
+            String captioner = generators.isEmpty() ? null : generators.keySet().iterator().next();
+            if (captioner != null) {
+                for (int i : chosen) {
+                    captions.add(generators.get(captioner).caption(RunCaptions.prediction(test, evaluation.predictions(), i)));
+                }
+            }
+            folder.writePng("samples.png", SampleGrid.render(test, evaluation.predictions(), chosen, captions,
+                    title + ": sample test predictions (green right, red wrong)"
+                            + (captioner == null ? "" : ", " + captioner + " captions")));
+        }
+    }
+
+    /**
+     * The run's final numbers under the names the trackers use: the kept epoch's validation loss and
+     * accuracy (when images were held out), every test metric and the mean seconds per epoch.
+     */
+    static Map<String, Double> summary(Finished run) {
+        Map<String, Double> summary = new LinkedHashMap<>();
+        int kept = Trainer.bestEpoch(run.history());
+        run.history().stream().filter(m -> m.evalSplit().equals("validation")).filter(m -> m.epoch() == kept)
+                .findFirst().ifPresent(m -> {
+                    summary.put("val_accuracy", m.evalAccuracy());
+                    summary.put("val_loss", m.evalLoss());
+                });
+        summary.putAll(TrackedValues.test(run.evaluation(), false, run.trainSeconds()));
+        summary.putAll(run.viewMetrics());
+        summary.put(SweepTable.SECONDS_PER_EPOCH, run.trainSeconds() / run.history().size());
+        return summary;
+    }
+}
