@@ -385,6 +385,11 @@ final class FusedCnnTraining implements OwnTrainingStep {
         return OwnTrainingStep.update(net, gradient, update, n, loss);
     }
 
+    /** The kernels oneDNN chose for the step's primitives at batches of {@code n} ({@link PrimitiveChain#kernels}). */
+    List<String> kernels(int n) {
+        return steps.computeIfAbsent(n, this::plan).chain.kernels();
+    }
+
     /**
      * The chain for one batch size, the ND4J arrays it reads and writes, and what its Java steps share;
      * it lives as long as the network (a run has two batch sizes: the full batches and the last).
@@ -572,9 +577,12 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 var fwd = (convolution_forward.primitive_desc) forward.pd();
                 SlidingWindow window = conv.window();
                 long[] kernelDims = kernelDims(conv, dims[1]);
+                // Layouts left to oneDNN: those of the forward pass can have no fast kernel here (a first
+                // convolution's one-channel input in NCHW takes the reference kernel on AVX2, 30 times slower).
+                long[] outDims = {dims[0], conv.channels(), window.out(dims[2], 0), window.out(dims[3], 1)};
                 var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
-                        convolution_direct, forward.src().get_desc(), any(kernelDims), plain(memory.format_tag.x, conv.channels()),
-                        forward.dst().get_desc(), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, fwd));
+                        convolution_direct, any(dims), any(kernelDims), plain(memory.format_tag.x, conv.channels()),
+                        any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, fwd));
                 memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
                 chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
                         DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,

@@ -10,6 +10,7 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
@@ -25,6 +26,7 @@ final class PrimitiveChain implements AutoCloseable {
     private final stream queue;
     private final List<Runnable> steps = new ArrayList<>();
     private final List<Pointer> owned = new ArrayList<>();
+    private final List<String> kernels = new ArrayList<>();
 
     PrimitiveChain(engine cpu, stream queue) {
         this.cpu = cpu;
@@ -51,7 +53,15 @@ final class PrimitiveChain implements AutoCloseable {
         IntMemoryMap args = keep(new IntMemoryMap());
         arguments.forEach(args::put);
         keep(step);
+        try (primitive_desc_base pd = new primitive_desc_base(step.get_dnnl_primitive_desc(), true)) {
+            kernels.add(step.get_kind() + " " + pd.impl_info_str().getString());
+        }
         steps.add(() -> step.execute(queue, args));
+    }
+
+    /** Each primitive's kind and the kernel oneDNN chose for it on this CPU ({@code jit:avx2}, {@code ref:any}), in order. */
+    List<String> kernels() {
+        return List.copyOf(kernels);
     }
 
     /** Adds a step in Java, which sees everything the primitives before it wrote. */
