@@ -202,6 +202,15 @@ def run_keras(a, x, y, xt, yt):
     return net.count_params(), times, predict
 
 
+def chosen_isa(framework):
+    """The instruction set the library says it chose: PyTorch's CPU capability, TensorFlow's oneDNN flag
+    (TF_ENABLE_ONEDNN_OPTS as TensorFlow read it; oneDNN's own verbose line says which ISA it dispatches to)."""
+    if framework == "torch":
+        return "ATen " + __import__("torch").backends.cpu.get_cpu_capability()
+    from tensorflow.python.util import _pywrap_util_port
+    return "oneDNN opts " + ("on" if _pywrap_util_port.IsMklEnabled() else "off")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--framework", choices=["torch", "keras"], required=True)
@@ -232,6 +241,7 @@ def main():
         "samples_per_second": len(x) / statistics.median(measured),
         "test_accuracy": float((predicted == yt).mean()),
         "inference_images_per_second": statistics.median(inference), "peak_rss_mb": peak_rss_mb(),
+        "isa": chosen_isa(a.framework),
         **({"op_profile": a.profile} if getattr(a, "profile", None) else {})}))
 
 
