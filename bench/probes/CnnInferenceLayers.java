@@ -20,7 +20,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * images a round, 3 rounds; the first warms up. bench/probes/keras_cnn_layers.py does the same for Keras.
  * -Dbatch=N changes the batch size (default 1,000); -Dplain=0,2 takes the oneDNN helper off those
  * layers (DL4J's im2col path). (An option -Dnhwc timed the NHWC twin the CNNs scored through until
- * FusedCnnInference replaced it; see this file's git history.)
+ * FusedInference replaced it; see this file's git history.)
  *
  *   OMP_NUM_THREADS=2 java -cp fmnist-runner/target/fmnist-runner.jar bench/probes/CnnInferenceLayers.java
  *   OMP_NUM_THREADS=2 java -Dbatch=250 -cp fmnist-runner/target/fmnist-runner.jar bench/probes/CnnInferenceLayers.java

@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Inference for a multi-layer network made only of dense layers and a dense output layer, such as the
- * dense model: per layer one BLAS {@code gemm} into the layer's output, {@code addiRowVector} of the
+ * Inference for a multi-layer network made only of dense layers and a dense output layer whose
+ * activations {@link FusedInference} does not fuse (tanh, sigmoid and DL4J's others): per layer one BLAS {@code gemm} into the layer's output, {@code addiRowVector} of the
  * bias and the activation in place, into arrays made once per batch size.
  *
  * <p>Why not DL4J's {@code output()}: its {@code mmuli} computes each product into a column-major

@@ -18,9 +18,9 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu_use_dst_for_b
 import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.backward;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
-import static org.fmnist.engine.FusedCnnInference.any;
-import static org.fmnist.engine.FusedCnnInference.attributes;
-import static org.fmnist.engine.FusedCnnInference.plain;
+import static org.fmnist.engine.FusedInference.any;
+import static org.fmnist.engine.FusedInference.attributes;
+import static org.fmnist.engine.FusedInference.plain;
 
 import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
@@ -233,7 +233,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             }
             if (layer.getClass() == ActivationLayer.class && denseLayers == 0 && !stages.isEmpty()) {
                 var activation = (org.deeplearning4j.nn.conf.layers.ActivationLayer) layer.conf().getLayer();
-                if (!FusedCnnInference.isPlainReLU(activation.getActivationFn()) || activation.getIDropout() != null) {
+                if (!FusedInference.isPlainReLU(activation.getActivationFn()) || activation.getIDropout() != null) {
                     return Optional.empty();
                 }
                 stages.add(new Rectifier());
@@ -261,7 +261,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             BaseLayer<?> base = (BaseLayer<?>) layer;
             var layerConf = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
             IActivation fn = layerConf.getActivationFn();
-            boolean relu = FusedCnnInference.isPlainReLU(fn);
+            boolean relu = FusedInference.isPlainReLU(fn);
             boolean plain = base.hasBias() && !base.hasLayerNorm() && plainlyTrained(layer)
                     && (i == last ? fn instanceof ActivationSoftmax : relu || fn instanceof ActivationIdentity);
             // Dropout on a layer's input, where the layer's own IDropout can draw its mask over an NCHW

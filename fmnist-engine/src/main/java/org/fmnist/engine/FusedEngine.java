@@ -7,10 +7,12 @@ import org.fmnist.core.model.Engine;
 import org.fmnist.core.model.TrainingStep;
 
 /**
- * fmnist's own paths: a stack of dense layers trains and scores without DL4J's per-layer overhead
- * ({@link DenseStackTraining}, {@link DenseStackInference}); a CNN trains and scores as one chain of
- * fused oneDNN primitives ({@link FusedCnnTraining}, {@link FusedCnnInference}). The two never accept
- * the same network (a CNN has an input preprocessor, a dense stack none), so their order is no choice.
+ * fmnist's own paths. Training: a stack of dense layers steps without DL4J's per-layer overhead
+ * ({@link DenseStackTraining}); a CNN steps as one chain of fused oneDNN primitives
+ * ({@link FusedCnnTraining}); the two never accept the same network (a CNN has an input preprocessor,
+ * a dense stack none). Inference: a CNN or dense stack with ReLU or no activations scores as one
+ * oneDNN chain ({@link FusedInference}); a dense stack with other activations (tanh, sigmoid), which
+ * the chain does not fuse, through one BLAS product a layer ({@link DenseStackInference}).
  */
 public final class FusedEngine implements Engine {
 
@@ -21,6 +23,6 @@ public final class FusedEngine implements Engine {
 
     @Override
     public Optional<BatchInference> inference(MultiLayerNetwork net) {
-        return DenseStackInference.of(net).or(() -> FusedCnnInference.of(net));
+        return FusedInference.of(net).or(() -> DenseStackInference.of(net));
     }
 }

@@ -64,18 +64,22 @@ class DenseStackInferenceTest {
         return best;
     }
 
-    @Test
-    void aStackOfDenseLayersScoresDl4jsValuesAcrossBatchSizes() {
-        MultiLayerNetwork deeper = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+    /** A dense stack with activations the fused chain does not fuse: tanh, sigmoid. */
+    private static Network squashing(int hidden) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(5).updater(new Adam(1e-2)).list()
-                .layer(new DenseLayer.Builder().nOut(48).activation(Activation.RELU).dropOut(0.8).build())
+                .layer(new DenseLayer.Builder().nOut(hidden).activation(Activation.RELU).dropOut(0.8).build())
                 .layer(new DenseLayer.Builder().nOut(20).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder().nOut(12).activation(Activation.SIGMOID).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(784)).build());
-        deeper.init();
-        Network[] trained = {TinyNetworks.stepped(TinyNetworks.layered(3, new Adam(1e-2)), 5, 64),
-            TinyNetworks.stepped(Network.of(deeper), 5, 64)};
-        for (Network net : trained) {
+        net.init();
+        return TinyNetworks.stepped(Network.of(net), 5, 64);
+    }
+
+    @Test
+    void aStackOfDenseLayersScoresDl4jsValuesAcrossBatchSizes() {
+        for (Network net : new Network[] {squashing(48), squashing(16)}) {
             try (BatchInference inference = net.inference()) {
                 assertInstanceOf(DenseStackInference.class, inference);
                 assertSameAsDl4j(net, inference, TinyNetworks.randomPixels(1000, 11));
@@ -87,11 +91,12 @@ class DenseStackInferenceTest {
 
     @Test
     void writesAtTheOffsetAndLeavesTheRestAlone() {
-        Network net = TinyNetworks.stepped(TinyNetworks.layered(3, new Adam(1e-2)), 5, 64);
+        Network net = squashing(16);
         INDArray features = TinyNetworks.randomPixels(4, 21);
         float[] into = new float[70];
         java.util.Arrays.fill(into, -1f);
         try (BatchInference inference = net.inference()) {
+            assertInstanceOf(DenseStackInference.class, inference);
             inference.score(features, into, 20);
         }
         for (int i = 0; i < 70; i++) {

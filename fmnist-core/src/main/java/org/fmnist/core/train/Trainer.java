@@ -11,6 +11,7 @@ import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
+import org.fmnist.core.eval.NativeSplit;
 import org.fmnist.core.eval.Predictions;
 import org.fmnist.core.eval.Predictor;
 import org.fmnist.core.model.NativeRows;
@@ -77,7 +78,9 @@ public final class Trainer {
             thread.setDaemon(true);
             return thread;
         });
-        try (NativeRows features = new NativeRows(IdxFile.PIXELS); NativeRows labels = new NativeRows(FashionClass.COUNT)) {
+        // The images scored after every epoch are copied into native memory once, for all epochs.
+        try (NativeRows features = new NativeRows(IdxFile.PIXELS); NativeRows labels = new NativeRows(FashionClass.COUNT);
+             NativeSplit sampleRows = NativeSplit.of(trainSample); NativeSplit evalRows = NativeSplit.of(eval)) {
             for (int epoch = from.epochsDone() + 1; epoch <= epochs && !stopsEarly(state, t); epoch++) {
                 double learningRate = t.lrSchedule().rate(t, epoch - 1);
                 long epochSeed = epochSeed(seed, epoch);
@@ -104,8 +107,8 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 // fit(features, labels) does not count epochs; epoch-based learning-rate schedules need it.
                 net.incrementEpochCount();
-                Predictions onSample = Predictor.predict(net, trainSample);
-                Predictions onEval = Predictor.predict(net, eval);
+                Predictions onSample = Predictor.predict(net, sampleRows);
+                Predictions onEval = Predictor.predict(net, evalRows);
                 EpochMetrics metrics = new EpochMetrics(epoch, lossSum / train.size(), onSample.accuracy(), eval.name(),
                         onEval.loss(), onEval.accuracy(), seconds, train.size() / seconds, learningRate);
                 state = next(state, metrics, net, validating);

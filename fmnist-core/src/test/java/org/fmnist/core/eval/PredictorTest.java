@@ -58,4 +58,19 @@ class PredictorTest {
         assertSameOutputs(net, split, from, to, part);
         assertArrayEquals(Arrays.copyOfRange(split.labels(), from, to), part.labels());
     }
+
+    @Test
+    void aSplitInNativeMemoryPredictsWhatTheSplitDoesPassAfterPass() {
+        Network net = TinyNetworks.layered(3, new Adam(1e-3));
+        Split split = split(2 * Predictor.BATCH + 345);
+        Predictions fromHeap = Predictor.predict(net, split);
+        try (NativeSplit rows = NativeSplit.of(split)) {
+            for (int pass = 0; pass < 2; pass++) {
+                Predictions fromNative = Predictor.predict(net, rows);
+                // The same batches through the same inference path: the same arithmetic.
+                assertArrayEquals(fromHeap.probabilities(), fromNative.probabilities(), "pass " + pass);
+                assertArrayEquals(split.labels(), fromNative.labels());
+            }
+        }
+    }
 }

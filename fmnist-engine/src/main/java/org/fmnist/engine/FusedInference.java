@@ -35,6 +35,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -54,23 +55,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Inference for a convolutional network trained in NCHW, run as one chain of oneDNN primitives
- * called directly: each convolution with its bias, its batch norm (folded into its weights) and its
- * ReLU in one primitive, and every array between the first convolution and the softmax kept in the
- * layout oneDNN picks for it.
+ * Inference for a feed-forward network, a CNN trained in NCHW or a stack of dense layers, run as one
+ * chain of oneDNN primitives called directly: each convolution or dense layer with its bias, its batch
+ * norm (folded into its weights) and its ReLU in one primitive, and every array between the first
+ * primitive and the softmax kept in the layout oneDNN picks for it.
  *
  * <p>Why: DL4J hands oneDNN an NCHW (or NHWC) array on every convolution call and gets one back, so
  * oneDNN converts each input to its blocked layout and each output back, and DL4J then runs the ReLU as
  * a pass of its own. On the compact CNN that made DL4J's first convolution 9–11 times as slow as
  * TensorFlow's, which fuses bias and ReLU into the convolution and keeps one layout
  * ({@code results/speed/profile-cnn-inference.md}). DL4J's own oneDNN is linked into libnd4jcpu and not
- * exported, so this uses the JavaCPP preset of oneDNN.
+ * exported, so this uses the JavaCPP preset of oneDNN. For the dense model, oneDNN's inner product with
+ * its ReLU fused took 0.63–0.73 ms per 1,000 images where one OpenBLAS {@code gemm} a layer
+ * ({@link DenseStackInference}) took 1.3–1.9 ms ({@code bench/probes/DenseInference.java}).
  *
  * <p>The chain is planned once per batch size, from the network's weights at the time
  * {@link #of} is called: a pass over a data set scores with the weights it started with.
- * {@code FusedCnnInferenceTest} compares its probabilities with the network's own {@code output()}.
+ * {@code FusedInferenceTest} compares its probabilities with the network's own {@code output()}.
  */
-final class FusedCnnInference implements BatchInference {
+final class FusedInference implements BatchInference {
 
     /** A layer, or a run of layers, as one oneDNN primitive computes it. */
     private sealed interface Stage permits Convolution, Pooling, InnerProduct {}
@@ -88,39 +91,43 @@ final class FusedCnnInference implements BatchInference {
     private record InnerProduct(float[] weights, float[] bias, int outputs, boolean relu) implements Stage {}
 
     private final List<Stage> stages;
-    private final int channels;
-    private final int height;
-    private final int width;
+    /** Each input row's dimensions: (channels, height, width) of an image, or (features) of flat rows. */
+    private final long[] input;
     private final engine cpu = new engine(engine.kind.cpu, 0);
     private final stream queue = new stream(cpu);
     /** The chains planned so far, by batch size: a pass has its full batches and a last, smaller one. */
     private final Map<Integer, Planned> chains = new HashMap<>();
 
-    private FusedCnnInference(List<Stage> stages, int channels, int height, int width) {
+    private FusedInference(List<Stage> stages, long[] input) {
         this.stages = stages;
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
+        this.input = input;
     }
 
     /**
      * The fused inference of {@code net}, or empty for a network it does not cover: any layer but
      * convolutions (NCHW, undilated, with a bias), batch norms right after a convolution without an
      * activation, ReLU or identity activations, dropout, max or average pooling without padding, dense
-     * layers and a softmax output layer; weights other than 32-bit floats; input other than images
-     * from flat rows.
+     * layers and a softmax output layer; weights other than 32-bit floats; input other than flat rows,
+     * taken as they are by a first dense layer or as images by a first convolution.
      */
     static Optional<BatchInference> of(MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        if (net.getClass() != MultiLayerNetwork.class || net.getnLayers() == 0
-                || !(conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor input)) {
+        if (net.getClass() != MultiLayerNetwork.class || net.getnLayers() == 0) {
+            return Optional.empty();
+        }
+        long[] input; // (channels, height, width) of images, or (features) of flat rows
+        if (conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor images) {
+            input = new long[] {images.getNumChannels(), images.getInputHeight(), images.getInputWidth()};
+        } else if (conf.getInputPreProcess(0) == null && conf.getConf(0).getLayer() instanceof FeedForwardLayer dense) {
+            input = new long[] {dense.getNIn()};
+        } else {
             return Optional.empty();
         }
         List<Stage> stages = new ArrayList<>();
-        int c = (int) input.getNumChannels();
-        int h = (int) input.getInputHeight();
-        int w = (int) input.getInputWidth();
-        boolean flattened = false;
+        int c = (int) input[0];
+        int h = input.length == 3 ? (int) input[1] : 1;
+        int w = input.length == 3 ? (int) input[2] : 1;
+        boolean flattened = input.length == 1;
         for (int i = 0; i < net.getnLayers(); i++) {
             org.deeplearning4j.nn.conf.layers.Layer layer = conf.getConf(i).getLayer();
             Layer own = net.getLayer(i);
@@ -192,11 +199,10 @@ final class FusedCnnInference implements BatchInference {
             }
         }
         boolean endsInSoftmax = conf.getConf(net.getnLayers() - 1).getLayer().getClass() == OutputLayer.class;
-        if (!flattened || !endsInSoftmax || stages.stream().noneMatch(s -> s instanceof Convolution)) {
+        if (!flattened || !endsInSoftmax) {
             return Optional.empty();
         }
-        return Optional.of(new FusedCnnInference(List.copyOf(stages), (int) input.getNumChannels(),
-                (int) input.getInputHeight(), (int) input.getInputWidth()));
+        return Optional.of(new FusedInference(List.copyOf(stages), input));
     }
 
     private static Optional<Convolution> convolution(ConvolutionLayer conf, BaseLayer<?> own, int channels, int h, int w) {
@@ -262,9 +268,17 @@ final class FusedCnnInference implements BatchInference {
         return new Convolution(weights, bias, channels, conv.window(), conv.relu());
     }
 
-    /** The elements of {@code array} in row-major order. */
+    /**
+     * The elements of {@code array} in row-major order, in one bulk read where they already lie so (a
+     * dense layer's column-major weights, transposed, do): ND4J's {@code dup} and {@code toFloatVector}
+     * took about 0.3 ms an array, more than scoring 1,000 images through the dense model.
+     */
     private static float[] values(INDArray array) {
-        return array.dup('c').reshape(array.length()).toFloatVector();
+        INDArray rowMajor = array.ordering() == 'c' && array.elementWiseStride() == 1 ? array : array.dup('c');
+        float[] values = new float[(int) array.length()];
+        // The address includes a view's offset.
+        new FloatPointer(rowMajor.data().addressPointer()).get(values);
+        return values;
     }
 
     /** A ReLU with no cap, threshold or slope, DL4J's own or a subclass of it (fmnist-models' masked one). */
@@ -308,12 +322,13 @@ final class FusedCnnInference implements BatchInference {
      */
     private Planned plan(int n) {
         PrimitiveChain chain = new PrimitiveChain(cpu, queue);
-        memory input = chain.over(plain(memory.format_tag.nchw, n, channels, height, width), null);
-        memory current = input;
-        long c = channels;
-        long h = height;
-        long w = width;
-        boolean flat = false;
+        boolean flat = input.length == 1;
+        memory rows = chain.over(flat ? plain(memory.format_tag.nc, n, input[0])
+                : plain(memory.format_tag.nchw, n, input[0], input[1], input[2]), null);
+        memory current = rows;
+        long c = input[0];
+        long h = flat ? 1 : input[1];
+        long w = flat ? 1 : input[2];
         for (Stage stage : stages) {
             if (stage instanceof Convolution conv) {
                 SlidingWindow window = conv.window();
@@ -370,7 +385,7 @@ final class FusedCnnInference implements BatchInference {
         memory logits = chain.reordered(current, rowsOfClasses);
         memory output = chain.memory(rowsOfClasses);
         chain.add(new softmax_forward(softmax), Map.of(DNNL_ARG_SRC, logits, DNNL_ARG_DST, output));
-        return new Planned(chain, input, output, (int) c);
+        return new Planned(chain, rows, output, (int) c);
     }
 
     /** Attributes that add a ReLU after the primitive's own work, or none. */

@@ -1,9 +1,11 @@
 package org.fmnist.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -32,7 +34,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The fused oneDNN chain's probabilities against the network's own {@code output()}. */
 @Tag("twin")
-class FusedCnnInferenceTest {
+class FusedInferenceTest {
 
     /**
      * The shape of the project's CNNs, small: conv 6 → batch norm → relu → max-pool → conv 10 (relu,
@@ -96,7 +98,7 @@ class FusedCnnInferenceTest {
         for (boolean oneDnn : new boolean[] {true, false}) {
             Network net = projectShaped(oneDnn);
             try (BatchInference inference = net.inference()) {
-                assertInstanceOf(FusedCnnInference.class, inference);
+                assertInstanceOf(FusedInference.class, inference);
                 assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(200, 21));
                 assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(7, 22)); // a last, smaller batch
                 assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(200, 23)); // the first chain again
@@ -108,8 +110,39 @@ class FusedCnnInferenceTest {
     void paddingStridesAVarianceBatchNormAndDenseActivationLayersScoreAlike() {
         Network net = unusual();
         try (BatchInference inference = net.inference()) {
-            assertInstanceOf(FusedCnnInference.class, inference);
+            assertInstanceOf(FusedInference.class, inference);
             assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(50, 31));
+        }
+    }
+
+    @Test
+    void stacksOfDenseLayersScoreWhatTheNetworkDoesAtTheOffsetAsked() {
+        MultiLayerNetwork deeper = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(5).updater(new Adam(1e-2)).list()
+                .layer(new DenseLayer.Builder().nOut(48).activation(Activation.RELU).dropOut(0.8).build())
+                .layer(new DenseLayer.Builder().nOut(20).activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(784)).build());
+        deeper.init();
+        for (Network net : new Network[] {TinyNetworks.stepped(TinyNetworks.layered(3, new Adam(1e-2)), 5, 64),
+            TinyNetworks.stepped(Network.of(deeper), 5, 64)}) {
+            try (BatchInference inference = net.inference()) {
+                assertInstanceOf(FusedInference.class, inference);
+                assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(1000, 11));
+                assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(37, 12)); // a last, smaller batch
+                INDArray features = TinyNetworks.randomPixels(4, 13);
+                float[] into = new float[70];
+                Arrays.fill(into, -1f);
+                inference.score(features, into, 20);
+                for (int i = 0; i < 70; i++) {
+                    if (i < 20 || i >= 60) {
+                        assertEquals(-1f, into[i], "left alone: " + i);
+                    }
+                }
+                FloatRounding.assertWithin(net.output(features).reshape(40), Nd4j.createFromArray(Arrays.copyOfRange(into, 20, 60)),
+                        NetworkRounding.outputBound(net.model(), features).mul(2).reshape(40), "the rows written at the offset");
+            }
         }
     }
 
@@ -134,7 +167,7 @@ class FusedCnnInferenceTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutionalFlat(28, 28, 1)).build());
         paddedPool.init();
-        assertTrue(FusedCnnInference.of(paddedPool).isEmpty(), "a padded pooling");
+        assertTrue(FusedInference.of(paddedPool).isEmpty(), "a padded pooling");
 
         // A batch norm after a ReLU cannot be folded into the convolution before it.
         MultiLayerNetwork normAfterRelu = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).list()
@@ -143,7 +176,7 @@ class FusedCnnInferenceTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutionalFlat(28, 28, 1)).build());
         normAfterRelu.init();
-        assertTrue(FusedCnnInference.of(normAfterRelu).isEmpty(), "a batch norm after a ReLU");
-        assertFalse(FusedCnnInference.of((MultiLayerNetwork) projectShaped(false).model()).isEmpty(), "the project's shape");
+        assertTrue(FusedInference.of(normAfterRelu).isEmpty(), "a batch norm after a ReLU");
+        assertFalse(FusedInference.of((MultiLayerNetwork) projectShaped(false).model()).isEmpty(), "the project's shape");
     }
 }
