@@ -20,6 +20,22 @@ BUILDS = {"this": "the levers", "avx512": "the levers, AVX-512 build", "guard2g"
 
 ISAS = {"native": "native", "avx2": "pinned to AVX2"}
 
+# Multiply-adds per image of each layer with weights, as bench/frameworks.py and the specs build them:
+# dense 784-32-10; compact CNN: 3x3 convolution 1 -> 32 on 28x28 (padded), 2x2 pooling, 3x3 convolution
+# 32 -> 64 on 14x14, 2x2 pooling, dense 3136 -> 128 and 128 -> 10.
+LAYER_MACS = {"dense": [784 * 32, 32 * 10],
+              "cnn": [28 * 28 * 32 * 9 * 1, 14 * 14 * 64 * 9 * 32, 7 * 7 * 64 * 128, 128 * 10]}
+
+
+def flops_per_image(model):
+    """(inference, training) FLOPs per image, 2 to a multiply-add: the forward pass; training adds each layer's
+    weight gradient and each layer's input gradient but the first's (nothing needs the images' gradient).
+    Biases, activations, pooling, the loss and the optimizer are left out, a few per cent of the work, so the
+    limit below is a bound no framework can pass."""
+    macs = LAYER_MACS[model]
+    forward = 2 * sum(macs)
+    return forward, forward + 2 * sum(macs) + 2 * sum(macs[1:])
+
 
 def machine(record):
     """The header line: where the rows ran, as bench/run recorded it (machine.py), not where this runs."""
@@ -139,6 +155,7 @@ def main(raw, out_md, plot_dir, command="bench/run"):
             met = max(r) <= target if lower else min(r) >= target
             row.append(f"{spread(r, '{:.2f}')} against {NAMES[peer]}: {'met' if met else 'not met'}")
         lines.append(f"| {label}, target {'≤' if lower else '≥'} {target:.2f} | " + " | ".join(row) + " |")
+    lines += limit(rows, workloads, isas, cells)
     peak = max(r["result"]["peak_rss_mb"] for r in table if r["result"]["framework"] == "fmnist")
     lines += ["", f"fmnist's peak RSS: {peak:,.0f} MB (target under 2 GB: {'met' if peak < 2048 else 'not met'})."]
     lines += ["", "Test accuracy is after " + str(epochs) + " epochs at a constant rate, "
@@ -155,6 +172,49 @@ def main(raw, out_md, plot_dir, command="bench/run"):
     if any(r["purpose"] in ("size", "batch") for r in rows):
         lines += growth(rows, plot_dir)
     open(out_md, "w").write("\n".join(lines))
+
+
+def limit(rows, workloads, isas, cells):
+    """Each workload's arithmetic at the machine's measured sgemm peak, and each framework's share of that limit."""
+    peaks = {(r["isa"], str(r["result"]["threads"])): r["result"]["gflops"] for r in rows if r["purpose"] == "peak"}
+    if not peaks:
+        return []
+    lines = ["", "## The limit: the arithmetic at the machine's sgemm peak", "",
+             "Each workload's multiply-adds (`flops_per_image` in `bench/report.py`: the layers' products, forward and "
+             "backward, 2 FLOPs each; biases, activations, pooling and the optimizer left out) at the best rate oneDNN's "
+             "sgemm reaches on the same threads (`bench/probes/SgemmPeak.java`, 2048 × 2048, best of 20) is the time no "
+             "framework can beat. A framework's share is that time ÷ its own (training) or its images/s ÷ the limit's "
+             "(inference), from the medians above.", "",
+             "| workload | GFLOP an epoch | GFLOP a 10,000-image pass | " + " | ".join(f"sgemm GFLOP/s, {ISAS[i]}" for i in isas)
+             + " | " + " | ".join(f"limit s/epoch, {ISAS[i]}" for i in isas) + " | "
+             + " | ".join(f"limit images/s, {ISAS[i]}" for i in isas) + " |",
+             "|---|---:|---:|" + "---:|" * (3 * len(isas))]
+    shares = []
+    for model, batch, threads in workloads:
+        infer, train = flops_per_image(model)
+        images = next(iter(cells("fmnist", model, batch, isas[0]).values()))["train_images"]
+        rate = {i: peaks.get((i, str(threads))) for i in isas}
+        if any(v is None for v in rate.values()):
+            continue
+        limit_seconds = {i: train * images / (rate[i] * 1e9) for i in isas}
+        limit_images = {i: rate[i] * 1e9 / infer for i in isas}
+        lines.append(f"| {model}, batch {batch}, {threads} thread{'s' if threads > 1 else ''} | {train * images / 1e9:,.1f} | "
+                     f"{infer * 10_000 / 1e9:,.2f} | " + " | ".join(f"{rate[i]:,.1f}" for i in isas) + " | "
+                     + " | ".join(f"{limit_seconds[i]:.2f}" for i in isas) + " | "
+                     + " | ".join(f"{limit_images[i]:,.0f}" for i in isas) + " |")
+        for fw in NAMES:
+            row = []
+            for i in isas:
+                results = list(cells(fw, model, batch, i).values())
+                seconds = statistics.median(r["median_epoch_seconds"] for r in results)
+                per_second = statistics.median(r["inference_images_per_second"] for r in results)
+                row.append((limit_seconds[i] / seconds, per_second / limit_images[i]))
+            shares.append(f"| {model}, batch {batch} | {NAMES[fw]} | " + " | ".join(f"{t:.0%}" for t, _ in row) + " | "
+                          + " | ".join(f"{p:.0%}" for _, p in row) + " |")
+    lines += ["", "| workload | framework | " + " | ".join(f"share of the limit, training, {ISAS[i]}" for i in isas) + " | "
+              + " | ".join(f"share of the limit, inference, {ISAS[i]}" for i in isas) + " |",
+              "|---|---|" + "---:|" * (2 * len(isas))] + shares
+    return lines
 
 
 def tuning(rows, tried, cells):
