@@ -16,8 +16,9 @@ import org.fmnist.core.model.Network;
  * Where the reference dense model's (784-32-10) inference of 10,000 images goes, by part, per 1,000
  * images: the copy into native memory (NativeRows), DL4J's output(), reading the outputs back, and the
  * forward pass written as the five ND4J ops it consists of (gemm, bias, ReLU, gemm, bias + softmax),
- * the first gemm alone, and what Predictor now runs (Network.inference(), DenseStackInference, which
- * makes those five calls into arrays it keeps); also DL4J's output() for all 10,000 at once.
+ * the first gemm alone, and what Predictor now runs (Network.inference(): FusedInference, one oneDNN
+ * chain with the ReLU fused into the first inner product; DenseStackInference, those five calls into
+ * arrays it keeps, before 2026-12-06); also DL4J's output() for all 10,000 at once.
  * 5 rounds, the first warms up.
  *
  *   OMP_NUM_THREADS=1 java -cp fmnist-runner/target/fmnist-runner.jar bench/probes/DenseInference.java

@@ -26,7 +26,7 @@ final class PrimitiveChain implements AutoCloseable {
     private final stream queue;
     private final List<Runnable> steps = new ArrayList<>();
     private final List<Pointer> owned = new ArrayList<>();
-    private final List<String> kernels = new ArrayList<>();
+    private final List<primitive> primitives = new ArrayList<>();
 
     PrimitiveChain(engine cpu, stream queue) {
         this.cpu = cpu;
@@ -52,15 +52,21 @@ final class PrimitiveChain implements AutoCloseable {
     void add(primitive step, Map<Integer, memory> arguments) {
         IntMemoryMap args = keep(new IntMemoryMap());
         arguments.forEach(args::put);
-        keep(step);
-        try (primitive_desc_base pd = new primitive_desc_base(step.get_dnnl_primitive_desc(), true)) {
-            kernels.add(step.get_kind() + " " + pd.impl_info_str().getString());
-        }
+        primitives.add(keep(step));
         steps.add(() -> step.execute(queue, args));
     }
 
-    /** Each primitive's kind and the kernel oneDNN chose for it on this CPU ({@code jit:avx2}, {@code ref:any}), in order. */
+    /**
+     * Each primitive's kind and the kernel oneDNN chose for it on this CPU ({@code jit:avx2}, {@code ref:any}),
+     * in order. Read only when asked: a pass plans its chain anew, and the names are for tests and profiles.
+     */
     List<String> kernels() {
+        List<String> kernels = new ArrayList<>();
+        for (primitive step : primitives) {
+            try (primitive_desc_base pd = new primitive_desc_base(step.get_dnnl_primitive_desc(), true)) {
+                kernels.add(step.get_kind() + " " + pd.impl_info_str().getString());
+            }
+        }
         return List.copyOf(kernels);
     }
 
@@ -112,6 +118,7 @@ final class PrimitiveChain implements AutoCloseable {
             owned.get(i).close();
         }
         owned.clear();
+        primitives.clear();
         steps.clear();
     }
 }
