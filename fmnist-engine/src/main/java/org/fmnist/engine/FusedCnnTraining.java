@@ -17,6 +17,7 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.backward;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
 import static org.fmnist.engine.FusedInference.any;
 import static org.fmnist.engine.FusedInference.attributes;
@@ -104,6 +105,12 @@ final class FusedCnnTraining implements OwnTrainingStep {
      * scale and shift arguments on the backward pass.
      */
     private static final int SCALE_AND_SHIFT = normalization_flags.use_scale_shift.value;
+
+    /**
+     * Below this many input channels a convolution's weight gradient goes through its input's patches
+     * ({@link #weightGradientOverPatches}): oneDNN's direct kernels block channels by 8 at least.
+     */
+    private static final long FEW_CHANNELS = 8;
 
     private sealed interface Stage permits Convolution, Normalization, Rectifier, Pooling, InnerProduct {}
 
@@ -504,11 +511,14 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 if (dense.dropout() != null) {
                     current = dropped(chain, step, dense.dropout(), current, dims);
                 }
-                var desc = new inner_product_forward.desc(forward_training, any(dims), any(denseWeightDims(dense, dims)),
+                // The weights in DL4J's layout, which oneDNN's gemm kernel reads as they are: in a layout of
+                // oneDNN's choice they were copied in every step and their gradient copied out (0.6 ms of
+                // the compact CNN's 27 ms step).
+                memory weights = userDenseWeights(chain, dense.weights(), dense, dims);
+                var desc = new inner_product_forward.desc(forward_training, any(dims), weights.get_desc(),
                         plain(memory.format_tag.x, dense.outputs()), plain(memory.format_tag.nc, n, dense.outputs()));
                 var pd = chain.keep(new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu));
                 memory src = chain.reordered(current, pd.src_desc());
-                memory weights = chain.reordered(userDenseWeights(chain, dense.weights(), dense, dims), pd.weights_desc());
                 rowsIn = step.array(n, dense.outputs());
                 memory dst = chain.over(plain(memory.format_tag.nc, n, dense.outputs()), address(rowsIn));
                 chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
@@ -537,6 +547,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
         });
 
         memory diff = chain.over(plain(memory.format_tag.nc, n, c), address(delta));
+        boolean rectified = false; // whether the gradient in diff has passed the ReLU of the stage below already
         for (int s = stages.size() - 1; s >= 0; s--) {
             Stage stage = stages.get(s);
             Forward forward = forwards.get(s);
@@ -545,14 +556,13 @@ final class FusedCnnTraining implements OwnTrainingStep {
             if (stage instanceof InnerProduct dense) {
                 diff = reluBackward(chain, dense.relu(), forward.dst(), diff);
                 var fwd = (inner_product_forward.primitive_desc) forward.pd();
+                memory gradientWeights = userDenseWeights(chain, dense.weightGradient(), dense, dims);
                 var weightsPd = chain.keep(new inner_product_backward_weights.primitive_desc(
-                        new inner_product_backward_weights.desc(forward.src().get_desc(), any(denseWeightDims(dense, dims)),
+                        new inner_product_backward_weights.desc(forward.src().get_desc(), gradientWeights.get_desc(),
                                 plain(memory.format_tag.x, dense.outputs()), forward.dst().get_desc()), cpu, fwd));
-                memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
                 chain.add(new inner_product_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
                         DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
                         DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, dense.outputs()), address(dense.biasGradient()))));
-                chain.copy(gradientWeights, userDenseWeights(chain, dense.weightGradient(), dense, dims));
                 if (first) {
                     break;
                 }
@@ -563,6 +573,12 @@ final class FusedCnnTraining implements OwnTrainingStep {
                         DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
                 diff = dense.dropout() != null ? undropped(chain, step, dense.dropout(), below, dims) : below;
             } else if (stage instanceof Pooling pool) {
+                // A ReLU right below a max-pooling: its gradient is taken here, on the pooled outputs, a
+                // quarter as many as its own under 2x2 windows. The same numbers: a window's gradient goes
+                // to the input that was its maximum, and that input is positive exactly when the maximum is.
+                Stage pooled = s > 0 ? stages.get(s - 1) : null;
+                rectified = pooled instanceof Rectifier || (pooled instanceof Convolution conv && conv.relu());
+                diff = reluBackward(chain, rectified, forward.dst(), diff);
                 var fwd = (pooling_forward.primitive_desc) forward.pd();
                 SlidingWindow window = pool.window();
                 var pd = chain.keep(new pooling_backward.primitive_desc(new pooling_backward.desc(pooling_max,
@@ -573,21 +589,25 @@ final class FusedCnnTraining implements OwnTrainingStep {
                         DNNL_ARG_WORKSPACE, forward.workspace(), DNNL_ARG_DIFF_SRC, below));
                 diff = below;
             } else if (stage instanceof Convolution conv) {
-                diff = reluBackward(chain, conv.relu(), forward.dst(), diff);
+                diff = reluBackward(chain, conv.relu() && !rectified, forward.dst(), diff);
+                rectified = false;
                 var fwd = (convolution_forward.primitive_desc) forward.pd();
                 SlidingWindow window = conv.window();
                 long[] kernelDims = kernelDims(conv, dims[1]);
-                // Layouts left to oneDNN: those of the forward pass can have no fast kernel here (a first
-                // convolution's one-channel input in NCHW takes the reference kernel on AVX2, 30 times slower).
-                long[] outDims = {dims[0], conv.channels(), window.out(dims[2], 0), window.out(dims[3], 1)};
-                var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
-                        convolution_direct, any(dims), any(kernelDims), plain(memory.format_tag.x, conv.channels()),
-                        any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, fwd));
-                memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
-                chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
-                        DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
-                        DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.biasGradient()))));
-                chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), kernelDims));
+                if (dims[1] < FEW_CHANNELS) {
+                    weightGradientOverPatches(chain, conv, forward.src(), dims, diff);
+                } else {
+                    // Layouts left to oneDNN: those of the forward pass can have no fast kernel here.
+                    long[] outDims = {dims[0], conv.channels(), window.out(dims[2], 0), window.out(dims[3], 1)};
+                    var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
+                            convolution_direct, any(dims), any(kernelDims), plain(memory.format_tag.x, conv.channels()),
+                            any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, fwd));
+                    memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
+                    chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
+                            DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
+                            DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.biasGradient()))));
+                    chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), kernelDims));
+                }
                 if (first) {
                     break;
                 }
@@ -611,10 +631,58 @@ final class FusedCnnTraining implements OwnTrainingStep {
                         DNNL_ARG_DIFF_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, normalised), address(norm.scaleGradient()))));
                 diff = below;
             } else if (stage instanceof Rectifier) {
-                diff = reluBackward(chain, true, forward.dst(), diff);
+                diff = reluBackward(chain, !rectified, forward.dst(), diff);
+                rectified = false;
             }
         }
         return step;
+    }
+
+    /**
+     * A convolution's weight and bias gradients over an input of few channels, computed as those of a 1x1
+     * convolution over the input's patches (im2col), into DL4J's gradient views: (out, in, kH, kW)
+     * row-major is (out, in * kH * kW, 1, 1) row-major.
+     *
+     * <p>Why: oneDNN's direct kernels pad channels to a block of 8 (16 on AVX-512), so over the images'
+     * one channel the weight gradient did 8 times its arithmetic: 3.2 ms of a 27 ms compact-CNN step on
+     * AVX2 ({@code results/speed/profile-cnn-fused.md}). The patches come from a convolution whose weights
+     * are the identity (patch element t of input channel i at kernel row r and column q is
+     * {@code t = (i * kH + r) * kW + q}): each copies one pixel times 1, exactly, zero in the padding.
+     */
+    private void weightGradientOverPatches(PrimitiveChain chain, Convolution conv, memory src, long[] dims, memory diff) {
+        SlidingWindow window = conv.window();
+        long taps = dims[1] * window.kernel()[0] * window.kernel()[1];
+        long[] outDims = {dims[0], conv.channels(), window.out(dims[2], 0), window.out(dims[3], 1)};
+        long[] patchDims = {dims[0], taps, outDims[2], outDims[3]};
+        long[] onePixel = {1, 1};
+        long[] none = {0, 0};
+        var patchesPd = chain.keep(new convolution_forward.primitive_desc(new convolution_forward.desc(forward_inference,
+                convolution_direct, any(dims), any(taps, dims[1], window.kernel()[0], window.kernel()[1]), any(patchDims),
+                window.strides(), window.paddingBefore(), window.paddingAfter()), cpu));
+        float[] identity = new float[(int) (taps * taps)];
+        for (int t = 0; t < taps; t++) {
+            identity[t * (int) taps + t] = 1f;
+        }
+        memory userIdentity = chain.memory(plain(memory.format_tag.oihw, taps, dims[1], window.kernel()[0], window.kernel()[1]));
+        PrimitiveChain.fill(userIdentity, identity);
+        memory oneHot = chain.memory(patchesPd.weights_desc());
+        chain.copyNow(userIdentity, oneHot);
+        memory patches = chain.memory(patchesPd.dst_desc());
+        chain.add(new convolution_forward(patchesPd), Map.of(DNNL_ARG_SRC, chain.reordered(src, patchesPd.src_desc()),
+                DNNL_ARG_WEIGHTS, oneHot, DNNL_ARG_DST, patches));
+
+        long[] pointwise = {conv.channels(), taps, 1, 1};
+        var hint = chain.keep(new convolution_forward.primitive_desc(new convolution_forward.desc(forward_training,
+                convolution_direct, patches.get_desc(), any(pointwise), plain(memory.format_tag.x, conv.channels()),
+                any(outDims), onePixel, none, none), cpu));
+        var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
+                convolution_direct, patches.get_desc(), any(pointwise), plain(memory.format_tag.x, conv.channels()),
+                any(outDims), onePixel, none, none), cpu, hint));
+        memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
+        chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(patches, weightsPd.src_desc()),
+                DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
+                DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.biasGradient()))));
+        chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), pointwise));
     }
 
     /**
