@@ -1,6 +1,7 @@
 package org.fmnist.engine;
 
 import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.BatchInference;
 import org.fmnist.core.model.Engine;
@@ -12,7 +13,8 @@ import org.fmnist.core.model.TrainingStep;
  * ({@link FusedCnnTraining}); the two never accept the same network (a CNN has an input preprocessor,
  * a dense stack none). Inference: a CNN or dense stack with ReLU or no activations scores as one
  * oneDNN chain ({@link FusedInference}); a dense stack with other activations (tanh, sigmoid), which
- * the chain does not fuse, through one BLAS product a layer ({@link DenseStackInference}).
+ * the chain does not fuse, through one BLAS product a layer ({@link DenseStackInference}); a graph of
+ * images such as a residual network as one oneDNN chain too ({@link FusedGraphInference}).
  */
 public final class FusedEngine implements Engine {
 
@@ -24,5 +26,10 @@ public final class FusedEngine implements Engine {
     @Override
     public Optional<BatchInference> inference(MultiLayerNetwork net) {
         return FusedInference.of(net).or(() -> DenseStackInference.of(net));
+    }
+
+    @Override
+    public Optional<BatchInference> inference(ComputationGraph graph) {
+        return FusedGraphInference.of(graph);
     }
 }

@@ -75,20 +75,20 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class FusedInference implements BatchInference {
 
-    /** A layer, or a run of layers, as one oneDNN primitive computes it. */
-    private sealed interface Stage permits Convolution, Pooling, InnerProduct {}
+    /** A layer, or a run of layers, as one oneDNN primitive computes it ({@link FusedGraphInference} adds its own). */
+    interface Stage {}
 
     /**
      * A convolution; {@code weights} in (out, in, height, width) order, with the batch norm after it
      * folded in.
      */
-    private record Convolution(float[] weights, float[] bias, int channels, SlidingWindow window, boolean relu)
+    record Convolution(float[] weights, float[] bias, int channels, SlidingWindow window, boolean relu)
             implements Stage {}
 
-    private record Pooling(boolean max, SlidingWindow window) implements Stage {}
+    record Pooling(boolean max, SlidingWindow window) implements Stage {}
 
     /** A dense layer; {@code weights} in (out, in) order, {@code in} in the flattening's NCHW order. */
-    private record InnerProduct(float[] weights, float[] bias, int outputs, boolean relu) implements Stage {}
+    record InnerProduct(float[] weights, float[] bias, int outputs, boolean relu) implements Stage {}
 
     private final List<Stage> stages;
     /** Each input row's dimensions: (channels, height, width) of an image, or (features) of flat rows. */
@@ -205,20 +205,23 @@ final class FusedInference implements BatchInference {
         return Optional.of(new FusedInference(List.copyOf(stages), input));
     }
 
-    private static Optional<Convolution> convolution(ConvolutionLayer conf, BaseLayer<?> own, int channels, int h, int w) {
+    /** The stage of a convolution over {@code channels} NCHW channels of (h, w), or empty when it is not one the chain takes. */
+    static Optional<Convolution> convolution(ConvolutionLayer conf, BaseLayer<?> own, int channels, int h, int w) {
         IActivation fn = conf.getActivationFn();
-        if (conf.getCnn2dDataFormat() != CNN2DFormat.NCHW || !own.hasBias() || own.hasLayerNorm()
+        if (conf.getCnn2dDataFormat() != CNN2DFormat.NCHW || own.hasLayerNorm()
                 || conf.getDilation()[0] != 1 || conf.getDilation()[1] != 1
                 || own.getParam("W").dataType() != DataType.FLOAT || own.getParam("W").size(1) != channels
                 || !(isPlainReLU(fn) || fn instanceof ActivationIdentity)) {
             return Optional.empty();
         }
         INDArray weights = own.getParam("W"); // [out, in, kH, kW]
-        return SlidingWindow.of(conf, h, w).map(window -> new Convolution(values(weights), values(own.getParam("b")),
+        // Without a bias (a batch norm follows, whose shift would cancel it): a bias of zeros.
+        float[] bias = own.hasBias() ? values(own.getParam("b")) : new float[(int) weights.size(0)];
+        return SlidingWindow.of(conf, h, w).map(window -> new Convolution(values(weights), bias,
                 (int) weights.size(0), window, isPlainReLU(fn)));
     }
 
-    private static Optional<Pooling> pooling(SubsamplingLayer conf, int h, int w) {
+    static Optional<Pooling> pooling(SubsamplingLayer conf, int h, int w) {
         int[] kernel = conf.getKernelSize();
         int[] stride = conf.getStride();
         boolean max = conf.getPoolingType() == PoolingType.MAX;
@@ -249,23 +252,38 @@ final class FusedInference implements BatchInference {
      * zero and a one in every channel: DL4J keeps either a variance or a log10 standard deviation,
      * depending on a setting, and this way the fold follows whichever it uses.
      */
-    private static Convolution folded(Convolution conv, Layer norm) {
+    static Convolution folded(Convolution conv, Layer norm) {
         int channels = conv.channels();
-        INDArray probe = Nd4j.zeros(DataType.FLOAT, 2, channels, 1, 1);
-        probe.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).assign(1);
-        float[] y = values(norm.activate(probe, false, LayerWorkspaceMgr.noWorkspaces()));
+        float[][] affine = affine(norm, channels);
         float[] weights = conv.weights().clone();
         float[] bias = new float[channels];
         int perChannel = weights.length / channels;
         for (int o = 0; o < channels; o++) {
-            float shift = y[o];
-            float scale = y[channels + o] - shift;
+            float scale = affine[0][o];
             for (int k = 0; k < perChannel; k++) {
                 weights[o * perChannel + k] *= scale;
             }
-            bias[o] = scale * conv.bias()[o] + shift;
+            bias[o] = scale * conv.bias()[o] + affine[1][o];
         }
         return new Convolution(weights, bias, channels, conv.window(), conv.relu());
+    }
+
+    /**
+     * An inference-mode batch norm over {@code channels} NCHW channels as what it is per channel,
+     * {@code y = scale * x + shift}: {scale, shift}, read off the layer by scoring a zero and a one in
+     * every channel.
+     */
+    static float[][] affine(Layer norm, int channels) {
+        INDArray probe = Nd4j.zeros(DataType.FLOAT, 2, channels, 1, 1);
+        probe.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).assign(1);
+        float[] y = values(norm.activate(probe, false, LayerWorkspaceMgr.noWorkspaces()));
+        float[] scale = new float[channels];
+        float[] shift = new float[channels];
+        for (int o = 0; o < channels; o++) {
+            shift[o] = y[o];
+            scale[o] = y[channels + o] - shift[o];
+        }
+        return new float[][] {scale, shift};
     }
 
     /**
@@ -273,7 +291,7 @@ final class FusedInference implements BatchInference {
      * dense layer's column-major weights, transposed, do): ND4J's {@code dup} and {@code toFloatVector}
      * took about 0.3 ms an array, more than scoring 1,000 images through the dense model.
      */
-    private static float[] values(INDArray array) {
+    static float[] values(INDArray array) {
         INDArray rowMajor = array.ordering() == 'c' && array.elementWiseStride() == 1 ? array : array.dup('c');
         float[] values = new float[(int) array.length()];
         // The address includes a view's offset.
@@ -331,61 +349,80 @@ final class FusedInference implements BatchInference {
         long w = flat ? 1 : input[2];
         for (Stage stage : stages) {
             if (stage instanceof Convolution conv) {
-                SlidingWindow window = conv.window();
-                long oh = window.out(h, 0);
-                long ow = window.out(w, 1);
-                var desc = new convolution_forward.desc(forward_inference, convolution_direct,
-                        any(n, c, h, w), any(conv.channels(), c, window.kernel()[0], window.kernel()[1]),
-                        plain(memory.format_tag.x, conv.channels()), any(n, conv.channels(), oh, ow),
-                        window.strides(), window.paddingBefore(), window.paddingAfter());
-                var pd = chain.keep(new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu));
-                memory src = chain.reordered(current, pd.src_desc());
-                memory weights = weights(chain, conv.weights(), pd.weights_desc(),
-                        plain(memory.format_tag.oihw, conv.channels(), c, window.kernel()[0], window.kernel()[1]));
-                current = chain.memory(pd.dst_desc());
-                chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
-                        DNNL_ARG_BIAS, filled(chain, conv.bias(), pd.bias_desc()), DNNL_ARG_DST, current));
+                current = convolved(chain, cpu, conv, current, n, c, h, w);
                 c = conv.channels();
-                h = oh;
-                w = ow;
+                h = conv.window().out(h, 0);
+                w = conv.window().out(w, 1);
             } else if (stage instanceof Pooling pool) {
-                SlidingWindow window = pool.window();
-                long oh = window.out(h, 0);
-                long ow = window.out(w, 1);
-                var desc = new pooling_forward.desc(forward_inference, pool.max() ? pooling_max : pooling_avg_exclude_padding,
-                        current.get_desc(), any(n, c, oh, ow), window.strides(), window.kernelDims(),
-                        window.paddingBefore(), window.paddingAfter());
-                var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
-                memory src = current;
-                current = chain.memory(pd.dst_desc());
-                chain.add(new pooling_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_DST, current));
-                h = oh;
-                w = ow;
+                current = pooled(chain, cpu, pool.max(), pool.window(), current, n, c, h, w);
+                h = pool.window().out(h, 0);
+                w = pool.window().out(w, 1);
             } else if (stage instanceof InnerProduct dense) {
-                // The first reads the images' (channel, height, width) features as they lie.
-                memory.desc userWeights = flat
-                        ? plain(memory.format_tag.oi, dense.outputs(), c)
-                        : plain(memory.format_tag.oihw, dense.outputs(), c, h, w);
-                var desc = new inner_product_forward.desc(forward_inference, flat ? any(n, c) : any(n, c, h, w),
-                        flat ? any(dense.outputs(), c) : any(dense.outputs(), c, h, w),
-                        plain(memory.format_tag.x, dense.outputs()), any(n, dense.outputs()));
-                var pd = chain.keep(new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu));
-                memory src = chain.reordered(current, pd.src_desc());
-                memory weights = weights(chain, dense.weights(), pd.weights_desc(), userWeights);
-                current = chain.memory(pd.dst_desc());
-                chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_WEIGHTS, weights,
-                        DNNL_ARG_BIAS, filled(chain, dense.bias(), pd.bias_desc()), DNNL_ARG_DST, current));
+                current = innerProduct(chain, cpu, dense, current, flat ? new long[] {n, c} : new long[] {n, c, h, w});
                 c = dense.outputs();
                 flat = true;
             }
         }
-        memory.desc rowsOfClasses = plain(memory.format_tag.nc, n, c);
+        memory output = softmax(chain, cpu, current, n, c);
+        return new Planned(chain, rows, output, (int) c);
+    }
+
+    /** {@code conv}'s output over {@code src}, images of (n, c, h, w), computed by a primitive added to {@code chain}. */
+    static memory convolved(PrimitiveChain chain, engine cpu, Convolution conv, memory src, long n, long c, long h, long w) {
+        SlidingWindow window = conv.window();
+        long oh = window.out(h, 0);
+        long ow = window.out(w, 1);
+        var desc = new convolution_forward.desc(forward_inference, convolution_direct,
+                any(n, c, h, w), any(conv.channels(), c, window.kernel()[0], window.kernel()[1]),
+                plain(memory.format_tag.x, conv.channels()), any(n, conv.channels(), oh, ow),
+                window.strides(), window.paddingBefore(), window.paddingAfter());
+        var pd = chain.keep(new convolution_forward.primitive_desc(desc, chain.keep(attributes(conv.relu())), cpu));
+        memory weights = weights(chain, conv.weights(), pd.weights_desc(),
+                plain(memory.format_tag.oihw, conv.channels(), c, window.kernel()[0], window.kernel()[1]));
+        memory dst = chain.memory(pd.dst_desc());
+        chain.add(new convolution_forward(pd), Map.of(DNNL_ARG_SRC, chain.reordered(src, pd.src_desc()), DNNL_ARG_WEIGHTS, weights,
+                DNNL_ARG_BIAS, filled(chain, conv.bias(), pd.bias_desc()), DNNL_ARG_DST, dst));
+        return dst;
+    }
+
+    /** Max- or average-pooling of {@code src}, images of (n, c, h, w), in windows {@code window}. */
+    static memory pooled(PrimitiveChain chain, engine cpu, boolean max, SlidingWindow window, memory src,
+                         long n, long c, long h, long w) {
+        var desc = new pooling_forward.desc(forward_inference, max ? pooling_max : pooling_avg_exclude_padding,
+                src.get_desc(), any(n, c, window.out(h, 0), window.out(w, 1)), window.strides(), window.kernelDims(),
+                window.paddingBefore(), window.paddingAfter());
+        var pd = chain.keep(new pooling_forward.primitive_desc(desc, cpu));
+        memory dst = chain.memory(pd.dst_desc());
+        chain.add(new pooling_forward(pd), Map.of(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst));
+        return dst;
+    }
+
+    /**
+     * {@code dense}'s output over {@code src} of {@code srcDims}: rows (n, c), or images (n, c, h, w)
+     * whose (channel, height, width) features a first dense layer reads as they lie.
+     */
+    static memory innerProduct(PrimitiveChain chain, engine cpu, InnerProduct dense, memory src, long[] srcDims) {
+        long[] weightDims = srcDims.clone();
+        weightDims[0] = dense.outputs();
+        memory.desc userWeights = plain(srcDims.length == 2 ? memory.format_tag.oi : memory.format_tag.oihw, weightDims);
+        var desc = new inner_product_forward.desc(forward_inference, any(srcDims), any(weightDims),
+                plain(memory.format_tag.x, dense.outputs()), any(srcDims[0], dense.outputs()));
+        var pd = chain.keep(new inner_product_forward.primitive_desc(desc, chain.keep(attributes(dense.relu())), cpu));
+        memory weights = weights(chain, dense.weights(), pd.weights_desc(), userWeights);
+        memory dst = chain.memory(pd.dst_desc());
+        chain.add(new inner_product_forward(pd), Map.of(DNNL_ARG_SRC, chain.reordered(src, pd.src_desc()), DNNL_ARG_WEIGHTS, weights,
+                DNNL_ARG_BIAS, filled(chain, dense.bias(), pd.bias_desc()), DNNL_ARG_DST, dst));
+        return dst;
+    }
+
+    /** The softmax of {@code logits}, (n, classes), as rows of probabilities. */
+    static memory softmax(PrimitiveChain chain, engine cpu, memory logits, long n, long classes) {
+        memory.desc rowsOfClasses = plain(memory.format_tag.nc, n, classes);
         var softmax = chain.keep(new softmax_forward.primitive_desc(
                 new softmax_forward.desc(forward_inference, rowsOfClasses, 1), cpu));
-        memory logits = chain.reordered(current, rowsOfClasses);
         memory output = chain.memory(rowsOfClasses);
-        chain.add(new softmax_forward(softmax), Map.of(DNNL_ARG_SRC, logits, DNNL_ARG_DST, output));
-        return new Planned(chain, rows, output, (int) c);
+        chain.add(new softmax_forward(softmax), Map.of(DNNL_ARG_SRC, chain.reordered(logits, rowsOfClasses), DNNL_ARG_DST, output));
+        return output;
     }
 
     /** Attributes that add a ReLU after the primitive's own work, or none. */
@@ -400,7 +437,7 @@ final class FusedInference implements BatchInference {
     }
 
     /** The weights in the layout {@code wanted}, reordered once from {@code values} laid out as {@code given}. */
-    private static memory weights(PrimitiveChain chain, float[] values, memory.desc wanted, memory.desc given) {
+    static memory weights(PrimitiveChain chain, float[] values, memory.desc wanted, memory.desc given) {
         memory user = chain.memory(given);
         PrimitiveChain.fill(user, values);
         if (user.get_desc().equals(wanted)) {
@@ -411,7 +448,7 @@ final class FusedInference implements BatchInference {
         return laidOut;
     }
 
-    private static memory filled(PrimitiveChain chain, float[] values, memory.desc desc) {
+    static memory filled(PrimitiveChain chain, float[] values, memory.desc desc) {
         memory m = chain.memory(desc);
         PrimitiveChain.fill(m, values);
         return m;

@@ -14,13 +14,15 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.fmnist.core.model.BatchInference;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The fused step at the models' real widths takes a fast kernel for every primitive on the CPU at hand:
+ * The fused step at the models' real widths, and the residual network's inference chain, take a fast
+ * kernel for every primitive on the CPU at hand:
  * oneDNN falls back to its reference kernels ({@code ref:any}) for layouts its fast ones do not take,
  * tens of times slower (a first convolution's weight gradient, one input channel in NCHW, took 400 ms a
  * batch of 64 on AVX2). Not a twin test: which kernel exists depends on the instruction set, and this
@@ -65,6 +67,16 @@ class FusedCnnKernelsTest {
             layers.layer(pool());
         }
         return network(layers);
+    }
+
+    /** The residual network's inference chain at the model's width (16, then 32) and the evaluation's batch. */
+    @Test
+    void everyPrimitiveOfAResidualNetworksInferenceTakesAFastKernel() {
+        try (BatchInference inference = FusedGraphInferenceTest.residual(true, 16).inference()) {
+            List<String> kernels = ((FusedGraphInference) inference).kernels(1000);
+            assertFalse(kernels.isEmpty());
+            assertTrue(kernels.stream().noneMatch(k -> k.contains("ref:")), String.join("\n", kernels));
+        }
     }
 
     @Test

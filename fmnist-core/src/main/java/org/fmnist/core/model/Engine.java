@@ -1,6 +1,7 @@
 package org.fmnist.core.model;
 
 import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -19,4 +20,9 @@ public interface Engine {
 
     /** An inference path for {@code net} as it is now, or empty where this engine has none for it. */
     Optional<BatchInference> inference(MultiLayerNetwork net);
+
+    /** An inference path for {@code graph} as it is now, or empty where this engine has none for it (the default). */
+    default Optional<BatchInference> inference(ComputationGraph graph) {
+        return Optional.empty();
+    }
 }

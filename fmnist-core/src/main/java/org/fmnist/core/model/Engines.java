@@ -3,6 +3,7 @@ package org.fmnist.core.model;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -24,5 +25,10 @@ public final class Engines {
     /** The first installed engine's inference path for {@code net}; empty where none has one (DL4J's {@code output}). */
     public static Optional<BatchInference> inference(MultiLayerNetwork net) {
         return INSTALLED.stream().map(e -> e.inference(net)).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The first installed engine's inference path for {@code graph}; empty where none has one (DL4J's {@code output}). */
+    public static Optional<BatchInference> inference(ComputationGraph graph) {
+        return INSTALLED.stream().map(e -> e.inference(graph)).flatMap(Optional::stream).findFirst();
     }
 }

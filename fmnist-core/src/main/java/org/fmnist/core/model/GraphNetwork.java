@@ -52,6 +52,12 @@ record GraphNetwork(ComputationGraph graph) implements Network {
         return graph.outputSingle(false, features);
     }
 
+    /** An engine's inference path where one has it (fmnist-engine's for graphs of images), else DL4J's {@code output()}. */
+    @Override
+    public BatchInference inference() {
+        return Engines.inference(graph).orElseGet(() -> new OutputInference(this));
+    }
+
     @Override
     public INDArray updaterState() {
         return graph.getUpdater().getStateViewArray();
