@@ -214,8 +214,11 @@ class DocumentedCommandsIT {
     private static void runUntilCtrlC(Block block) throws Exception {
         assertEquals(1, block.commands().size(), block.name() + ": Ctrl-C stops one command");
         Path log = dir.resolve(block.page().replace('/', '-') + "-" + block.line() + ".log");
-        // bash -c runs a lone command in place (exec), so the process is the command, as at a prompt.
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", block.commands().get(0)).directory(clone.toFile())
+        // bash -c runs a lone command in place (exec), so the process is the command, as at a prompt. env
+        // restores SIGINT's default first: a build started in the background of a script (nohup ... &)
+        // inherits SIGINT ignored, and a command that ignores it cannot be stopped as a terminal stops it.
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT", "bash", "-c", block.commands().get(0))
+                .directory(clone.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         environment(pb);
         Process p = pb.start();
