@@ -14,7 +14,6 @@ import static org.fmnist.engine.FusedInference.any;
 import static org.fmnist.engine.FusedInference.attributes;
 import static org.fmnist.engine.FusedInference.plain;
 
-import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +22,7 @@ import java.util.Optional;
 import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.eltwise_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -75,7 +71,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Planned once per batch size from the weights at the time {@link #of} is called.
  * {@code FusedGraphInferenceTest} compares its probabilities with the graph's own {@code output()}.
  */
-final class FusedGraphInference implements BatchInference {
+final class FusedGraphInference extends ChainInference {
 
     /** A batch norm on its own, as what it is at inference: {@code y = scale * x + shift} per channel, then a ReLU or not. */
     private record Affine(float[] scale, float[] shift, boolean relu) implements Stage {}
@@ -104,9 +100,6 @@ final class FusedGraphInference implements BatchInference {
     private final List<Node> nodes;
     private final String output;
     private final int classes;
-    private final engine cpu = new engine(engine.kind.cpu, 0);
-    private final stream queue = new stream(cpu);
-    private final Map<Integer, Planned> chains = new HashMap<>();
 
     private FusedGraphInference(String input, long[] inputDims, List<Node> nodes, String output, int classes) {
         this.input = input;
@@ -322,40 +315,12 @@ final class FusedGraphInference implements BatchInference {
                 && activation.getIDropout() == null;
     }
 
-    @Override
-    public void score(INDArray features, float[] into, int offset) {
-        INDArray rows = features.dataType() == DataType.FLOAT && features.ordering() == 'c' && !features.isView()
-                ? features
-                : features.castTo(DataType.FLOAT).dup('c');
-        int n = (int) rows.size(0);
-        Planned planned = chains.computeIfAbsent(n, this::plan);
-        planned.input().set_data_handle(rows.data().addressPointer());
-        planned.chain().run();
-        // The chain read the array's memory natively; it must not be collected before that.
-        Reference.reachabilityFence(rows);
-        new FloatPointer(planned.output().get_data_handle()).position(0).get(into, offset, n * classes);
-    }
-
-    /** The kernels oneDNN chose for the chain's primitives at batches of {@code n} ({@link PrimitiveChain#kernels}). */
-    List<String> kernels(int n) {
-        return chains.computeIfAbsent(n, this::plan).chain().kernels();
-    }
-
-    @Override
-    public void close() {
-        chains.values().forEach(planned -> planned.chain().close());
-        chains.clear();
-        queue.close();
-        cpu.close();
-    }
-
-    private record Planned(PrimitiveChain chain, memory input, memory output) {}
-
     /** A vertex's output in the chain: its memory and its dimensions for one row. */
     private record Value(memory memory, long[] dims) {}
 
     /** The primitives for batches of {@code n} images, vertex after vertex, with the memory between them. */
-    private Planned plan(int n) {
+    @Override
+    protected Planned plan(int n) {
         PrimitiveChain chain = new PrimitiveChain(cpu, queue);
         memory images = chain.over(plain(memory.format_tag.nchw, n, inputDims[0], inputDims[1], inputDims[2]), null);
         Map<String, Value> values = new HashMap<>();
@@ -407,7 +372,7 @@ final class FusedGraphInference implements BatchInference {
             values.put(node.name(), out);
         }
         memory probabilities = FusedInference.softmax(chain, cpu, values.get(output).memory(), n, classes);
-        return new Planned(chain, images, probabilities);
+        return new Planned(chain, images, probabilities, classes);
     }
 
     /**

@@ -10,9 +10,7 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_exclude_paddin
 import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference;
 
-import java.lang.ref.Reference;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +22,6 @@ import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.softmax_forward;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -73,7 +70,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #of} is called: a pass over a data set scores with the weights it started with.
  * {@code FusedInferenceTest} compares its probabilities with the network's own {@code output()}.
  */
-final class FusedInference implements BatchInference {
+final class FusedInference extends ChainInference {
 
     /** A layer, or a run of layers, as one oneDNN primitive computes it ({@link FusedGraphInference} adds its own). */
     interface Stage {}
@@ -93,10 +90,6 @@ final class FusedInference implements BatchInference {
     private final List<Stage> stages;
     /** Each input row's dimensions: (channels, height, width) of an image, or (features) of flat rows. */
     private final long[] input;
-    private final engine cpu = new engine(engine.kind.cpu, 0);
-    private final stream queue = new stream(cpu);
-    /** The chains planned so far, by batch size: a pass has its full batches and a last, smaller one. */
-    private final Map<Integer, Planned> chains = new HashMap<>();
 
     private FusedInference(List<Stage> stages, long[] input) {
         this.stages = stages;
@@ -309,36 +302,12 @@ final class FusedInference implements BatchInference {
         return value == null || value == 0.0;
     }
 
-    @Override
-    public void score(INDArray features, float[] into, int offset) {
-        INDArray rows = features.dataType() == DataType.FLOAT && features.ordering() == 'c' && !features.isView()
-                ? features
-                : features.castTo(DataType.FLOAT).dup('c');
-        int n = (int) rows.size(0);
-        Planned planned = chains.computeIfAbsent(n, this::plan);
-        planned.input().set_data_handle(rows.data().addressPointer());
-        planned.chain().run();
-        // The chain read the array's memory natively; it must not be collected before that.
-        Reference.reachabilityFence(rows);
-        new FloatPointer(planned.output().get_data_handle()).position(0).get(into, offset, n * planned.classes());
-    }
-
-    @Override
-    public void close() {
-        chains.values().forEach(planned -> planned.chain().close());
-        chains.clear();
-        queue.close();
-        cpu.close();
-    }
-
-    /** A chain for one batch size, with the memory it reads the images from and writes the probabilities to. */
-    private record Planned(PrimitiveChain chain, memory input, memory output, int classes) {}
-
     /**
      * The primitives for batches of {@code n} images, with the memory between them; weights are
      * reordered into the layouts the primitives chose, once.
      */
-    private Planned plan(int n) {
+    @Override
+    protected Planned plan(int n) {
         PrimitiveChain chain = new PrimitiveChain(cpu, queue);
         boolean flat = input.length == 1;
         memory rows = chain.over(flat ? plain(memory.format_tag.nc, n, input[0])

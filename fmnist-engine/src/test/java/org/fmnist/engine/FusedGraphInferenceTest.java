@@ -19,20 +19,19 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.fmnist.core.model.BatchInference;
-import org.fmnist.core.model.FloatRounding;
 import org.fmnist.core.model.Network;
-import org.fmnist.core.model.NetworkRounding;
 import org.fmnist.core.model.OneDnnLayers;
 import org.fmnist.core.model.TinyNetworks;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The fused oneDNN chain for graphs: its probabilities against the graph's own {@code output()}. */
+/**
+ * The fused oneDNN chain for graphs: its probabilities against the graph's own {@code output()}, within
+ * what float rounding allows ({@link FusedInferenceTest#assertSameAsTheNetwork}).
+ */
 @Tag("twin")
 class FusedGraphInferenceTest {
 
@@ -117,24 +116,15 @@ class FusedGraphInferenceTest {
         return TinyNetworks.stepped(network, 4, 32);
     }
 
-    /** The chain's probabilities are the graph's, up to what float rounding allows each ({@link NetworkRounding}). */
-    private static void assertSameAsTheNetwork(Network net, BatchInference inference, INDArray features) {
-        int rows = (int) features.size(0);
-        float[] scored = new float[rows * 10];
-        inference.score(features, scored, 0);
-        INDArray bound = NetworkRounding.outputBound(net.model(), features).mul(2);
-        FloatRounding.assertWithin(net.output(features), Nd4j.createFromArray(scored).reshape(rows, 10), bound, "the probabilities");
-    }
-
     @Test
     void aResidualNetworkScoresWhatTheGraphDoesWithAndWithoutDl4jsOneDnnHelpers() {
         for (boolean oneDnn : new boolean[] {true, false}) {
             Network net = residual(oneDnn, 4);
             try (BatchInference inference = net.inference()) {
                 assertInstanceOf(FusedGraphInference.class, inference);
-                assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(200, 41));
-                assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(9, 42)); // a last, smaller batch
-                assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(200, 43)); // the first chain again
+                FusedInferenceTest.assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(200, 41));
+                FusedInferenceTest.assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(9, 42)); // a last, smaller batch
+                FusedInferenceTest.assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(200, 43)); // the first chain again
             }
         }
     }
@@ -144,7 +134,7 @@ class FusedGraphInferenceTest {
         Network net = unusual();
         try (BatchInference inference = net.inference()) {
             assertInstanceOf(FusedGraphInference.class, inference);
-            assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(60, 44));
+            FusedInferenceTest.assertSameAsTheNetwork(net, inference, TinyNetworks.randomPixels(60, 44));
         }
     }
 

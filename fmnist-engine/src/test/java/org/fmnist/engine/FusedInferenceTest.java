@@ -85,7 +85,7 @@ class FusedInferenceTest {
     }
 
     /** The chain's probabilities are the network's, up to what float rounding allows each ({@link NetworkRounding}). */
-    private static void assertSameAsTheNetwork(Network net, BatchInference inference, INDArray features) {
+    static void assertSameAsTheNetwork(Network net, BatchInference inference, INDArray features) {
         int rows = (int) features.size(0);
         float[] scored = new float[rows * 10];
         inference.score(features, scored, 0);
