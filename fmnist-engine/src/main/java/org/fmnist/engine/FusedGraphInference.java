@@ -49,11 +49,8 @@ import org.fmnist.engine.FusedInference.Convolution;
 import org.fmnist.engine.FusedInference.InnerProduct;
 import org.fmnist.engine.FusedInference.Pooling;
 import org.fmnist.engine.FusedInference.Stage;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Inference for a {@link ComputationGraph} of images, such as the residual networks of models'
@@ -98,13 +95,17 @@ final class FusedGraphInference extends ChainInference {
     private final String input;
     private final long[] inputDims;
     private final List<Node> nodes;
+    /** Each node's output shape (and the input's), as {@link #of} found them. */
+    private final Map<String, Shape> shapes;
     private final String output;
     private final int classes;
 
-    private FusedGraphInference(String input, long[] inputDims, List<Node> nodes, String output, int classes) {
+    private FusedGraphInference(String input, long[] inputDims, List<Node> nodes, Map<String, Shape> shapes,
+                                String output, int classes) {
         this.input = input;
         this.inputDims = inputDims;
         this.nodes = nodes;
+        this.shapes = shapes;
         this.output = output;
         this.classes = classes;
     }
@@ -123,8 +124,9 @@ final class FusedGraphInference extends ChainInference {
         }
         String input = conf.getNetworkInputs().get(0);
         Map<String, List<String>> inputsOf = conf.getVertexInputs();
-        Map<String, Integer> readers = new HashMap<>();
-        inputsOf.values().forEach(names -> names.forEach(name -> readers.merge(name, 1, Integer::sum)));
+        // Each vertex's readers: a batch norm or ReLU folds into the vertex before it only when it alone reads it.
+        Map<String, List<String>> readers = new HashMap<>();
+        inputsOf.forEach((reader, names) -> names.forEach(name -> readers.computeIfAbsent(name, k -> new ArrayList<>()).add(reader)));
         // Vertices merged into the one before them (a folded batch norm, a fused ReLU): name -> the node computing it.
         Map<String, String> computedBy = new HashMap<>();
         Map<String, Shape> shapes = new HashMap<>();
@@ -197,7 +199,9 @@ final class FusedGraphInference extends ChainInference {
                 || !(((LayerVertex) conf.getVertices().get(output)).getLayerConf().getLayer() instanceof OutputLayer)) {
             return Optional.empty();
         }
-        return Optional.of(new FusedGraphInference(input, inputDims, List.copyOf(nodes), output, last.outputs()));
+        shapes.put(input, new Shape(inputDims));
+        return Optional.of(new FusedGraphInference(input, inputDims, List.copyOf(nodes), Map.copyOf(shapes), output,
+                last.outputs()));
     }
 
     /**
@@ -208,7 +212,7 @@ final class FusedGraphInference extends ChainInference {
      */
     private static Optional<Node> node(ComputationGraph graph, String name, List<String> in, Shape shape,
                                        org.deeplearning4j.nn.conf.layers.Layer layer, Layer own,
-                                       Map<String, Integer> readers, Map<String, String> computedBy,
+                                       Map<String, List<String>> readers, Map<String, String> computedBy,
                                        Map<String, Shape> shapes) {
         long[] d = shape.dims();
         if (layer.getClass() == DropoutLayer.class || (layer.getClass() == ActivationLayer.class
@@ -275,28 +279,17 @@ final class FusedGraphInference extends ChainInference {
             return Optional.of(new Node(name, in, new GlobalPooling(type == PoolingType.MAX)));
         }
         if (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class) {
-            BaseLayer<?> dense = (BaseLayer<?>) own;
-            IActivation fn = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer).getActivationFn();
-            boolean outputLayer = layer.getClass() == OutputLayer.class;
-            if (!dense.hasBias() || dense.hasLayerNorm() || dense.getParam("W").dataType() != DataType.FLOAT
-                    || (outputLayer ? !(fn instanceof ActivationSoftmax) : !(FusedInference.isPlainReLU(fn) || fn instanceof ActivationIdentity))) {
-                return Optional.empty();
-            }
-            INDArray weights = dense.getParam("W"); // [in, out]
-            shapes.put(name, new Shape(new long[] {weights.size(1)}));
-            return Optional.of(new Node(name, in, new InnerProduct(FusedInference.values(weights.transpose()),
-                    FusedInference.values(dense.getParam("b")), (int) weights.size(1), !outputLayer && FusedInference.isPlainReLU(fn))));
+            Optional<InnerProduct> dense = FusedInference.dense(layer, own);
+            dense.ifPresent(stage -> shapes.put(name, new Shape(new long[] {stage.outputs()})));
+            return dense.map(stage -> new Node(name, in, stage));
         }
         return Optional.empty();
     }
 
     /** The vertex that alone reads {@code name}'s output, or null when none or several do (or it is the network's output). */
-    private static String onlyReader(ComputationGraph graph, String name, Map<String, Integer> readers) {
-        if (readers.getOrDefault(name, 0) != 1 || graph.getConfiguration().getNetworkOutputs().contains(name)) {
-            return null;
-        }
-        return graph.getConfiguration().getVertexInputs().entrySet().stream()
-                .filter(e -> e.getValue().contains(name)).map(Map.Entry::getKey).findFirst().orElse(null);
+    private static String onlyReader(ComputationGraph graph, String name, Map<String, List<String>> readers) {
+        List<String> of = readers.getOrDefault(name, List.of());
+        return of.size() != 1 || graph.getConfiguration().getNetworkOutputs().contains(name) ? null : of.get(0);
     }
 
     private static boolean isNormOverImages(ComputationGraph graph, String name) {
@@ -315,63 +308,56 @@ final class FusedGraphInference extends ChainInference {
                 && activation.getIDropout() == null;
     }
 
-    /** A vertex's output in the chain: its memory and its dimensions for one row. */
-    private record Value(memory memory, long[] dims) {}
-
     /** The primitives for batches of {@code n} images, vertex after vertex, with the memory between them. */
     @Override
     protected Planned plan(int n) {
         PrimitiveChain chain = new PrimitiveChain(cpu, queue);
         memory images = chain.over(plain(memory.format_tag.nchw, n, inputDims[0], inputDims[1], inputDims[2]), null);
-        Map<String, Value> values = new HashMap<>();
-        values.put(input, new Value(images, inputDims));
+        Map<String, memory> values = new HashMap<>();
+        values.put(input, images);
         for (Node node : nodes) {
-            Value in = values.get(node.inputs().get(0));
-            long[] d = in.dims();
-            Value out;
+            memory in = values.get(node.inputs().get(0));
+            long[] d = shapes.get(node.inputs().get(0)).dims();
+            memory out;
             if (node.stage() instanceof Convolution conv) {
-                memory dst = FusedInference.convolved(chain, cpu, conv, in.memory(), n, d[0], d[1], d[2]);
-                out = new Value(dst, new long[] {conv.channels(), conv.window().out(d[1], 0), conv.window().out(d[2], 1)});
+                out = FusedInference.convolved(chain, cpu, conv, in, n, d[0], d[1], d[2]);
             } else if (node.stage() instanceof Affine affine) {
-                out = new Value(scaledAndShifted(chain, affine, in.memory(), n, d), d);
+                out = scaledAndShifted(chain, affine, in, n, d);
             } else if (node.stage() instanceof Rectifier) {
                 var pd = chain.keep(new eltwise_forward.primitive_desc(new eltwise_forward.desc(forward_inference,
-                        eltwise_relu, in.memory().get_desc(), 0f, 0f), cpu));
-                memory dst = chain.memory(pd.dst_desc());
-                chain.add(new eltwise_forward(pd), Map.of(DNNL_ARG_SRC, in.memory(), DNNL_ARG_DST, dst));
-                out = new Value(dst, d);
+                        eltwise_relu, in.get_desc(), 0f, 0f), cpu));
+                out = chain.memory(pd.dst_desc());
+                chain.add(new eltwise_forward(pd), Map.of(DNNL_ARG_SRC, in, DNNL_ARG_DST, out));
             } else if (node.stage() instanceof Sum) {
-                memory sum = in.memory();
+                out = in;
                 for (String other : node.inputs().subList(1, node.inputs().size())) {
-                    var pd = chain.keep(new binary.primitive_desc(new binary.desc(binary_add, sum.get_desc(),
-                            sum.get_desc(), sum.get_desc()), cpu));
-                    memory dst = chain.memory(pd.dst_desc());
-                    chain.add(new binary(pd), Map.of(DNNL_ARG_SRC_0, sum,
-                            DNNL_ARG_SRC_1, chain.reordered(values.get(other).memory(), sum.get_desc()), DNNL_ARG_DST, dst));
-                    sum = dst;
+                    var pd = chain.keep(new binary.primitive_desc(new binary.desc(binary_add, out.get_desc(),
+                            out.get_desc(), out.get_desc()), cpu));
+                    memory sum = chain.memory(pd.dst_desc());
+                    chain.add(new binary(pd), Map.of(DNNL_ARG_SRC_0, out,
+                            DNNL_ARG_SRC_1, chain.reordered(values.get(other), out.get_desc()), DNNL_ARG_DST, sum));
+                    out = sum;
                 }
-                out = new Value(sum, d);
             } else if (node.stage() instanceof Pooling pool) {
-                memory dst = FusedInference.pooled(chain, cpu, pool.max(), pool.window(), in.memory(), n, d[0], d[1], d[2]);
-                out = new Value(dst, new long[] {d[0], pool.window().out(d[1], 0), pool.window().out(d[2], 1)});
+                out = FusedInference.pooled(chain, cpu, pool.max(), pool.window(), in, n, d[0], d[1], d[2]);
             } else if (node.stage() instanceof GlobalPooling global) {
                 SlidingWindow whole = SlidingWindow.unpadded(new int[] {(int) d[1], (int) d[2]}, new int[] {(int) d[1], (int) d[2]});
-                memory pooled = FusedInference.pooled(chain, cpu, global.max(), whole, in.memory(), n, d[0], d[1], d[2]);
+                memory pooled = FusedInference.pooled(chain, cpu, global.max(), whole, in, n, d[0], d[1], d[2]);
                 // (n, c, 1, 1) in whatever layout is (n, c) rows once plain.
                 memory rows = chain.memory(plain(memory.format_tag.nchw, n, d[0], 1, 1));
                 chain.copy(pooled, rows);
-                out = new Value(chain.over(plain(memory.format_tag.nc, n, d[0]), rows.get_data_handle()), new long[] {d[0]});
+                out = chain.over(plain(memory.format_tag.nc, n, d[0]), rows.get_data_handle());
             } else if (node.stage() instanceof InnerProduct dense) {
                 long[] srcDims = new long[d.length + 1];
                 srcDims[0] = n;
                 System.arraycopy(d, 0, srcDims, 1, d.length);
-                out = new Value(FusedInference.innerProduct(chain, cpu, dense, in.memory(), srcDims), new long[] {dense.outputs()});
+                out = FusedInference.innerProduct(chain, cpu, dense, in, srcDims);
             } else {
                 throw new IllegalStateException("no primitive for " + node);
             }
             values.put(node.name(), out);
         }
-        memory probabilities = FusedInference.softmax(chain, cpu, values.get(output).memory(), n, classes);
+        memory probabilities = FusedInference.softmax(chain, cpu, values.get(output), n, classes);
         return new Planned(chain, images, probabilities, classes);
     }
 

@@ -175,18 +175,12 @@ final class FusedInference extends ChainInference {
                 h = pool.get().window().out(h, 0);
                 w = pool.get().window().out(w, 1);
             } else if (flattened && (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class)) {
-                BaseLayer<?> dense = (BaseLayer<?>) own;
-                IActivation fn = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer).getActivationFn();
-                boolean output = layer.getClass() == OutputLayer.class;
                 boolean lastLayer = i == net.getnLayers() - 1;
-                if (output != lastLayer || !dense.hasBias() || dense.hasLayerNorm()
-                        || dense.getParam("W").dataType() != DataType.FLOAT
-                        || (output ? !(fn instanceof ActivationSoftmax) : !(isPlainReLU(fn) || fn instanceof ActivationIdentity))) {
+                Optional<InnerProduct> dense = dense(layer, own);
+                if ((layer.getClass() == OutputLayer.class) != lastLayer || dense.isEmpty()) {
                     return Optional.empty();
                 }
-                INDArray weights = dense.getParam("W"); // [in, out]
-                stages.add(new InnerProduct(values(weights.transpose()),
-                        values(dense.getParam("b")), (int) weights.size(1), !output && isPlainReLU(fn)));
+                stages.add(dense.get());
             } else {
                 return Optional.empty();
             }
@@ -196,6 +190,23 @@ final class FusedInference extends ChainInference {
             return Optional.empty();
         }
         return Optional.of(new FusedInference(List.copyOf(stages), input));
+    }
+
+    /**
+     * The stage of a dense layer ({@code DenseLayer} with ReLU or no activation, or {@code OutputLayer} with
+     * softmax, which the chain's softmax computes), or empty when it is not one the chain takes.
+     */
+    static Optional<InnerProduct> dense(org.deeplearning4j.nn.conf.layers.Layer layer, Layer own) {
+        BaseLayer<?> dense = (BaseLayer<?>) own;
+        IActivation fn = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer).getActivationFn();
+        boolean output = layer.getClass() == OutputLayer.class;
+        if (!dense.hasBias() || dense.hasLayerNorm() || dense.getParam("W").dataType() != DataType.FLOAT
+                || (output ? !(fn instanceof ActivationSoftmax) : !(isPlainReLU(fn) || fn instanceof ActivationIdentity))) {
+            return Optional.empty();
+        }
+        INDArray weights = dense.getParam("W"); // [in, out]
+        return Optional.of(new InnerProduct(values(weights.transpose()), values(dense.getParam("b")),
+                (int) weights.size(1), !output && isPlainReLU(fn)));
     }
 
     /** The stage of a convolution over {@code channels} NCHW channels of (h, w), or empty when it is not one the chain takes. */
