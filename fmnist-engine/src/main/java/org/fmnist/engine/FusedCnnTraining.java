@@ -207,7 +207,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             return Optional.empty();
         }
         // LayeredNetwork has made the gradient view, which this step writes into.
-        DefaultGradient gradient = new DefaultGradient(net.getFlattenedGradients());
+        DefaultGradient gradient = new NetworkGradient(net);
         List<Stage> stages = new ArrayList<>();
         int c = (int) input.getNumChannels();
         int h = (int) input.getInputHeight();
