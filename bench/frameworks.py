@@ -1,8 +1,8 @@
-"""Trains the reference dense model or the compact CNN (or, in PyTorch, the ResNet) on Fashion-MNIST in PyTorch or Keras.
+"""Trains the reference dense model, the compact or deep CNN or the ResNet on Fashion-MNIST in PyTorch or Keras.
 
 One framework, model and batch size per process, so that peak RSS belongs to that run alone. Prints
 one JSON line. The architectures, initialisation, optimizer, batch size and thread budget match
-fmnist's (fmnist-models: DenseModel, CompactCnn); see bench/README.md.
+fmnist's at their defaults (fmnist-models: DenseModel, CompactCnn, DeepCnn, ResNet); see bench/README.md.
 
     python frameworks.py --framework torch --model dense --batch 32 --epochs 4 --threads 1
 """
@@ -65,16 +65,14 @@ def run_torch(a, x, y, xt, yt):
     elif a.model == "resnet":
         net = torch_resnet(nn)
         shape = (-1, 1, 28, 28)
+    elif a.model == "cnn-deep":
+        net = torch_deep_cnn(nn)
+        shape = (-1, 1, 28, 28)
     else:
         net = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                             nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                             nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
-        layers = [m for m in net if isinstance(m, (nn.Conv2d, nn.Linear))]
-        for m in layers[:-1]:
-            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-            nn.init.zeros_(m.bias)
-        nn.init.xavier_normal_(layers[-1].weight)
-        nn.init.zeros_(layers[-1].bias)
+        he_initialised(nn, net)
         shape = (-1, 1, 28, 28)
     params = sum(p.numel() for p in net.parameters())
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -136,6 +134,30 @@ def torch_resnet(nn, width=16, stages=3):
     return net
 
 
+def torch_deep_cnn(nn, filters=32, dense=256):
+    """fmnist's deep CNN at its defaults (fmnist-models: DeepCnn): three blocks of two batch-normalised 3x3
+    convolutions, each block max-pooled with dropout 0.25, dense 256, dropout 0.5, softmax."""
+    layers, channels = [], 1
+    for block in range(3):
+        for _ in range(2):
+            layers += [nn.Conv2d(channels, filters << block, 3, padding=1), nn.BatchNorm2d(filters << block), nn.ReLU()]
+            channels = filters << block
+        layers += [nn.MaxPool2d(2), nn.Dropout(0.25)]
+    layers += [nn.Flatten(), nn.Linear(channels * 3 * 3, dense), nn.ReLU(), nn.Dropout(0.5), nn.Linear(dense, 10)]
+    return he_initialised(nn, nn.Sequential(*layers))
+
+
+def he_initialised(nn, net):
+    """fmnist's CNN initialisation: He-normal weights, Glorot-normal for the output layer, zero biases."""
+    weighted = [m for m in net if isinstance(m, (nn.Conv2d, nn.Linear))]
+    for m in weighted[:-1]:
+        nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        nn.init.zeros_(m.bias)
+    nn.init.xavier_normal_(weighted[-1].weight)
+    nn.init.zeros_(weighted[-1].bias)
+    return net
+
+
 def profile_torch_steps(a, net, opt, loss_fn, xs, ys, generator):
     """Records a.profile_steps more training steps with torch.profiler; keeps the ops per step in a.profile."""
     import torch
@@ -173,6 +195,12 @@ def run_keras(a, x, y, xt, yt):
                                 keras.layers.Dense(32, activation="relu"),
                                 keras.layers.Dense(10, activation="softmax")])
         shape = (-1, 28, 28)
+    elif a.model == "cnn-deep":
+        net = keras_deep_cnn(keras, he, glorot_normal)
+        shape = (-1, 28, 28, 1)
+    elif a.model == "resnet":
+        net = keras_resnet(keras, he, glorot_normal)
+        shape = (-1, 28, 28, 1)
     else:
         net = keras.Sequential([keras.Input((28, 28, 1)),
                                 keras.layers.Conv2D(32, 3, padding="same", activation="relu", kernel_initializer=he),
@@ -202,6 +230,44 @@ def run_keras(a, x, y, xt, yt):
     return net.count_params(), times, predict
 
 
+def keras_norm(keras):
+    """A batch norm as DL4J's and PyTorch's: running averages decaying by 0.9 a step, epsilon 1e-5."""
+    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5)
+
+
+def keras_deep_cnn(keras, he, glorot_normal, filters=32, dense=256):
+    """torch_deep_cnn in Keras."""
+    layers = [keras.Input((28, 28, 1))]
+    for block in range(3):
+        for _ in range(2):
+            layers += [keras.layers.Conv2D(filters << block, 3, padding="same", kernel_initializer=he), keras_norm(keras),
+                       keras.layers.ReLU()]
+        layers += [keras.layers.MaxPooling2D(2), keras.layers.Dropout(0.25)]
+    layers += [keras.layers.Flatten(), keras.layers.Dense(dense, activation="relu", kernel_initializer=he),
+               keras.layers.Dropout(0.5), keras.layers.Dense(10, activation="softmax", kernel_initializer=glorot_normal)]
+    return keras.Sequential(layers)
+
+
+def keras_resnet(keras, he, glorot_normal, width=16, stages=3):
+    """torch_resnet in Keras."""
+    images = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer=he)(images)
+    channels = width
+    for stage in range(stages):
+        out, stride = (width, 1) if stage == 0 else (2 * channels, 2)
+        first = keras.layers.ReLU()(keras_norm(keras)(x))
+        y = keras.layers.Conv2D(out, 3, strides=stride, padding="same", use_bias=False, kernel_initializer=he)(first)
+        y = keras.layers.ReLU()(keras_norm(keras)(y))
+        y = keras.layers.Conv2D(out, 3, padding="same", use_bias=False, kernel_initializer=he)(y)
+        shortcut = x
+        if stride != 1 or channels != out:
+            shortcut = keras.layers.Conv2D(out, 1, strides=stride, use_bias=False, kernel_initializer=he)(first)
+        x = keras.layers.Add()([y, shortcut])
+        channels = out
+    x = keras.layers.GlobalAveragePooling2D()(keras.layers.ReLU()(keras_norm(keras)(x)))
+    return keras.Model(images, keras.layers.Dense(10, activation="softmax", kernel_initializer=glorot_normal)(x))
+
+
 def chosen_isa(framework):
     """The instruction set the library says it chose: PyTorch's CPU capability, TensorFlow's oneDNN flag
     (TF_ENABLE_ONEDNN_OPTS as TensorFlow read it; oneDNN's own verbose line says which ISA it dispatches to)."""
@@ -214,7 +280,7 @@ def chosen_isa(framework):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--framework", choices=["torch", "keras"], required=True)
-    p.add_argument("--model", choices=["dense", "cnn", "resnet"], required=True, help="resnet: torch only")
+    p.add_argument("--model", choices=["dense", "cnn", "cnn-deep", "resnet"], required=True)
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--threads", type=int, required=True)

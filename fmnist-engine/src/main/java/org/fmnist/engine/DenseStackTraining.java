@@ -125,7 +125,7 @@ final class DenseStackTraining implements OwnTrainingStep {
         this.net = net;
         this.steps = steps;
         this.clipping = clipping;
-        this.gradient = new NetworkGradient(net);
+        this.gradient = new NetworkGradient(net::getFlattenedGradients);
         this.update = net.getFlattenedGradients().reshape(net.params().shape());
         this.biases = new FloatBuffer[steps.size()];
         this.biasGradients = new FloatBuffer[steps.size()];

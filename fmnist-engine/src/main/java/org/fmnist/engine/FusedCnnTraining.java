@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
@@ -104,13 +105,13 @@ final class FusedCnnTraining implements OwnTrainingStep {
      * one (2, channels) array: DL4J keeps gamma and beta side by side, and oneDNN 2.5 refuses separate
      * scale and shift arguments on the backward pass.
      */
-    private static final int SCALE_AND_SHIFT = normalization_flags.use_scale_shift.value;
+    static final int SCALE_AND_SHIFT = normalization_flags.use_scale_shift.value;
 
     /**
      * Below this many input channels a convolution's weight gradient goes through its input's patches
      * ({@link #weightGradientOverPatches}): oneDNN's direct kernels block channels by 8 at least.
      */
-    private static final long FEW_CHANNELS = 8;
+    static final long FEW_CHANNELS = 8;
 
     private sealed interface Stage permits Convolution, Normalization, Rectifier, Pooling, InnerProduct {}
 
@@ -127,7 +128,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
      * or, with {@code logStd}, a log10 standard deviation as DL4J keeps it by default, and the gradient
      * views of all four.
      */
-    private record Normalization(INDArray scale, INDArray mean, INDArray spread,
+    record Normalization(INDArray scale, INDArray mean, INDArray spread,
                                  INDArray scaleGradient, INDArray shiftGradient, INDArray meanGradient,
                                  INDArray spreadGradient, boolean logStd, float eps, double decay) implements Stage {
 
@@ -179,6 +180,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
     private final engine cpu = new engine(engine.kind.cpu, 0);
     private final stream queue = new stream(cpu);
     private final Map<Integer, Step> steps = new HashMap<>();
+    private final Counters counters;
 
     private FusedCnnTraining(MultiLayerNetwork net, List<Stage> stages, int channels, int height, int width,
                              double clipping, DefaultGradient gradient) {
@@ -190,6 +192,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
         this.clipping = clipping;
         this.gradient = gradient;
         this.update = net.getFlattenedGradients().reshape(net.params().shape());
+        this.counters = new Counters(net::getIterationCount, net::getEpochCount);
     }
 
     /**
@@ -207,7 +210,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             return Optional.empty();
         }
         // LayeredNetwork has made the gradient view, which this step writes into.
-        DefaultGradient gradient = new NetworkGradient(net);
+        DefaultGradient gradient = new NetworkGradient(net::getFlattenedGradients);
         List<Stage> stages = new ArrayList<>();
         int c = (int) input.getNumChannels();
         int h = (int) input.getInputHeight();
@@ -252,11 +255,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                     return Optional.empty();
                 }
                 stages.add(norm.get());
-                gradient.setGradientFor(i + "_" + BatchNormalizationParamInitializer.GAMMA, norm.get().scaleGradient());
-                gradient.setGradientFor(i + "_" + BatchNormalizationParamInitializer.BETA, norm.get().shiftGradient());
-                gradient.setGradientFor(i + "_" + BatchNormalizationParamInitializer.GLOBAL_MEAN, norm.get().meanGradient());
-                gradient.setGradientFor(i + "_" + (norm.get().logStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
-                        : BatchNormalizationParamInitializer.GLOBAL_VAR), norm.get().spreadGradient());
+                register(gradient, String.valueOf(i), norm.get());
                 continue;
             }
             boolean convolution = layer.getClass() == ConvolutionLayer.class && denseLayers == 0;
@@ -328,7 +327,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
     }
 
     /** Float parameters trained by plain steps: no weight noise, constraints or gradient normalisation. */
-    private static boolean plainlyTrained(Layer layer) {
+    static boolean plainlyTrained(Layer layer) {
         var layerConf = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
         return layer.params().dataType() == DataType.FLOAT && layerConf.getWeightNoise() == null
                 && (layerConf.getConstraints() == null || layerConf.getConstraints().isEmpty())
@@ -338,7 +337,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
     }
 
     /** The stage of a batch norm over {@code channels} NCHW channels, or empty when it is not one this step takes. */
-    private static Optional<Normalization> normalization(BatchNormalization layer, int channels) {
+    static Optional<Normalization> normalization(BatchNormalization layer, int channels) {
         var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
         if (conf.getCnn2DFormat() != CNN2DFormat.NCHW || conf.isLockGammaBeta() || !conf.isMinibatch()
                 || conf.getNOut() != channels || conf.getIDropout() != null || !plainlyTrained(layer)) {
@@ -365,11 +364,11 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 && address(second).address() == address(first).address() + first.length() * Float.BYTES;
     }
 
-    private static boolean rowMajor(INDArray a) {
+    static boolean rowMajor(INDArray a) {
         return a.ordering() == 'c' && a.elementWiseStride() == 1;
     }
 
-    private static boolean columnMajor(INDArray a) {
+    static boolean columnMajor(INDArray a) {
         return a.rank() == 2 && a.ordering() == 'f' && a.elementWiseStride() == 1;
     }
 
@@ -382,12 +381,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
     @Override
     public double fit(INDArray features, INDArray labels) {
         int n = (int) features.size(0);
-        Step step = steps.computeIfAbsent(n, this::plan);
-        step.input.set_data_handle(features.data().addressPointer());
-        step.labels = labels;
-        step.chain.run();
-        Reference.reachabilityFence(features);
-        double loss = step.loss + net.calcRegularizationScore(true);
+        double loss = steps.computeIfAbsent(n, this::plan).run(features, labels) + net.calcRegularizationScore(true);
 
         return OwnTrainingStep.update(net, gradient, update, n, loss);
     }
@@ -401,13 +395,22 @@ final class FusedCnnTraining implements OwnTrainingStep {
      * The chain for one batch size, the ND4J arrays it reads and writes, and what its Java steps share;
      * it lives as long as the network (a run has two batch sizes: the full batches and the last).
      */
-    private static final class Step {
+    static final class Step {
         PrimitiveChain chain;
         memory input;
         INDArray labels;
         double loss;
         /** Kept here so that Java does not collect the memory the chain works on. */
         private final List<INDArray> arrays = new ArrayList<>();
+
+        /** Runs the chain on a batch; returns its loss, without regularisation. */
+        double run(INDArray features, INDArray labels) {
+            input.set_data_handle(features.data().addressPointer());
+            this.labels = labels;
+            chain.run();
+            Reference.reachabilityFence(features);
+            return loss;
+        }
 
         INDArray array(long... shape) {
             INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
@@ -423,7 +426,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
      * variance.
      * {@code srcDims}: (n, c, h, w) before the first dense layer, (n, c) after.
      */
-    private record Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace,
+    record Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace,
                            memory mean, memory variance) {
 
         Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace) {
@@ -452,7 +455,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             long[] dims = flat ? new long[] {n, c} : new long[] {n, c, h, w};
             if (stage instanceof Convolution conv) {
                 if (conv.dropout() != null) {
-                    current = dropped(chain, step, conv.dropout(), current, dims);
+                    current = dropped(chain, step, conv.dropout(), current, dims, counters);
                 }
                 SlidingWindow window = conv.window();
                 long oh = window.out(h, 0);
@@ -473,19 +476,9 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 h = oh;
                 w = ow;
             } else if (stage instanceof Normalization norm) {
-                var pd = chain.keep(new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
-                        forward_training.value, current.get_desc(), norm.eps(), SCALE_AND_SHIFT), cpu));
-                memory dst = chain.memory(pd.dst_desc());
-                INDArray batchMean = step.array(c);
-                INDArray batchVariance = step.array(c);
-                memory mean = chain.over(plain(memory.format_tag.x, c), address(batchMean));
-                memory variance = chain.over(plain(memory.format_tag.x, c), address(batchVariance));
-                memory scaleShift = chain.over(plain(memory.format_tag.nc, 2, c), address(norm.scale()));
-                chain.add(new batch_normalization_forward(pd), Map.of(DNNL_ARG_SRC, current, DNNL_ARG_DST, dst,
-                        DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
-                chain.then(() -> norm.movingAverageSteps(batchMean, batchVariance));
-                forwards.add(new Forward(dims, current, dst, scaleShift, pd, null, mean, variance));
-                current = dst;
+                Forward forward = normalized(chain, cpu, step, norm, current, dims);
+                forwards.add(forward);
+                current = forward.dst();
             } else if (stage instanceof Rectifier) {
                 var pd = chain.keep(new eltwise_forward.primitive_desc(new eltwise_forward.desc(forward_training,
                         eltwise_relu_use_dst_for_bwd, current.get_desc(), 0f, 0f), cpu));
@@ -509,7 +502,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 w = ow;
             } else if (stage instanceof InnerProduct dense) {
                 if (dense.dropout() != null) {
-                    current = dropped(chain, step, dense.dropout(), current, dims);
+                    current = dropped(chain, step, dense.dropout(), current, dims, counters);
                 }
                 // The weights in DL4J's layout, which oneDNN's gemm kernel reads as they are: in a layout of
                 // oneDNN's choice they were copied in every step and their gradient copied out (0.6 ms of
@@ -531,22 +524,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             }
         }
 
-        // Softmax, the loss as DL4J's LossMCXENT scores it, and its gradient p - y at the logits.
-        INDArray logits = rowsIn;
-        INDArray delta = step.array(n, c);
-        int classes = (int) c;
-        float[] p = new float[n * classes];
-        float[] y = new float[n * classes];
-        FloatBuffer logitValues = OwnTrainingStep.floats(logits);
-        FloatBuffer deltaValues = OwnTrainingStep.floats(delta);
-        chain.then(() -> {
-            logitValues.get(0, p);
-            OwnTrainingStep.floats(step.labels).get(0, y);
-            step.loss = SoftmaxCrossEntropy.lossAndGradient(p, y, p, n, classes, clipping);
-            deltaValues.put(0, p);
-        });
-
-        memory diff = chain.over(plain(memory.format_tag.nc, n, c), address(delta));
+        memory diff = softmaxLoss(chain, step, rowsIn, n, (int) c, clipping);
         boolean rectified = false; // whether the gradient in diff has passed the ReLU of the stage below already
         for (int s = stages.size() - 1; s >= 0; s--) {
             Stage stage = stages.get(s);
@@ -554,7 +532,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
             long[] dims = forward.srcDims();
             boolean first = s == 0;
             if (stage instanceof InnerProduct dense) {
-                diff = reluBackward(chain, dense.relu(), forward.dst(), diff);
+                diff = reluBackward(chain, cpu, dense.relu(), forward.dst(), diff);
                 var fwd = (inner_product_forward.primitive_desc) forward.pd();
                 memory gradientWeights = userDenseWeights(chain, dense.weightGradient(), dense, dims);
                 var weightsPd = chain.keep(new inner_product_backward_weights.primitive_desc(
@@ -571,14 +549,14 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 memory below = chain.memory(dataPd.diff_src_desc());
                 chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
                         DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
-                diff = dense.dropout() != null ? undropped(chain, step, dense.dropout(), below, dims) : below;
+                diff = dense.dropout() != null ? undropped(chain, step, dense.dropout(), below, dims, counters) : below;
             } else if (stage instanceof Pooling pool) {
                 // A ReLU right below a max-pooling: its gradient is taken here, on the pooled outputs, a
                 // quarter as many as its own under 2x2 windows. The same numbers: a window's gradient goes
                 // to the input that was its maximum, and that input is positive exactly when the maximum is.
                 Stage pooled = s > 0 ? stages.get(s - 1) : null;
                 rectified = pooled instanceof Rectifier || (pooled instanceof Convolution conv && conv.relu());
-                diff = reluBackward(chain, rectified, forward.dst(), diff);
+                diff = reluBackward(chain, cpu, rectified, forward.dst(), diff);
                 var fwd = (pooling_forward.primitive_desc) forward.pd();
                 SlidingWindow window = pool.window();
                 var pd = chain.keep(new pooling_backward.primitive_desc(new pooling_backward.desc(pooling_max,
@@ -589,23 +567,19 @@ final class FusedCnnTraining implements OwnTrainingStep {
                         DNNL_ARG_WORKSPACE, forward.workspace(), DNNL_ARG_DIFF_SRC, below));
                 diff = below;
             } else if (stage instanceof Convolution conv) {
-                diff = reluBackward(chain, conv.relu() && !rectified, forward.dst(), diff);
+                diff = reluBackward(chain, cpu, conv.relu() && !rectified, forward.dst(), diff);
                 rectified = false;
                 var fwd = (convolution_forward.primitive_desc) forward.pd();
                 SlidingWindow window = conv.window();
                 long[] kernelDims = kernelDims(conv, dims[1]);
                 if (dims[1] < FEW_CHANNELS) {
-                    weightGradientOverPatches(chain, conv, forward.src(), dims, diff);
+                    weightGradientOverPatches(chain, cpu, window, conv.channels(), conv.weightGradient(), conv.biasGradient(),
+                            forward.src(), dims, diff);
                 } else {
                     // Layouts left to oneDNN: those of the forward pass can have no fast kernel here.
                     long[] outDims = {dims[0], conv.channels(), window.out(dims[2], 0), window.out(dims[3], 1)};
-                    var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
-                            convolution_direct, any(dims), any(kernelDims), plain(memory.format_tag.x, conv.channels()),
-                            any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, fwd));
-                    memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
-                    chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(forward.src(), weightsPd.src_desc()),
-                            DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
-                            DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.biasGradient()))));
+                    memory gradientWeights = weightGradientStep(chain, cpu, fwd, window, forward.src(), any(dims), outDims, kernelDims,
+                            conv.biasGradient(), diff);
                     chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), kernelDims));
                 }
                 if (first) {
@@ -617,21 +591,11 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 memory below = chain.memory(dataPd.diff_src_desc());
                 chain.add(new convolution_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
                         DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
-                diff = conv.dropout() != null ? undropped(chain, step, conv.dropout(), below, dims) : below;
+                diff = conv.dropout() != null ? undropped(chain, step, conv.dropout(), below, dims, counters) : below;
             } else if (stage instanceof Normalization norm) {
-                var fwd = (batch_normalization_forward.primitive_desc) forward.pd();
-                memory.desc data = forward.src().get_desc();
-                var pd = chain.keep(new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
-                        backward.value, data, data, norm.eps(), SCALE_AND_SHIFT), cpu, fwd));
-                memory below = chain.memory(pd.diff_src_desc());
-                long normalised = dims[1];
-                chain.add(new batch_normalization_backward(pd), Map.of(DNNL_ARG_SRC, forward.src(), DNNL_ARG_MEAN, forward.mean(),
-                        DNNL_ARG_VARIANCE, forward.variance(), DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
-                        DNNL_ARG_SCALE_SHIFT, forward.weights(), DNNL_ARG_DIFF_SRC, below,
-                        DNNL_ARG_DIFF_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, normalised), address(norm.scaleGradient()))));
-                diff = below;
+                diff = normalizedBackward(chain, cpu, norm, forward, diff);
             } else if (stage instanceof Rectifier) {
-                diff = reluBackward(chain, !rectified, forward.dst(), diff);
+                diff = reluBackward(chain, cpu, !rectified, forward.dst(), diff);
                 rectified = false;
             }
         }
@@ -639,9 +603,71 @@ final class FusedCnnTraining implements OwnTrainingStep {
     }
 
     /**
+     * A batch norm on batch statistics over {@code in} (images of {@code dims}), kept as they are laid out,
+     * then a Java step that moves DL4J's running statistics: what it left for its backward pass.
+     */
+    static Forward normalized(PrimitiveChain chain, engine cpu, Step step, Normalization norm, memory in, long[] dims) {
+        long c = dims[1];
+        var pd = chain.keep(new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
+                forward_training.value, in.get_desc(), norm.eps(), SCALE_AND_SHIFT), cpu));
+        memory dst = chain.memory(pd.dst_desc());
+        INDArray batchMean = step.array(c);
+        INDArray batchVariance = step.array(c);
+        memory mean = chain.over(plain(memory.format_tag.x, c), address(batchMean));
+        memory variance = chain.over(plain(memory.format_tag.x, c), address(batchVariance));
+        memory scaleShift = chain.over(plain(memory.format_tag.nc, 2, c), address(norm.scale()));
+        chain.add(new batch_normalization_forward(pd), Map.of(DNNL_ARG_SRC, in, DNNL_ARG_DST, dst,
+                DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
+        chain.then(() -> norm.movingAverageSteps(batchMean, batchVariance));
+        return new Forward(dims, in, dst, scaleShift, pd, null, mean, variance);
+    }
+
+    /** The gradient at a batch norm's input from {@code diff} at its output, and its scale's and shift's into DL4J's views. */
+    static memory normalizedBackward(PrimitiveChain chain, engine cpu, Normalization norm, Forward forward, memory diff) {
+        var fwd = (batch_normalization_forward.primitive_desc) forward.pd();
+        memory.desc data = forward.src().get_desc();
+        var pd = chain.keep(new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
+                backward.value, data, data, norm.eps(), SCALE_AND_SHIFT), cpu, fwd));
+        memory below = chain.memory(pd.diff_src_desc());
+        chain.add(new batch_normalization_backward(pd), Map.of(DNNL_ARG_SRC, forward.src(), DNNL_ARG_MEAN, forward.mean(),
+                DNNL_ARG_VARIANCE, forward.variance(), DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
+                DNNL_ARG_SCALE_SHIFT, forward.weights(), DNNL_ARG_DIFF_SRC, below,
+                DNNL_ARG_DIFF_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, forward.srcDims()[1]), address(norm.scaleGradient()))));
+        return below;
+    }
+
+    /** Registers a batch norm's four gradient views in {@code gradient} under DL4J's keys for layer {@code layer}. */
+    static void register(DefaultGradient gradient, String layer, Normalization norm) {
+        gradient.setGradientFor(layer + "_" + BatchNormalizationParamInitializer.GAMMA, norm.scaleGradient());
+        gradient.setGradientFor(layer + "_" + BatchNormalizationParamInitializer.BETA, norm.shiftGradient());
+        gradient.setGradientFor(layer + "_" + BatchNormalizationParamInitializer.GLOBAL_MEAN, norm.meanGradient());
+        gradient.setGradientFor(layer + "_" + (norm.logStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR), norm.spreadGradient());
+    }
+
+    /**
+     * Softmax over {@code logits} (n rows of {@code classes}), the loss as DL4J's LossMCXENT scores it
+     * (into {@code step.loss}), and its gradient p - y at the logits: memory over that gradient.
+     */
+    static memory softmaxLoss(PrimitiveChain chain, Step step, INDArray logits, int n, int classes, double clipping) {
+        INDArray delta = step.array(n, classes);
+        float[] p = new float[n * classes];
+        float[] y = new float[n * classes];
+        FloatBuffer logitValues = OwnTrainingStep.floats(logits);
+        FloatBuffer deltaValues = OwnTrainingStep.floats(delta);
+        chain.then(() -> {
+            logitValues.get(0, p);
+            OwnTrainingStep.floats(step.labels).get(0, y);
+            step.loss = SoftmaxCrossEntropy.lossAndGradient(p, y, p, n, classes, clipping);
+            deltaValues.put(0, p);
+        });
+        return chain.over(plain(memory.format_tag.nc, n, classes), address(delta));
+    }
+
+    /**
      * A convolution's weight and bias gradients over an input of few channels, computed as those of a 1x1
      * convolution over the input's patches (im2col), into DL4J's gradient views: (out, in, kH, kW)
-     * row-major is (out, in * kH * kW, 1, 1) row-major.
+     * row-major is (out, in * kH * kW, 1, 1) row-major; no bias gradient where {@code biasGradient} is null.
      *
      * <p>Why: oneDNN's direct kernels pad channels to a block of 8 (16 on AVX-512), so over the images'
      * one channel the weight gradient did 8 times its arithmetic: 3.2 ms of a 27 ms compact-CNN step on
@@ -649,13 +675,11 @@ final class FusedCnnTraining implements OwnTrainingStep {
      * are the identity (patch element t of input channel i at kernel row r and column q is
      * {@code t = (i * kH + r) * kW + q}): each copies one pixel times 1, exactly, zero in the padding.
      */
-    private void weightGradientOverPatches(PrimitiveChain chain, Convolution conv, memory src, long[] dims, memory diff) {
-        SlidingWindow window = conv.window();
+    static void weightGradientOverPatches(PrimitiveChain chain, engine cpu, SlidingWindow window, int channels,
+                                          INDArray weightGradient, INDArray biasGradient, memory src, long[] dims, memory diff) {
         long taps = dims[1] * window.kernel()[0] * window.kernel()[1];
-        long[] outDims = {dims[0], conv.channels(), window.out(dims[2], 0), window.out(dims[3], 1)};
+        long[] outDims = {dims[0], channels, window.out(dims[2], 0), window.out(dims[3], 1)};
         long[] patchDims = {dims[0], taps, outDims[2], outDims[3]};
-        long[] onePixel = {1, 1};
-        long[] none = {0, 0};
         var patchesPd = chain.keep(new convolution_forward.primitive_desc(new convolution_forward.desc(forward_inference,
                 convolution_direct, any(dims), any(taps, dims[1], window.kernel()[0], window.kernel()[1]), any(patchDims),
                 window.strides(), window.paddingBefore(), window.paddingAfter()), cpu));
@@ -671,18 +695,43 @@ final class FusedCnnTraining implements OwnTrainingStep {
         chain.add(new convolution_forward(patchesPd), Map.of(DNNL_ARG_SRC, chain.reordered(src, patchesPd.src_desc()),
                 DNNL_ARG_WEIGHTS, oneHot, DNNL_ARG_DST, patches));
 
-        long[] pointwise = {conv.channels(), taps, 1, 1};
-        var hint = chain.keep(new convolution_forward.primitive_desc(new convolution_forward.desc(forward_training,
-                convolution_direct, patches.get_desc(), any(pointwise), plain(memory.format_tag.x, conv.channels()),
-                any(outDims), onePixel, none, none), cpu));
-        var weightsPd = chain.keep(new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
-                convolution_direct, patches.get_desc(), any(pointwise), plain(memory.format_tag.x, conv.channels()),
-                any(outDims), onePixel, none, none), cpu, hint));
-        memory gradientWeights = chain.memory(weightsPd.diff_weights_desc());
-        chain.add(new convolution_backward_weights(weightsPd), Map.of(DNNL_ARG_SRC, chain.reordered(patches, weightsPd.src_desc()),
-                DNNL_ARG_DIFF_DST, chain.reordered(diff, weightsPd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights,
-                DNNL_ARG_DIFF_BIAS, chain.over(plain(memory.format_tag.x, conv.channels()), address(conv.biasGradient()))));
-        chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), pointwise));
+        long[] pointwise = {channels, taps, 1, 1};
+        SlidingWindow pointwiseWindow = SlidingWindow.unpadded(new int[] {1, 1}, new int[] {1, 1});
+        memory gradientWeights = weightGradientStep(chain, cpu, null, pointwiseWindow, patches, patches.get_desc(), outDims,
+                pointwise, biasGradient, diff);
+        chain.copy(gradientWeights, userWeights(chain, weightGradient, pointwise));
+    }
+
+    /**
+     * A convolution's weight gradient (in a layout oneDNN picks, returned) and bias gradient (into
+     * {@code biasGradient}'s view; none when null) over input {@code src} laid out as {@code srcDesc}
+     * wants, for output gradient {@code diff}. {@code hint}: the forward pass's descriptor, or null for
+     * one made here over the same shapes.
+     */
+    static memory weightGradientStep(PrimitiveChain chain, engine cpu, convolution_forward.primitive_desc hint,
+                                     SlidingWindow window, memory src, memory.desc srcDesc, long[] outDims,
+                                     long[] kernelDims, INDArray biasGradient, memory diff) {
+        memory.desc biasDesc = plain(memory.format_tag.x, outDims[1]);
+        if (hint == null) {
+            hint = chain.keep(new convolution_forward.primitive_desc(biasGradient == null
+                    ? new convolution_forward.desc(forward_training, convolution_direct, srcDesc, any(kernelDims), any(outDims),
+                            window.strides(), window.paddingBefore(), window.paddingAfter())
+                    : new convolution_forward.desc(forward_training, convolution_direct, srcDesc, any(kernelDims), biasDesc,
+                            any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu));
+        }
+        var pd = chain.keep(new convolution_backward_weights.primitive_desc(biasGradient == null
+                ? new convolution_backward_weights.desc(convolution_direct, srcDesc, any(kernelDims), any(outDims),
+                        window.strides(), window.paddingBefore(), window.paddingAfter())
+                : new convolution_backward_weights.desc(convolution_direct, srcDesc, any(kernelDims), biasDesc,
+                        any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, hint));
+        memory gradientWeights = chain.memory(pd.diff_weights_desc());
+        Map<Integer, memory> args = new HashMap<>(Map.of(DNNL_ARG_SRC, chain.reordered(src, pd.src_desc()),
+                DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights));
+        if (biasGradient != null) {
+            args.put(DNNL_ARG_DIFF_BIAS, chain.over(biasDesc, address(biasGradient)));
+        }
+        chain.add(new convolution_backward_weights(pd), args);
+        return gradientWeights;
     }
 
     /**
@@ -690,23 +739,26 @@ final class FusedCnnTraining implements OwnTrainingStep {
      * as DL4J's forward pass draws it, into a mask kept with the plan: memory over the dropped copy,
      * which the next primitive reads.
      */
-    private memory dropped(PrimitiveChain chain, Step step, IDropout dropout, memory current, long[] dims) {
+    static memory dropped(PrimitiveChain chain, Step step, IDropout dropout, memory current, long[] dims, Counters counters) {
         INDArray activations = step.array(dims);
         INDArray into = step.array(dims);
         KeptDropoutMask mask = new KeptDropoutMask(step.array(dims));
         chain.copy(current, chain.over(plainLayout(dims), address(activations)));
-        chain.then(() -> dropout.applyDropout(activations, into, net.getIterationCount(), net.getEpochCount(), mask));
+        chain.then(() -> dropout.applyDropout(activations, into, counters.iteration().getAsInt(), counters.epoch().getAsInt(), mask));
         return chain.over(plainLayout(dims), address(into));
     }
 
     /** The gradient in {@code diff} through DL4J's dropout back to the input it dropped, with the forward pass's mask. */
-    private memory undropped(PrimitiveChain chain, Step step, IDropout dropout, memory diff, long[] dims) {
+    static memory undropped(PrimitiveChain chain, Step step, IDropout dropout, memory diff, long[] dims, Counters counters) {
         INDArray atDropped = step.array(dims);
         INDArray atInput = step.array(dims);
         chain.copy(diff, chain.over(plainLayout(dims), address(atDropped)));
-        chain.then(() -> dropout.backprop(atDropped, atInput, net.getIterationCount(), net.getEpochCount()));
+        chain.then(() -> dropout.backprop(atDropped, atInput, counters.iteration().getAsInt(), counters.epoch().getAsInt()));
         return chain.over(plainLayout(dims), address(atInput));
     }
+
+    /** The network's counters, which DL4J's dropout reads (a schedule may depend on them). */
+    record Counters(IntSupplier iteration, IntSupplier epoch) {}
 
     /** DL4J's layout for activations of {@code dims}: NCHW, or rows. */
     private static memory.desc plainLayout(long[] dims) {
@@ -726,7 +778,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
     }
 
     /** The gradient at the input of a ReLU fused into the primitive whose output is {@code dst}; {@code diff} itself without one. */
-    private memory reluBackward(PrimitiveChain chain, boolean relu, memory dst, memory diff) {
+    static memory reluBackward(PrimitiveChain chain, engine cpu, boolean relu, memory dst, memory diff) {
         if (!relu) {
             return diff;
         }
@@ -742,7 +794,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
     }
 
     /** A convolution's weights (or their gradient) where DL4J keeps them: (out, in, kH, kW), row-major. */
-    private static memory userWeights(PrimitiveChain chain, INDArray view, long[] kernelDims) {
+    static memory userWeights(PrimitiveChain chain, INDArray view, long[] kernelDims) {
         return chain.over(plain(memory.format_tag.oihw, kernelDims), address(view));
     }
 
@@ -755,7 +807,7 @@ final class FusedCnnTraining implements OwnTrainingStep {
         return chain.over(plain(tag, denseWeightDims(dense, srcDims)), address(view));
     }
 
-    private static Pointer address(INDArray a) {
+    static Pointer address(INDArray a) {
         return a.data().addressPointer();
     }
 }

@@ -14,13 +14,19 @@ import org.fmnist.core.model.TrainingStep;
  * a dense stack none). Inference: a CNN or dense stack with ReLU or no activations scores as one
  * oneDNN chain ({@link FusedInference}); a dense stack with other activations (tanh, sigmoid), which
  * the chain does not fuse, through one BLAS product a layer ({@link DenseStackInference}); a graph of
- * images such as a residual network as one oneDNN chain too ({@link FusedGraphInference}).
+ * images such as a residual network as one oneDNN chain too ({@link FusedGraphInference}), and it
+ * steps as one too ({@link FusedGraphTraining}).
  */
 public final class FusedEngine implements Engine {
 
     @Override
     public Optional<TrainingStep> trainingStep(MultiLayerNetwork net) {
         return DenseStackTraining.of(net).<TrainingStep>map(step -> step).or(() -> FusedCnnTraining.of(net));
+    }
+
+    @Override
+    public Optional<TrainingStep> trainingStep(ComputationGraph graph) {
+        return FusedGraphTraining.of(graph).map(step -> step);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.fmnist.engine;
 
 import org.deeplearning4j.nn.gradient.DefaultGradient;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,15 +14,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@code FusedCnnTrainingTest}, {@code DenseStackTrainingTest} compare them with DL4J's step).
  */
 final class NetworkGradient extends DefaultGradient {
-    private final MultiLayerNetwork net;
+    private final Supplier<INDArray> view;
 
-    NetworkGradient(MultiLayerNetwork net) {
-        super(net.getFlattenedGradients());
-        this.net = net;
+    /** {@code view}: the network's {@code getFlattenedGradients}. */
+    NetworkGradient(Supplier<INDArray> view) {
+        super(view.get());
+        this.view = view;
     }
 
     @Override
     public INDArray gradient() {
-        return net.getFlattenedGradients();
+        return view.get();
     }
 }

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.BatchInference;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The fused step at the models' real widths, and the residual network's inference chain, take a fast
+ * The fused steps at the models' real widths, and the residual network's inference chain, take a fast
  * kernel for every primitive on the CPU at hand:
  * oneDNN falls back to its reference kernels ({@code ref:any}) for layouts its fast ones do not take,
  * tens of times slower (a first convolution's weight gradient, one input channel in NCHW, took 400 ms a
@@ -77,6 +78,16 @@ class FusedCnnKernelsTest {
             assertFalse(kernels.isEmpty());
             assertTrue(kernels.stream().noneMatch(k -> k.contains("ref:")), String.join("\n", kernels));
         }
+    }
+
+    /** The residual network's training step at the model's width (16, then 32). */
+    @Test
+    void everyPrimitiveOfAResidualNetworksStepTakesAFastKernel() {
+        ComputationGraph graph = FusedGraphInferenceTest.residualGraph(new Adam(1e-3), 0.8, true, 16);
+        graph.initGradientsView();
+        List<String> kernels = FusedGraphTraining.of(graph).orElseThrow().kernels(BATCH);
+        assertFalse(kernels.isEmpty());
+        assertTrue(kernels.stream().noneMatch(k -> k.contains("ref:")), String.join("\n", kernels));
     }
 
     @Test

@@ -107,7 +107,8 @@ class FusedCnnTrainingTest {
         return net;
     }
 
-    private static INDArray labels(int rows, long seed) {
+    /** One-hot labels for {@code rows} images, drawn from {@code seed}. */
+    static INDArray labels(int rows, long seed) {
         Random random = new Random(seed);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, 10);
         for (int row = 0; row < rows; row++) {

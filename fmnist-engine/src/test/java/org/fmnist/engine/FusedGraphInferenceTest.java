@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -42,7 +43,19 @@ class FusedGraphInferenceTest {
      * batch norm and ReLU; global average pooling; softmax with dropout on its input.
      */
     static Network residual(boolean oneDnn, int width) {
-        GraphBuilder graph = new NeuralNetConfiguration.Builder().seed(17).updater(new Adam(1e-2))
+        ComputationGraph net = residualGraph(new Adam(1e-2), 0.8, oneDnn, width);
+        // Steps move the weights and the batch-norm statistics away from where they started.
+        return TinyNetworks.stepped(Network.of(net), 4, 32);
+    }
+
+    /** {@link #residual}'s graph as initialised, trained by {@code updater}, dropout keeping {@code keep} (1: none). */
+    static ComputationGraph residualGraph(IUpdater updater, double keep, boolean oneDnn, int width) {
+        OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
+        if (keep < 1) {
+            output.dropOut(keep);
+        }
+        GraphBuilder graph = new NeuralNetConfiguration.Builder().seed(17).updater(updater)
                 .weightInit(WeightInit.RELU).graphBuilder()
                 .addInputs("pixels").setInputTypes(InputType.convolutionalFlat(28, 28, 1))
                 .addLayer("stem", convolution(3, 1, width, false), "pixels");
@@ -51,10 +64,14 @@ class FusedGraphInferenceTest {
         graph.addLayer("head-norm", new BatchNormalization.Builder().build(), block2)
                 .addLayer("head-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "head-norm")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "head-relu")
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(0.8).build(), "pool")
+                .addLayer("output", output.build(), "pool")
                 .setOutputs("output");
-        return stepped(graph, oneDnn);
+        ComputationGraph net = new ComputationGraph(graph.build());
+        net.init();
+        if (oneDnn) {
+            OneDnnLayers.attach(Network.of(net));
+        }
+        return net;
     }
 
     /**

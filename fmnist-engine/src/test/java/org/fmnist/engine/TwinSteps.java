@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fmnist.core.model.Engines;
 import org.fmnist.core.model.FloatRounding;
@@ -38,16 +40,15 @@ final class TwinSteps {
      *     ({@link Engines}) finds and {@link Network#fit} takes
      * @param labels labels for a batch of {@code rows} at step {@code seed}
      */
-    static void assertTwinsAgree(Supplier<MultiLayerNetwork> twin, Class<? extends OwnTrainingStep> step,
+    static void assertTwinsAgree(Supplier<? extends Model> twin, Class<? extends OwnTrainingStep> step,
                                  BiFunction<Integer, Long, INDArray> labels, int[] batchSizes) {
-        MultiLayerNetwork dl4j = twin.get();
-        MultiLayerNetwork inside = twin.get();
+        Model dl4j = twin.get();
+        Model inside = twin.get();
         // As a network does before its first step: the gradient view the step writes into.
-        inside.initGradientsView();
-        TrainingStep fast = Engines.trainingStep(inside).orElseThrow(() -> new AssertionError("no engine's step"));
+        TrainingStep fast = engineStep(inside).orElseThrow(() -> new AssertionError("no engine's step"));
         assertInstanceOf(step, fast, "the step found");
         // A third twin on which the analysis runs DL4J's forward pass and gradient.
-        MultiLayerNetwork analysed = twin.get();
+        Model analysed = twin.get();
         assertEquals(dl4j.params(), inside.params(), "the twins at the start");
         for (int s = 0; s < batchSizes.length; s++) {
             INDArray x = TinyNetworks.randomPixels(batchSizes[s], s);
@@ -56,7 +57,7 @@ final class TwinSteps {
             NetworkRounding.Gradient gradient = NetworkRounding.gradient(analysed, x, y, 100 + s);
             UpdateRounding.Bounds bounds = UpdateRounding.of(dl4j, gradient, batchSizes[s]);
             Nd4j.getRandom().setSeed(100 + s);
-            dl4j.fit(x, y);
+            dl4jFit(dl4j, x, y);
             Nd4j.getRandom().setSeed(100 + s);
             assertTrue(fast.accepts(x, y), "the step takes the batch");
             double loss = fast.fit(x, y);
@@ -65,18 +66,46 @@ final class TwinSteps {
             FloatRounding.assertWithin(dl4j.score(), loss,
                     2 * gradient.lossBound() + 2 * FloatRounding.gamma(1) * Math.abs(dl4j.score()), "the loss" + at);
             // After a step the gradient view holds the update the updater made of the gradient.
-            FloatRounding.assertWithin(dl4j.getFlattenedGradients(), inside.getFlattenedGradients(), bounds.update(), "the update" + at);
+            FloatRounding.assertWithin(gradientView(dl4j), gradientView(inside), bounds.update(), "the update" + at);
             FloatRounding.assertWithin(dl4j.params(), inside.params(), bounds.weights(), "the weights" + at);
-            INDArray state = dl4j.getUpdater().getStateViewArray();
+            INDArray state = network(dl4j).updaterState();
             if (state != null) {
-                FloatRounding.assertWithin(state, inside.getUpdater().getStateViewArray(), bounds.state(), "the optimizer's state" + at);
+                FloatRounding.assertWithin(state, network(inside).updaterState(), bounds.state(), "the optimizer's state" + at);
             }
-            assertEquals(dl4j.getIterationCount(), inside.getIterationCount(), "iterations counted" + at);
+            assertEquals(network(dl4j).iterationCount(), network(inside).iterationCount(), "iterations counted" + at);
             inside.params().assign(dl4j.params());
             if (state != null) {
-                inside.getUpdater().getStateViewArray().assign(state);
+                network(inside).updaterState().assign(state);
             }
         }
+    }
+
+    /** The engine's step for {@code model}, after making its gradient view as a network does before its first step. */
+    private static java.util.Optional<TrainingStep> engineStep(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            net.initGradientsView();
+            return Engines.trainingStep(net);
+        }
+        ComputationGraph graph = (ComputationGraph) model;
+        graph.initGradientsView();
+        return Engines.trainingStep(graph);
+    }
+
+    /** DL4J's own step, whatever engine is installed. */
+    private static void dl4jFit(Model model, INDArray x, INDArray y) {
+        if (model instanceof MultiLayerNetwork net) {
+            net.fit(x, y);
+        } else {
+            ((ComputationGraph) model).fit(new INDArray[] {x}, new INDArray[] {y});
+        }
+    }
+
+    private static INDArray gradientView(Model model) {
+        return model instanceof MultiLayerNetwork net ? net.getFlattenedGradients() : ((ComputationGraph) model).getFlattenedGradients();
+    }
+
+    private static Network network(Model model) {
+        return model instanceof MultiLayerNetwork net ? Network.of(net) : Network.of((ComputationGraph) model);
     }
 
     /** Initialises {@code net} and checks that no engine has a step for it, so a step on eight images is DL4J's own. */

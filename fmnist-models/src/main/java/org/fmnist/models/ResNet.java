@@ -55,7 +55,7 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
             Integer blocks,
             @JsonPropertyDescription("Chance to drop each pooled feature before the softmax while training.")
             Double dropout,
-            @JsonPropertyDescription("The fast path: convolutions and batch norms on oneDNN, ReLU gradients as masks (same results, several times faster); false is DL4J's own path.")
+            @JsonPropertyDescription("DL4J's oneDNN helpers on its convolution and batch-norm layers and ReLU gradients as masks (same results, faster), where DL4J's layers run; false is DL4J's own code there. Training and scoring go through fmnist's fused oneDNN graph step either way.")
             Boolean onednn) {
         public Parameters {
             width = width == null ? 16 : width;

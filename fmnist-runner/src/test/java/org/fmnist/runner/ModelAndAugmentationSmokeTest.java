@@ -31,6 +31,10 @@ class ModelAndAugmentationSmokeTest {
             "cnn-wide-seeds.yaml --point=1", "sweep-resnet-shape.yaml --point=1", "sweep-model-family.yaml --point=2",
             "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
 
+    /** The training step fmnist-engine has for some of them, which the run names on its model line. */
+    private static final Map<String, String> STEPS = Map.of("cnn.yaml", "FusedCnnTraining",
+            "cnn.yaml model.type=cnn-deep", "FusedCnnTraining", "cnn.yaml model.type=resnet", "FusedGraphTraining");
+
     static List<String> experiments() {
         return EXPERIMENTS;
     }
@@ -51,6 +55,10 @@ class ModelAndAugmentationSmokeTest {
                 new PrintStream(errors, true, StandardCharsets.UTF_8), Map.of());
 
         assertEquals(0, exit, console + errors.toString(StandardCharsets.UTF_8));
+        String step = STEPS.get(experiment);
+        if (step != null) {
+            assertTrue(console.toString(StandardCharsets.UTF_8).contains("; step: " + step + "\n"), "the step the run says it took: " + console);
+        }
         Path metrics;
         try (Stream<Path> files = Files.walk(out)) {
             metrics = files.filter(p -> p.getFileName().toString().equals("metrics.json")).findFirst().orElseThrow();

@@ -18,6 +18,14 @@ public interface Engine {
      */
     Optional<TrainingStep> trainingStep(MultiLayerNetwork net);
 
+    /**
+     * A step for {@code graph}, or empty where this engine has none for it (the default). Asked as
+     * {@link #trainingStep(MultiLayerNetwork)} is.
+     */
+    default Optional<TrainingStep> trainingStep(ComputationGraph graph) {
+        return Optional.empty();
+    }
+
     /** An inference path for {@code net} as it is now, or empty where this engine has none for it. */
     Optional<BatchInference> inference(MultiLayerNetwork net);
 

@@ -22,6 +22,11 @@ public final class Engines {
         return INSTALLED.stream().map(e -> e.trainingStep(net)).flatMap(Optional::stream).findFirst();
     }
 
+    /** The first installed engine's step for {@code graph}; empty where none has one (DL4J's own {@code fit}). */
+    public static Optional<TrainingStep> trainingStep(ComputationGraph graph) {
+        return INSTALLED.stream().map(e -> e.trainingStep(graph)).flatMap(Optional::stream).findFirst();
+    }
+
     /** The first installed engine's inference path for {@code net}; empty where none has one (DL4J's {@code output}). */
     public static Optional<BatchInference> inference(MultiLayerNetwork net) {
         return INSTALLED.stream().map(e -> e.inference(net)).flatMap(Optional::stream).findFirst();

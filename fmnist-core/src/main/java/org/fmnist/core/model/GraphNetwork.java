@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,10 +12,13 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A {@link Network} that is a {@link ComputationGraph} with one input and one output. */
-record GraphNetwork(ComputationGraph graph) implements Network {
+final class GraphNetwork implements Network {
+    private final ComputationGraph graph;
+    /** An engine's step for this graph, empty where none has one; null until the first step decides. */
+    private Optional<TrainingStep> engineStep;
 
-    GraphNetwork {
-        Objects.requireNonNull(graph, "graph");
+    GraphNetwork(ComputationGraph graph) {
+        this.graph = Objects.requireNonNull(graph, "graph");
         if (graph.getNumInputArrays() != 1 || graph.getNumOutputArrays() != 1) {
             throw new IllegalArgumentException("a network takes one input and gives one output; this graph has "
                     + graph.getNumInputArrays() + " inputs and " + graph.getNumOutputArrays() + " outputs");
@@ -43,8 +47,29 @@ record GraphNetwork(ComputationGraph graph) implements Network {
 
     @Override
     public double fit(INDArray features, INDArray labels) {
+        Optional<TrainingStep> step = engineStep();
+        if (step.isPresent() && step.get().accepts(features, labels)) {
+            return step.get().fit(features, labels);
+        }
         graph.fit(new INDArray[] {features}, new INDArray[] {labels});
         return graph.score();
+    }
+
+    @Override
+    public String trainingStep() {
+        return engineStep().map(step -> step.getClass().getSimpleName()).orElse("DL4J's fit");
+    }
+
+    /** The engine's step for this graph, looked up on first use. */
+    private Optional<TrainingStep> engineStep() {
+        if (engineStep == null) {
+            // DL4J makes the gradient view on a graph's first step; an engine's step writes into it.
+            if (graph.getFlattenedGradients() == null) {
+                graph.initGradientsView();
+            }
+            engineStep = Engines.trainingStep(graph);
+        }
+        return engineStep;
     }
 
     @Override

@@ -43,6 +43,21 @@ final class LayeredNetwork implements Network {
 
     @Override
     public double fit(INDArray features, INDArray labels) {
+        Optional<TrainingStep> step = engineStep();
+        if (step.isPresent() && step.get().accepts(features, labels)) {
+            return step.get().fit(features, labels);
+        }
+        net.fit(features, labels);
+        return net.score();
+    }
+
+    @Override
+    public String trainingStep() {
+        return engineStep().map(step -> step.getClass().getSimpleName()).orElse("DL4J's fit");
+    }
+
+    /** The engine's step for this network, looked up on first use. */
+    private Optional<TrainingStep> engineStep() {
         if (engineStep == null) {
             // DL4J makes the gradient view on a network's first step; an engine's step writes into it.
             if (net.getFlattenedGradients() == null) {
@@ -50,11 +65,7 @@ final class LayeredNetwork implements Network {
             }
             engineStep = Engines.trainingStep(net);
         }
-        if (engineStep.isPresent() && engineStep.get().accepts(features, labels)) {
-            return engineStep.get().fit(features, labels);
-        }
-        net.fit(features, labels);
-        return net.score();
+        return engineStep;
     }
 
     @Override

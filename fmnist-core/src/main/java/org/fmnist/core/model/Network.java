@@ -29,8 +29,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * predictions one small API; most methods are a line or two of DL4J in the two implementations.
  * Where DL4J's own path is slow for a kind of network, {@link #fit} and {@link #inference} take a
  * faster one from an {@link Engine}, with the same results up to float rounding: fmnist-engine trains
- * and scores a stack of dense layers through its own step and a CNN through oneDNN primitives called
- * directly.
+ * and scores a stack of dense layers through its own step, and a CNN or a graph of images such as a
+ * residual network through oneDNN primitives called directly.
  *
  * <p>A network takes flat {@code [batch, 784]} features and has a single output.
  */
@@ -86,6 +86,13 @@ public sealed interface Network permits LayeredNetwork, GraphNetwork {
 
     /** One gradient step on a batch; returns the batch's score (its mean loss). */
     double fit(INDArray features, INDArray labels);
+
+    /**
+     * Which step {@link #fit} takes: the name of an engine's step (such as {@code FusedGraphTraining}),
+     * or {@code DL4J's fit} where no engine has one. A batch the engine's step does not take (another
+     * layout of rows) goes through DL4J's fit all the same.
+     */
+    String trainingStep();
 
     /** The output for {@code features} in inference mode (no dropout); a graph's single output. */
     INDArray output(INDArray features);

@@ -231,6 +231,8 @@ public final class NetworkRounding {
     }
 
     private void walk(ComputationGraph graph, INDArray features, boolean training) {
+        // A preprocessor on a vertex's input asks the graph for the batch size, which it reads off its inputs.
+        graph.setInputs(features);
         GraphVertex[] vertices = graph.getVertices();
         Map<Integer, Integer> position = new HashMap<>();
         for (int index : graph.topologicalSortOrder()) {

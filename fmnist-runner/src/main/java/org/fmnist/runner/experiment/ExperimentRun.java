@@ -144,8 +144,8 @@ public final class ExperimentRun implements JobRunner {
         PrintStream out = invocation.out();
         ExperimentSpec spec = run.spec();
         Network net = run.newNetwork();
-        out.printf("model %s: %,d parameters; %d thread%s%n", spec.model().type(), net.numParams(), run.threads(),
-                run.threads() == 1 ? "" : "s");
+        out.printf("model %s: %,d parameters; %d thread%s; step: %s%n", spec.model().type(), net.numParams(), run.threads(),
+                run.threads() == 1 ? "" : "s", net.trainingStep());
         Path checkpoints = folder.path(CHECKPOINTS);
         TrainingState from = TrainingState.initial();
         if (resume) {

@@ -120,6 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("train_images", train.size());
         result.put("test_images", test.size());
         result.put("parameters", net.numParams());
+        result.put("training_step", net.trainingStep());
         result.put("epoch_seconds", seconds);
         result.put("median_epoch_seconds", median);
         result.put("samples_per_second", train.size() / median);
