@@ -28,7 +28,7 @@ class ModelAndAugmentationSmokeTest {
             "cnn-augmented.yaml", "cnn-light-augmented.yaml", "cnn-wide-light-augmented.yaml", "cnn-deep-augmented.yaml",
             "cnn-deep-augmented-lowdrop.yaml", "cnn-deep-long.yaml", "cnn-deep-long-erase.yaml", "cnn-deep-longer.yaml", "cnn-deep-wide.yaml",
             "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1",
-            "cnn-wide-seeds.yaml --point=1", "sweep-resnet-shape.yaml --point=1", "sweep-model-family.yaml --point=2",
+            "cnn-wide-seeds.yaml --point=1", "sweep-resnet-shape.yaml --point=1", "sweep-resnet-size.yaml --point=4", "sweep-model-family.yaml --point=2",
             "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
 
     /** The training step fmnist-engine has for some of them, which the run names on its model line. */
