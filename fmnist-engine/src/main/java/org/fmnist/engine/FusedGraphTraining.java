@@ -434,9 +434,9 @@ final class FusedGraphTraining implements OwnTrainingStep {
                         ? FusedCnnTraining.undropped(chain, step, dense.dropout(), below, dims, counters) : below);
             } else if (node.stage() instanceof GlobalAverage) {
                 var fwd = (pooling_forward.primitive_desc) forward.pd();
-                // The rows' gradient as (n, c, 1, 1) images.
-                memory rows = chain.memory(plain(memory.format_tag.nc, dims[0], dims[1]));
-                chain.copy(diff, rows);
+                // The rows' gradient as (n, c, 1, 1) images: plain rows already (the output layer's gradient
+                // is), so no copy unless a reader left it otherwise.
+                memory rows = chain.reordered(diff, plain(memory.format_tag.nc, dims[0], dims[1]));
                 memory images = chain.over(plain(memory.format_tag.nchw, dims[0], dims[1], 1, 1), rows.get_data_handle());
                 // The forward pass's layout for the gradient: left to oneDNN, it can take the reference kernel.
                 var pd = chain.keep(new pooling_backward.primitive_desc(new pooling_backward.desc(pooling_avg_exclude_padding,
