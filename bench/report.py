@@ -276,10 +276,11 @@ def memory(rows):
 
 def growth(rows, plot_dir):
     """Epoch time by training-set size and batch size, fmnist and PyTorch, with the plots."""
+    folder = os.path.basename(os.path.normpath(plot_dir))   # the page's own folder (BENCH_PAGE)
     lines = ["", "## Growth", "",
               "Seconds of the second of two epochs, fmnist and PyTorch: one epoch each, so expect ±20% noise per point.", "",
-              "![epoch time by training-set size](benchmarks/growth-size.png)", "",
-              "![epoch time by batch size](benchmarks/growth-batch.png)", ""]
+              f"![epoch time by training-set size]({folder}/growth-size.png)", "",
+              f"![epoch time by batch size]({folder}/growth-batch.png)", ""]
     for purpose, key, label, name in (("size", "train_images", "training images", "growth-size.png"),
                                       ("batch", "batch", "batch size (15,000 training images)", "growth-batch.png")):
         results = [r["result"] for r in rows if r["purpose"] == purpose]
