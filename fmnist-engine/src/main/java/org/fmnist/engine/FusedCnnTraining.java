@@ -3,43 +3,43 @@ package org.fmnist.engine;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_max;
-import static org.bytedeco.dnnl.global.dnnl.prop_kind.backward;
-import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
 import static org.fmnist.engine.FusedInference.any;
 import static org.fmnist.engine.FusedInference.attributes;
 import static org.fmnist.engine.FusedInference.plain;
+import static org.fmnist.engine.TrainingPrimitives.FEW_CHANNELS;
+import static org.fmnist.engine.TrainingPrimitives.address;
+import static org.fmnist.engine.TrainingPrimitives.columnMajor;
+import static org.fmnist.engine.TrainingPrimitives.dropped;
+import static org.fmnist.engine.TrainingPrimitives.normalized;
+import static org.fmnist.engine.TrainingPrimitives.normalizedBackward;
+import static org.fmnist.engine.TrainingPrimitives.plainlyTrained;
+import static org.fmnist.engine.TrainingPrimitives.reluBackward;
+import static org.fmnist.engine.TrainingPrimitives.rowMajor;
+import static org.fmnist.engine.TrainingPrimitives.softmaxLoss;
+import static org.fmnist.engine.TrainingPrimitives.undropped;
+import static org.fmnist.engine.TrainingPrimitives.userWeights;
+import static org.fmnist.engine.TrainingPrimitives.weightGradientOverPatches;
+import static org.fmnist.engine.TrainingPrimitives.weightGradientStep;
 
-import java.lang.ref.Reference;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntSupplier;
-import org.bytedeco.dnnl.batch_normalization_backward;
-import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
-import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
-import org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import org.bytedeco.dnnl.inner_product_backward_data;
 import org.bytedeco.dnnl.inner_product_backward_weights;
 import org.bytedeco.dnnl.inner_product_forward;
@@ -47,11 +47,9 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -66,16 +64,16 @@ import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.fmnist.core.model.SlidingWindow;
+import org.fmnist.engine.TrainingPrimitives.Counters;
+import org.fmnist.engine.TrainingPrimitives.Forward;
+import org.fmnist.engine.TrainingPrimitives.Step;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
@@ -100,20 +98,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  */
 final class FusedCnnTraining implements OwnTrainingStep {
 
-    /**
-     * oneDNN's batch norm with a learned scale and shift per channel, as DL4J's (unless locked), read from
-     * one (2, channels) array: DL4J keeps gamma and beta side by side, and oneDNN 2.5 refuses separate
-     * scale and shift arguments on the backward pass.
-     */
-    static final int SCALE_AND_SHIFT = normalization_flags.use_scale_shift.value;
-
-    /**
-     * Below this many input channels a convolution's weight gradient goes through its input's patches
-     * ({@link #weightGradientOverPatches}): oneDNN's direct kernels block channels by 8 at least.
-     */
-    static final long FEW_CHANNELS = 8;
-
-    private sealed interface Stage permits Convolution, Normalization, Rectifier, Pooling, InnerProduct {}
+    private sealed interface Stage permits Convolution, Norm, Rectifier, Pooling, InnerProduct {}
 
     /**
      * A convolution: views of its weights ({@code [out, in, kH, kW]}) and bias, their gradients, and
@@ -122,40 +107,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
     private record Convolution(INDArray weights, INDArray bias, INDArray weightGradient, INDArray biasGradient,
                                int channels, SlidingWindow window, boolean relu, IDropout dropout) implements Stage {}
 
-    /**
-     * A batch norm over the channels of a convolution's output: views of its scale (DL4J's gamma, with
-     * its shift, beta, right after it in memory), running mean and running spread, which is a variance
-     * or, with {@code logStd}, a log10 standard deviation as DL4J keeps it by default, and the gradient
-     * views of all four.
-     */
-    record Normalization(INDArray scale, INDArray mean, INDArray spread,
-                                 INDArray scaleGradient, INDArray shiftGradient, INDArray meanGradient,
-                                 INDArray spreadGradient, boolean logStd, float eps, double decay) implements Stage {
-
-        /**
-         * DL4J's moving averages as gradients: its updater for the running statistics is a no-op, so
-         * the parameter minus this gradient is {@code decay * running + (1 - decay) * batch}, for the
-         * variance through its log10 standard deviation where that is what is kept.
-         */
-        void movingAverageSteps(INDArray batchMean, INDArray batchVariance) {
-            FloatBuffer mean = OwnTrainingStep.floats(mean());
-            FloatBuffer spread = OwnTrainingStep.floats(spread());
-            FloatBuffer meanStep = OwnTrainingStep.floats(meanGradient());
-            FloatBuffer spreadStep = OwnTrainingStep.floats(spreadGradient());
-            FloatBuffer ofBatch = OwnTrainingStep.floats(batchMean);
-            FloatBuffer varianceOfBatch = OwnTrainingStep.floats(batchVariance);
-            for (int k = 0; k < mean.capacity(); k++) {
-                meanStep.put(k, (float) ((mean.get(k) - ofBatch.get(k)) * (1 - decay)));
-                if (logStd) {
-                    double variance = Math.pow(10, 2.0 * spread.get(k));
-                    double next = decay * variance + (1 - decay) * varianceOfBatch.get(k);
-                    spreadStep.put(k, (float) (Math.log10(variance / next) / 2));
-                } else {
-                    spreadStep.put(k, (float) ((spread.get(k) - varianceOfBatch.get(k)) * (1 - decay)));
-                }
-            }
-        }
-    }
+    /** A batch norm over a convolution's channels. */
+    private record Norm(Normalization norm) implements Stage {}
 
     /** An activation layer's plain ReLU. */
     private record Rectifier() implements Stage {}
@@ -250,12 +203,12 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 continue;
             }
             if (layer.getClass() == BatchNormalization.class && denseLayers == 0 && !stages.isEmpty()) {
-                Optional<Normalization> norm = normalization((BatchNormalization) layer, c);
+                Optional<Normalization> norm = Normalization.of((BatchNormalization) layer, c);
                 if (norm.isEmpty()) {
                     return Optional.empty();
                 }
-                stages.add(norm.get());
-                register(gradient, String.valueOf(i), norm.get());
+                stages.add(new Norm(norm.get()));
+                norm.get().register(gradient, String.valueOf(i));
                 continue;
             }
             boolean convolution = layer.getClass() == ConvolutionLayer.class && denseLayers == 0;
@@ -326,52 +279,6 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 (int) input.getInputHeight(), (int) input.getInputWidth(), clipping, gradient));
     }
 
-    /** Float parameters trained by plain steps: no weight noise, constraints or gradient normalisation. */
-    static boolean plainlyTrained(Layer layer) {
-        var layerConf = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
-        return layer.params().dataType() == DataType.FLOAT && layerConf.getWeightNoise() == null
-                && (layerConf.getConstraints() == null || layerConf.getConstraints().isEmpty())
-                && (layerConf.getGradientNormalization() == null
-                    || layerConf.getGradientNormalization() == GradientNormalization.None)
-                && layer.conf().isMiniBatch() && layer.conf().getStepFunction() == null;
-    }
-
-    /** The stage of a batch norm over {@code channels} NCHW channels, or empty when it is not one this step takes. */
-    static Optional<Normalization> normalization(BatchNormalization layer, int channels) {
-        var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
-        if (conf.getCnn2DFormat() != CNN2DFormat.NCHW || conf.isLockGammaBeta() || !conf.isMinibatch()
-                || conf.getNOut() != channels || conf.getIDropout() != null || !plainlyTrained(layer)) {
-            return Optional.empty();
-        }
-        Map<String, INDArray> grads = BatchNormalizationParamInitializer.getInstance()
-                .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
-        if (!sideBySide(layer.getParam(BatchNormalizationParamInitializer.GAMMA), layer.getParam(BatchNormalizationParamInitializer.BETA))
-                || !sideBySide(grads.get(BatchNormalizationParamInitializer.GAMMA), grads.get(BatchNormalizationParamInitializer.BETA))) {
-            return Optional.empty();
-        }
-        String spread = conf.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
-                : BatchNormalizationParamInitializer.GLOBAL_VAR;
-        return Optional.of(new Normalization(layer.getParam(BatchNormalizationParamInitializer.GAMMA),
-                layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), layer.getParam(spread),
-                grads.get(BatchNormalizationParamInitializer.GAMMA), grads.get(BatchNormalizationParamInitializer.BETA),
-                grads.get(BatchNormalizationParamInitializer.GLOBAL_MEAN), grads.get(spread),
-                conf.isUseLogStd(), (float) conf.getEps(), conf.getDecay()));
-    }
-
-    /** Whether {@code second}'s floats follow {@code first}'s in memory, so that one (2, n) array holds both. */
-    private static boolean sideBySide(INDArray first, INDArray second) {
-        return first.elementWiseStride() == 1 && second.elementWiseStride() == 1 && first.length() == second.length()
-                && address(second).address() == address(first).address() + first.length() * Float.BYTES;
-    }
-
-    static boolean rowMajor(INDArray a) {
-        return a.ordering() == 'c' && a.elementWiseStride() == 1;
-    }
-
-    static boolean columnMajor(INDArray a) {
-        return a.rank() == 2 && a.ordering() == 'f' && a.elementWiseStride() == 1;
-    }
-
     @Override
     public boolean accepts(INDArray features, INDArray labels) {
         InnerProduct output = (InnerProduct) stages.get(stages.size() - 1);
@@ -389,49 +296,6 @@ final class FusedCnnTraining implements OwnTrainingStep {
     /** The kernels oneDNN chose for the step's primitives at batches of {@code n} ({@link PrimitiveChain#kernels}). */
     List<String> kernels(int n) {
         return steps.computeIfAbsent(n, this::plan).chain.kernels();
-    }
-
-    /**
-     * The chain for one batch size, the ND4J arrays it reads and writes, and what its Java steps share;
-     * it lives as long as the network (a run has two batch sizes: the full batches and the last).
-     */
-    static final class Step {
-        PrimitiveChain chain;
-        memory input;
-        INDArray labels;
-        double loss;
-        /** Kept here so that Java does not collect the memory the chain works on. */
-        private final List<INDArray> arrays = new ArrayList<>();
-
-        /** Runs the chain on a batch; returns its loss, without regularisation. */
-        double run(INDArray features, INDArray labels) {
-            input.set_data_handle(features.data().addressPointer());
-            this.labels = labels;
-            chain.run();
-            Reference.reachabilityFence(features);
-            return loss;
-        }
-
-        INDArray array(long... shape) {
-            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
-            arrays.add(a);
-            return a;
-        }
-    }
-
-    /**
-     * What the forward pass of one stage left for its backward pass: its input and output, its weights
-     * as the primitive read them (a batch norm's scale and shift), its primitive descriptor (the hint
-     * oneDNN's backward primitives need), a max-pooling's workspace and a batch norm's batch mean and
-     * variance.
-     * {@code srcDims}: (n, c, h, w) before the first dense layer, (n, c) after.
-     */
-    record Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace,
-                           memory mean, memory variance) {
-
-        Forward(long[] srcDims, memory src, memory dst, memory weights, Object pd, memory workspace) {
-            this(srcDims, src, dst, weights, pd, workspace, null, null);
-        }
     }
 
     /**
@@ -475,8 +339,8 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 c = conv.channels();
                 h = oh;
                 w = ow;
-            } else if (stage instanceof Normalization norm) {
-                Forward forward = normalized(chain, cpu, step, norm, current, dims);
+            } else if (stage instanceof Norm norm) {
+                Forward forward = normalized(chain, cpu, step, norm.norm(), current, dims);
                 forwards.add(forward);
                 current = forward.dst();
             } else if (stage instanceof Rectifier) {
@@ -592,177 +456,14 @@ final class FusedCnnTraining implements OwnTrainingStep {
                 chain.add(new convolution_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, chain.reordered(diff, dataPd.diff_dst_desc()),
                         DNNL_ARG_WEIGHTS, chain.reordered(forward.weights(), dataPd.weights_desc()), DNNL_ARG_DIFF_SRC, below));
                 diff = conv.dropout() != null ? undropped(chain, step, conv.dropout(), below, dims, counters) : below;
-            } else if (stage instanceof Normalization norm) {
-                diff = normalizedBackward(chain, cpu, norm, forward, diff);
+            } else if (stage instanceof Norm norm) {
+                diff = normalizedBackward(chain, cpu, norm.norm(), forward, diff);
             } else if (stage instanceof Rectifier) {
                 diff = reluBackward(chain, cpu, !rectified, forward.dst(), diff);
                 rectified = false;
             }
         }
         return step;
-    }
-
-    /**
-     * A batch norm on batch statistics over {@code in} (images of {@code dims}), kept as they are laid out,
-     * then a Java step that moves DL4J's running statistics: what it left for its backward pass.
-     */
-    static Forward normalized(PrimitiveChain chain, engine cpu, Step step, Normalization norm, memory in, long[] dims) {
-        long c = dims[1];
-        var pd = chain.keep(new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
-                forward_training.value, in.get_desc(), norm.eps(), SCALE_AND_SHIFT), cpu));
-        memory dst = chain.memory(pd.dst_desc());
-        INDArray batchMean = step.array(c);
-        INDArray batchVariance = step.array(c);
-        memory mean = chain.over(plain(memory.format_tag.x, c), address(batchMean));
-        memory variance = chain.over(plain(memory.format_tag.x, c), address(batchVariance));
-        memory scaleShift = chain.over(plain(memory.format_tag.nc, 2, c), address(norm.scale()));
-        chain.add(new batch_normalization_forward(pd), Map.of(DNNL_ARG_SRC, in, DNNL_ARG_DST, dst,
-                DNNL_ARG_SCALE_SHIFT, scaleShift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
-        chain.then(() -> norm.movingAverageSteps(batchMean, batchVariance));
-        return new Forward(dims, in, dst, scaleShift, pd, null, mean, variance);
-    }
-
-    /** The gradient at a batch norm's input from {@code diff} at its output, and its scale's and shift's into DL4J's views. */
-    static memory normalizedBackward(PrimitiveChain chain, engine cpu, Normalization norm, Forward forward, memory diff) {
-        var fwd = (batch_normalization_forward.primitive_desc) forward.pd();
-        memory.desc data = forward.src().get_desc();
-        var pd = chain.keep(new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
-                backward.value, data, data, norm.eps(), SCALE_AND_SHIFT), cpu, fwd));
-        memory below = chain.memory(pd.diff_src_desc());
-        chain.add(new batch_normalization_backward(pd), Map.of(DNNL_ARG_SRC, forward.src(), DNNL_ARG_MEAN, forward.mean(),
-                DNNL_ARG_VARIANCE, forward.variance(), DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
-                DNNL_ARG_SCALE_SHIFT, forward.weights(), DNNL_ARG_DIFF_SRC, below,
-                DNNL_ARG_DIFF_SCALE_SHIFT, chain.over(plain(memory.format_tag.nc, 2, forward.srcDims()[1]), address(norm.scaleGradient()))));
-        return below;
-    }
-
-    /** Registers a batch norm's four gradient views in {@code gradient} under DL4J's keys for layer {@code layer}. */
-    static void register(DefaultGradient gradient, String layer, Normalization norm) {
-        gradient.setGradientFor(layer + "_" + BatchNormalizationParamInitializer.GAMMA, norm.scaleGradient());
-        gradient.setGradientFor(layer + "_" + BatchNormalizationParamInitializer.BETA, norm.shiftGradient());
-        gradient.setGradientFor(layer + "_" + BatchNormalizationParamInitializer.GLOBAL_MEAN, norm.meanGradient());
-        gradient.setGradientFor(layer + "_" + (norm.logStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
-                : BatchNormalizationParamInitializer.GLOBAL_VAR), norm.spreadGradient());
-    }
-
-    /**
-     * Softmax over {@code logits} (n rows of {@code classes}), the loss as DL4J's LossMCXENT scores it
-     * (into {@code step.loss}), and its gradient p - y at the logits: memory over that gradient.
-     */
-    static memory softmaxLoss(PrimitiveChain chain, Step step, INDArray logits, int n, int classes, double clipping) {
-        INDArray delta = step.array(n, classes);
-        float[] p = new float[n * classes];
-        float[] y = new float[n * classes];
-        FloatBuffer logitValues = OwnTrainingStep.floats(logits);
-        FloatBuffer deltaValues = OwnTrainingStep.floats(delta);
-        chain.then(() -> {
-            logitValues.get(0, p);
-            OwnTrainingStep.floats(step.labels).get(0, y);
-            step.loss = SoftmaxCrossEntropy.lossAndGradient(p, y, p, n, classes, clipping);
-            deltaValues.put(0, p);
-        });
-        return chain.over(plain(memory.format_tag.nc, n, classes), address(delta));
-    }
-
-    /**
-     * A convolution's weight and bias gradients over an input of few channels, computed as those of a 1x1
-     * convolution over the input's patches (im2col), into DL4J's gradient views: (out, in, kH, kW)
-     * row-major is (out, in * kH * kW, 1, 1) row-major; no bias gradient where {@code biasGradient} is null.
-     *
-     * <p>Why: oneDNN's direct kernels pad channels to a block of 8 (16 on AVX-512), so over the images'
-     * one channel the weight gradient did 8 times its arithmetic: 3.2 ms of a 27 ms compact-CNN step on
-     * AVX2 ({@code results/speed/profile-cnn-fused.md}). The patches come from a convolution whose weights
-     * are the identity (patch element t of input channel i at kernel row r and column q is
-     * {@code t = (i * kH + r) * kW + q}): each copies one pixel times 1, exactly, zero in the padding.
-     */
-    static void weightGradientOverPatches(PrimitiveChain chain, engine cpu, SlidingWindow window, int channels,
-                                          INDArray weightGradient, INDArray biasGradient, memory src, long[] dims, memory diff) {
-        long taps = dims[1] * window.kernel()[0] * window.kernel()[1];
-        long[] outDims = {dims[0], channels, window.out(dims[2], 0), window.out(dims[3], 1)};
-        long[] patchDims = {dims[0], taps, outDims[2], outDims[3]};
-        var patchesPd = chain.keep(new convolution_forward.primitive_desc(new convolution_forward.desc(forward_inference,
-                convolution_direct, any(dims), any(taps, dims[1], window.kernel()[0], window.kernel()[1]), any(patchDims),
-                window.strides(), window.paddingBefore(), window.paddingAfter()), cpu));
-        float[] identity = new float[(int) (taps * taps)];
-        for (int t = 0; t < taps; t++) {
-            identity[t * (int) taps + t] = 1f;
-        }
-        memory userIdentity = chain.memory(plain(memory.format_tag.oihw, taps, dims[1], window.kernel()[0], window.kernel()[1]));
-        PrimitiveChain.fill(userIdentity, identity);
-        memory oneHot = chain.memory(patchesPd.weights_desc());
-        chain.copyNow(userIdentity, oneHot);
-        memory patches = chain.memory(patchesPd.dst_desc());
-        chain.add(new convolution_forward(patchesPd), Map.of(DNNL_ARG_SRC, chain.reordered(src, patchesPd.src_desc()),
-                DNNL_ARG_WEIGHTS, oneHot, DNNL_ARG_DST, patches));
-
-        long[] pointwise = {channels, taps, 1, 1};
-        SlidingWindow pointwiseWindow = SlidingWindow.unpadded(new int[] {1, 1}, new int[] {1, 1});
-        memory gradientWeights = weightGradientStep(chain, cpu, null, pointwiseWindow, patches, patches.get_desc(), outDims,
-                pointwise, biasGradient, diff);
-        chain.copy(gradientWeights, userWeights(chain, weightGradient, pointwise));
-    }
-
-    /**
-     * A convolution's weight gradient (in a layout oneDNN picks, returned) and bias gradient (into
-     * {@code biasGradient}'s view; none when null) over input {@code src} laid out as {@code srcDesc}
-     * wants, for output gradient {@code diff}. {@code hint}: the forward pass's descriptor, or null for
-     * one made here over the same shapes.
-     */
-    static memory weightGradientStep(PrimitiveChain chain, engine cpu, convolution_forward.primitive_desc hint,
-                                     SlidingWindow window, memory src, memory.desc srcDesc, long[] outDims,
-                                     long[] kernelDims, INDArray biasGradient, memory diff) {
-        memory.desc biasDesc = plain(memory.format_tag.x, outDims[1]);
-        if (hint == null) {
-            hint = chain.keep(new convolution_forward.primitive_desc(biasGradient == null
-                    ? new convolution_forward.desc(forward_training, convolution_direct, srcDesc, any(kernelDims), any(outDims),
-                            window.strides(), window.paddingBefore(), window.paddingAfter())
-                    : new convolution_forward.desc(forward_training, convolution_direct, srcDesc, any(kernelDims), biasDesc,
-                            any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu));
-        }
-        var pd = chain.keep(new convolution_backward_weights.primitive_desc(biasGradient == null
-                ? new convolution_backward_weights.desc(convolution_direct, srcDesc, any(kernelDims), any(outDims),
-                        window.strides(), window.paddingBefore(), window.paddingAfter())
-                : new convolution_backward_weights.desc(convolution_direct, srcDesc, any(kernelDims), biasDesc,
-                        any(outDims), window.strides(), window.paddingBefore(), window.paddingAfter()), cpu, hint));
-        memory gradientWeights = chain.memory(pd.diff_weights_desc());
-        Map<Integer, memory> args = new HashMap<>(Map.of(DNNL_ARG_SRC, chain.reordered(src, pd.src_desc()),
-                DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()), DNNL_ARG_DIFF_WEIGHTS, gradientWeights));
-        if (biasGradient != null) {
-            args.put(DNNL_ARG_DIFF_BIAS, chain.over(biasDesc, address(biasGradient)));
-        }
-        chain.add(new convolution_backward_weights(pd), args);
-        return gradientWeights;
-    }
-
-    /**
-     * DL4J's own dropout on the activations in {@code current}, drawn on an NCHW (or row) copy of them
-     * as DL4J's forward pass draws it, into a mask kept with the plan: memory over the dropped copy,
-     * which the next primitive reads.
-     */
-    static memory dropped(PrimitiveChain chain, Step step, IDropout dropout, memory current, long[] dims, Counters counters) {
-        INDArray activations = step.array(dims);
-        INDArray into = step.array(dims);
-        KeptDropoutMask mask = new KeptDropoutMask(step.array(dims));
-        chain.copy(current, chain.over(plainLayout(dims), address(activations)));
-        chain.then(() -> dropout.applyDropout(activations, into, counters.iteration().getAsInt(), counters.epoch().getAsInt(), mask));
-        return chain.over(plainLayout(dims), address(into));
-    }
-
-    /** The gradient in {@code diff} through DL4J's dropout back to the input it dropped, with the forward pass's mask. */
-    static memory undropped(PrimitiveChain chain, Step step, IDropout dropout, memory diff, long[] dims, Counters counters) {
-        INDArray atDropped = step.array(dims);
-        INDArray atInput = step.array(dims);
-        chain.copy(diff, chain.over(plainLayout(dims), address(atDropped)));
-        chain.then(() -> dropout.backprop(atDropped, atInput, counters.iteration().getAsInt(), counters.epoch().getAsInt()));
-        return chain.over(plainLayout(dims), address(atInput));
-    }
-
-    /** The network's counters, which DL4J's dropout reads (a schedule may depend on them). */
-    record Counters(IntSupplier iteration, IntSupplier epoch) {}
-
-    /** DL4J's layout for activations of {@code dims}: NCHW, or rows. */
-    private static memory.desc plainLayout(long[] dims) {
-        return plain(dims.length == 2 ? memory.format_tag.nc : memory.format_tag.nchw, dims);
     }
 
     /** A convolution's weight dimensions, (out, in, kH, kW), over {@code in} input channels. */
@@ -777,27 +478,6 @@ final class FusedCnnTraining implements OwnTrainingStep {
         return dims;
     }
 
-    /** The gradient at the input of a ReLU fused into the primitive whose output is {@code dst}; {@code diff} itself without one. */
-    static memory reluBackward(PrimitiveChain chain, engine cpu, boolean relu, memory dst, memory diff) {
-        if (!relu) {
-            return diff;
-        }
-        memory.desc data = dst.get_desc();
-        var hint = chain.keep(new eltwise_forward.primitive_desc(
-                new eltwise_forward.desc(forward_training, eltwise_relu_use_dst_for_bwd, data, 0f, 0f), cpu));
-        var pd = chain.keep(new eltwise_backward.primitive_desc(
-                new eltwise_backward.desc(eltwise_relu_use_dst_for_bwd, data, data, 0f, 0f), cpu, hint));
-        memory below = chain.memory(pd.diff_src_desc());
-        chain.add(new eltwise_backward(pd), Map.of(DNNL_ARG_DST, dst, DNNL_ARG_DIFF_DST, chain.reordered(diff, pd.diff_dst_desc()),
-                DNNL_ARG_DIFF_SRC, below));
-        return below;
-    }
-
-    /** A convolution's weights (or their gradient) where DL4J keeps them: (out, in, kH, kW), row-major. */
-    static memory userWeights(PrimitiveChain chain, INDArray view, long[] kernelDims) {
-        return chain.over(plain(memory.format_tag.oihw, kernelDims), address(view));
-    }
-
     /**
      * A dense layer's weights (or their gradient) where DL4J keeps them: {@code [in, out]} column-major,
      * so (out, in) row after row, {@code in} in the NCHW order of the flattening on the first dense layer.
@@ -807,7 +487,4 @@ final class FusedCnnTraining implements OwnTrainingStep {
         return chain.over(plain(tag, denseWeightDims(dense, srcDims)), address(view));
     }
 
-    static Pointer address(INDArray a) {
-        return a.data().addressPointer();
-    }
 }

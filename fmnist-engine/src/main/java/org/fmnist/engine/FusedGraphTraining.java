@@ -15,13 +15,20 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.algorithm.pooling_avg_exclude_padding;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
-import static org.fmnist.engine.FusedCnnTraining.FEW_CHANNELS;
-import static org.fmnist.engine.FusedCnnTraining.address;
-import static org.fmnist.engine.FusedCnnTraining.columnMajor;
-import static org.fmnist.engine.FusedCnnTraining.plainlyTrained;
-import static org.fmnist.engine.FusedCnnTraining.reluBackward;
-import static org.fmnist.engine.FusedCnnTraining.rowMajor;
-import static org.fmnist.engine.FusedCnnTraining.userWeights;
+import static org.fmnist.engine.TrainingPrimitives.FEW_CHANNELS;
+import static org.fmnist.engine.TrainingPrimitives.address;
+import static org.fmnist.engine.TrainingPrimitives.columnMajor;
+import static org.fmnist.engine.TrainingPrimitives.dropped;
+import static org.fmnist.engine.TrainingPrimitives.normalized;
+import static org.fmnist.engine.TrainingPrimitives.normalizedBackward;
+import static org.fmnist.engine.TrainingPrimitives.plainlyTrained;
+import static org.fmnist.engine.TrainingPrimitives.reluBackward;
+import static org.fmnist.engine.TrainingPrimitives.rowMajor;
+import static org.fmnist.engine.TrainingPrimitives.softmaxLoss;
+import static org.fmnist.engine.TrainingPrimitives.undropped;
+import static org.fmnist.engine.TrainingPrimitives.userWeights;
+import static org.fmnist.engine.TrainingPrimitives.weightGradientOverPatches;
+import static org.fmnist.engine.TrainingPrimitives.weightGradientStep;
 import static org.fmnist.engine.FusedInference.any;
 import static org.fmnist.engine.FusedInference.attributes;
 import static org.fmnist.engine.FusedInference.plain;
@@ -65,10 +72,9 @@ import org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.fmnist.core.model.SlidingWindow;
-import org.fmnist.engine.FusedCnnTraining.Counters;
-import org.fmnist.engine.FusedCnnTraining.Forward;
-import org.fmnist.engine.FusedCnnTraining.Normalization;
-import org.fmnist.engine.FusedCnnTraining.Step;
+import org.fmnist.engine.TrainingPrimitives.Counters;
+import org.fmnist.engine.TrainingPrimitives.Forward;
+import org.fmnist.engine.TrainingPrimitives.Step;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -255,8 +261,8 @@ final class FusedGraphTraining implements OwnTrainingStep {
                     && global.getIDropout() == null ? Optional.of(new GlobalAverage()) : Optional.empty();
         }
         if (layer.getClass() == BatchNormalization.class && images) {
-            Optional<Normalization> norm = FusedCnnTraining.normalization((BatchNormalization) layer, (int) d[0]);
-            norm.ifPresent(n -> FusedCnnTraining.register(gradient, name, n));
+            Optional<Normalization> norm = Normalization.of((BatchNormalization) layer, (int) d[0]);
+            norm.ifPresent(n -> n.register(gradient, name));
             return norm.map(Norm::new);
         }
         boolean convolution = layer.getClass() == ConvolutionLayer.class && images;
@@ -362,7 +368,7 @@ final class FusedGraphTraining implements OwnTrainingStep {
                 chain.add(new convolution_forward(pd), args);
                 forwards.put(node.name(), new Forward(dims, src, out, weights, pd, null));
             } else if (node.stage() instanceof Norm norm) {
-                Forward forward = FusedCnnTraining.normalized(chain, cpu, step, norm.norm(), in, dims);
+                Forward forward = normalized(chain, cpu, step, norm.norm(), in, dims);
                 out = forward.dst();
                 forwards.put(node.name(), forward);
             } else if (node.stage() instanceof Rectifier) {
@@ -387,7 +393,7 @@ final class FusedGraphTraining implements OwnTrainingStep {
                 forwards.put(node.name(), new Forward(dims, in, pooled, null, pd, null));
             } else if (node.stage() instanceof Output dense) {
                 memory src = dense.dropout() != null
-                        ? FusedCnnTraining.dropped(chain, step, dense.dropout(), in, dims, counters) : in;
+                        ? dropped(chain, step, dense.dropout(), in, dims, counters) : in;
                 memory weights = chain.over(plain(memory.format_tag.oi, dense.outputs(), dims[1]), address(dense.weights()));
                 var pd = chain.keep(new inner_product_forward.primitive_desc(new inner_product_forward.desc(forward_training,
                         plain(memory.format_tag.nc, dims), weights.get_desc(), plain(memory.format_tag.x, dense.outputs()),
@@ -408,7 +414,7 @@ final class FusedGraphTraining implements OwnTrainingStep {
         Node last = nodes.get(nodes.size() - 1);
         // Each vertex's gradient, summed over its readers' as they are computed, from the output back.
         Map<String, memory> diffs = new HashMap<>();
-        diffs.put(last.name(), FusedCnnTraining.softmaxLoss(chain, step, logits, n, (int) last.out()[0], clipping));
+        diffs.put(last.name(), softmaxLoss(chain, step, logits, n, (int) last.out()[0], clipping));
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
             memory diff = diffs.get(node.name());
@@ -431,7 +437,7 @@ final class FusedGraphTraining implements OwnTrainingStep {
                 chain.add(new inner_product_backward_data(dataPd), Map.of(DNNL_ARG_DIFF_DST, diff,
                         DNNL_ARG_WEIGHTS, forward.weights(), DNNL_ARG_DIFF_SRC, below));
                 contribute(chain, diffs, from, dense.dropout() != null
-                        ? FusedCnnTraining.undropped(chain, step, dense.dropout(), below, dims, counters) : below);
+                        ? undropped(chain, step, dense.dropout(), below, dims, counters) : below);
             } else if (node.stage() instanceof GlobalAverage) {
                 var fwd = (pooling_forward.primitive_desc) forward.pd();
                 // The rows' gradient as (n, c, 1, 1) images: plain rows already (the output layer's gradient
@@ -451,16 +457,16 @@ final class FusedGraphTraining implements OwnTrainingStep {
             } else if (node.stage() instanceof Sum) {
                 node.inputs().forEach(each -> contribute(chain, diffs, each, diff));
             } else if (node.stage() instanceof Norm norm) {
-                contribute(chain, diffs, from, FusedCnnTraining.normalizedBackward(chain, cpu, norm.norm(), forward, diff));
+                contribute(chain, diffs, from, normalizedBackward(chain, cpu, norm.norm(), forward, diff));
             } else if (node.stage() instanceof Convolution conv) {
                 memory atOutput = reluBackward(chain, cpu, conv.relu(), forward.dst(), diff);
                 var fwd = (convolution_forward.primitive_desc) forward.pd();
                 long[] kernelDims = kernelDims(conv, dims);
                 if (dims[1] < FEW_CHANNELS) {
-                    FusedCnnTraining.weightGradientOverPatches(chain, cpu, conv.window(), conv.channels(), conv.weightGradient(),
+                    weightGradientOverPatches(chain, cpu, conv.window(), conv.channels(), conv.weightGradient(),
                             conv.biasGradient(), forward.src(), dims, atOutput);
                 } else {
-                    memory gradientWeights = FusedCnnTraining.weightGradientStep(chain, cpu, fwd, conv.window(), forward.src(),
+                    memory gradientWeights = weightGradientStep(chain, cpu, fwd, conv.window(), forward.src(),
                             any(dims), withRows(n, node.out()), kernelDims, conv.biasGradient(), atOutput);
                     chain.copy(gradientWeights, userWeights(chain, conv.weightGradient(), kernelDims));
                 }
