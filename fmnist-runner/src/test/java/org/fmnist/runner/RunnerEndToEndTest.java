@@ -1,15 +1,20 @@
 package org.fmnist.runner;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +25,20 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictor;
+import org.fmnist.core.model.FloatRounding;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.model.NetworkRounding;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.runner.folder.RunFolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The shipped baseline spec, run through the real command line on a small slice of the real data
@@ -65,7 +75,7 @@ class RunnerEndToEndTest {
             Set<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
             assertEquals(Set.of("spec.yaml", "overrides.yaml", "command.txt", "job.json", "provenance.json", "metrics.json",
                     "report.md", "report.json", "confusion-matrix.csv", "confusion-matrix.png", "samples.png",
-                    "training-curves.png", "model.zip", "tracked-run-ids.json"), names);
+                    "training-curves.png", "model.zip", "model.onnx", "tracked-run-ids.json"), names);
         }
     }
 
@@ -171,6 +181,44 @@ class RunnerEndToEndTest {
 
         assertEquals(JSON.readTree(run.resolve("metrics.json").toFile()).get("test").get("accuracy").asDouble(), accuracy, 1e-9);
         assertTrue(restored.updaterState() != null, "optimizer state saved for resuming");
+    }
+
+    /**
+     * The run's model.onnx in ONNX Runtime, an implementation independent of DL4J's, on the run's 500 test
+     * images: every class as fmnist predicts it, every probability within the rounding both may carry.
+     */
+    @Test
+    void onnxRuntimeScoresTheRunsTestImagesAsFmnistDoes() throws Exception {
+        Network restored = Network.restore(run.resolve("model.zip"), false);
+        Split test = DataLocator.standard(null, out.resolve("cache"), java.util.Optional.empty(), Map.of()).load()
+                .test().head(500);
+        INDArray features = Nd4j.createFromArray(test.pixels()).reshape(test.size(), IdxFile.PIXELS);
+        INDArray ours = restored.output(features);
+
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(run.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
+             OnnxTensor images = OnnxTensor.createTensor(env, FloatBuffer.wrap(test.pixels()),
+                     new long[] {test.size(), 1, IdxFile.SIDE, IdxFile.SIDE});
+             OrtSession.Result result = session.run(Map.of("image", images))) {
+            INDArray theirs = Nd4j.createFromArray((float[][]) result.get("probabilities").orElseThrow().getValue());
+
+            FloatRounding.assertWithin(ours, theirs, NetworkRounding.outputBound(restored.model(), features).mul(2),
+                    "ONNX Runtime's probabilities against fmnist's");
+            assertEquals(ours.argMax(1), theirs.argMax(1), "the predicted classes");
+        }
+    }
+
+    @Test
+    void runnerExportWritesTheSameModelAgain() throws IOException {
+        byte[] written = Files.readAllBytes(run.resolve("model.onnx"));
+        Files.delete(run.resolve("model.onnx"));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+        int code = RunnerMain.execute(new String[] {"export", run.toString()}, new PrintStream(console, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+
+        assertEquals(0, code, console.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(written, Files.readAllBytes(run.resolve("model.onnx")), "the export is a function of model.zip");
     }
 
     @Test

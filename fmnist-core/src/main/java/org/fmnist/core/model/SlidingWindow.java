@@ -3,12 +3,13 @@ package org.fmnist.core.model;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * How a convolution's or a pooling's window moves over an image, per axis (rows, then columns): its
  * size, its stride and the padding before and after, as DL4J applies them. The fused oneDNN paths
- * (fmnist-engine) take their primitives' geometry and their output sizes from here, and the twin tests'
- * rounding analysis the terms of each output.
+ * (fmnist-engine) and the ONNX export (fmnist-onnx) take their geometry and their output sizes from
+ * here, and the twin tests' rounding analysis the terms of each output.
  *
  * @param kernel the window's size
  * @param stride how far it moves per output
@@ -27,22 +28,31 @@ public record SlidingWindow(int[] kernel, int[] stride, int[] padBefore, int[] p
      * covered (Causal).
      */
     public static Optional<SlidingWindow> of(ConvolutionLayer conf, long h, long w) {
-        int[] kernel = conf.getKernelSize();
-        int[] stride = conf.getStride();
+        return of(conf.getConvolutionMode(), conf.getKernelSize(), conf.getStride(), conf.getPadding(), h, w);
+    }
+
+    /**
+     * The window of a pooling layer over an {@code h × w} input, or empty for a convolution mode not
+     * covered (Causal).
+     */
+    public static Optional<SlidingWindow> of(SubsamplingLayer conf, long h, long w) {
+        return of(conf.getConvolutionMode(), conf.getKernelSize(), conf.getStride(), conf.getPadding(), h, w);
+    }
+
+    private static Optional<SlidingWindow> of(ConvolutionMode mode, int[] kernel, int[] stride, int[] padding, long h, long w) {
         int[] before = new int[2];
         int[] after = new int[2];
         long[] in = {h, w};
         for (int d = 0; d < 2; d++) {
-            if (conf.getConvolutionMode() == ConvolutionMode.Same) {
+            if (mode == ConvolutionMode.Same) {
                 // DL4J's Same: the output is ceil(in / stride); the padding is split with the odd pixel last.
                 long out = (in[d] + stride[d] - 1) / stride[d];
                 int total = Math.toIntExact(Math.max(0, (out - 1) * stride[d] + kernel[d] - in[d]));
                 before[d] = total / 2;
                 after[d] = total - before[d];
-            } else if (conf.getConvolutionMode() == ConvolutionMode.Truncate
-                    || conf.getConvolutionMode() == ConvolutionMode.Strict) {
-                before[d] = conf.getPadding()[d];
-                after[d] = conf.getPadding()[d];
+            } else if (mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict) {
+                before[d] = padding[d];
+                after[d] = padding[d];
             } else {
                 return Optional.empty();
             }

@@ -41,7 +41,7 @@ import picocli.CommandLine;
         // Plugins add theirs (fmnist-mlflow: ui, register, sync) through CommandRegistry.
         subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, KeysCommand.class, ModelsCommand.class,
                 AugmentationsCommand.class, CompareCommand.class, EnsembleCommand.class, ScoreCommand.class, PredictCommand.class,
-                BenchCommand.class, BenchCaptionsCommand.class})
+                ExportCommand.class, BenchCommand.class, BenchCaptionsCommand.class})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     SpecArguments arguments;

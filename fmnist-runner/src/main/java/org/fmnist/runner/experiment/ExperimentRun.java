@@ -204,7 +204,7 @@ public final class ExperimentRun implements JobRunner {
         String dataUsed = RunReport.dataUsed(spec, run.train().size(), run.evaluatesOnTest() ? 0 : run.eval().size(),
                 run.test().size());
         new RunOutputs().write(folder, new RunOutputs.Finished(spec, net, history, keptEpoch, evaluation, viewMetrics,
-                run.test(), generators, captioning, trainSeconds, dataUsed), wall);
+                run.test(), generators, captioning, trainSeconds, dataUsed), wall).forEach(note -> out.println("warning: " + note));
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance.finished(wall)));
         trackers.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         // The run is complete and model.zip holds what a restart would need; checkpoints only take room now.

@@ -19,6 +19,8 @@ import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.tracking.TrackedValues;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
+import org.fmnist.onnx.OnnxExport;
+import org.fmnist.onnx.UnsupportedLayerException;
 import org.fmnist.runner.sweep.SweepTable;
 
 /**
@@ -29,6 +31,8 @@ import org.fmnist.runner.sweep.SweepTable;
 public final class RunOutputs {
     /** The key of {@code metrics.json} holding the run's flat final metrics. */
     public static final String SUMMARY = "summary";
+    /** The run's model for any ONNX runtime ({@link OnnxExport}); model.zip stays fmnist's own. */
+    public static final String MODEL_ONNX = "model.onnx";
     private final ObjectMapper json = JsonMapperFactory.create();
 
     /**
@@ -41,7 +45,12 @@ public final class RunOutputs {
                     Evaluation evaluation, Map<String, Double> viewMetrics, Split test, Map<String, CaptionGenerator> generators,
                     Map<String, CaptionConsistency.Result> captioning, double trainSeconds, String dataUsed) {}
 
-    public void write(RunFolder folder, Finished run, double wallSeconds) throws Exception {
+    /**
+     * Writes the finished run's files; returns what could not be written and why, for the run to say
+     * (today: an ONNX export of a network with a layer it has no translation for; model.zip is kept).
+     */
+    public List<String> write(RunFolder folder, Finished run, double wallSeconds) throws Exception {
+        List<String> notWritten = new ArrayList<>();
         ExperimentSpec spec = run.spec();
         Evaluation evaluation = run.evaluation();
         String title = spec.name() + " (" + spec.model().type() + ")";
@@ -51,11 +60,17 @@ public final class RunOutputs {
                 run.keptEpoch() == null ? 0 : run.keptEpoch(), title));
         if (spec.output().saveModel()) {
             folder.write("model.zip", tmp -> run.net().save(tmp, true));
+            try {
+                folder.write(MODEL_ONNX, tmp -> OnnxExport.write(run.net(), spec.model().type(), tmp));
+            } catch (UnsupportedLayerException e) {
+                notWritten.add(MODEL_ONNX + " not written: " + e.getMessage());
+            }
         }
         Map<String, Object> metrics = RunReport.metrics(spec.name(), spec.model().type(), run.net().numParams(),
                 run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);
         metrics.put(SUMMARY, summary(run));
         folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
+        return notWritten;
     }
 
     /**
