@@ -1,5 +1,6 @@
 package org.fmnist.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -92,17 +95,17 @@ class OnnxExportTest {
 
         OnnxExport.write(network, "dense", file);
 
-        ModelProto model = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(file));
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
         assertEquals(OnnxExport.OPSET, model.getOpsetImport(0).getVersion());
         assertEquals(OnnxExport.INPUT, model.getGraph().getInput(0).getName());
         assertEquals(OnnxExport.OUTPUT, model.getGraph().getOutput(0).getName());
         assertEquals("T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot",
                 model.getMetadataProps(0).getValue());
         try (OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
-            assertEquals("[-1, 1, 28, 28]", java.util.Arrays.toString(
-                    ((ai.onnxruntime.TensorInfo) session.getInputInfo().get(OnnxExport.INPUT).getInfo()).getShape()));
-            assertEquals("[-1, 10]", java.util.Arrays.toString(
-                    ((ai.onnxruntime.TensorInfo) session.getOutputInfo().get(OnnxExport.OUTPUT).getInfo()).getShape()));
+            assertArrayEquals(new long[] {-1, 1, IdxFile.SIDE, IdxFile.SIDE},
+                    ((TensorInfo) session.getInputInfo().get(OnnxExport.INPUT).getInfo()).getShape());
+            assertArrayEquals(new long[] {-1, FashionClass.COUNT},
+                    ((TensorInfo) session.getOutputInfo().get(OnnxExport.OUTPUT).getInfo()).getShape());
         }
     }
 

@@ -1,15 +1,14 @@
 package org.fmnist.runner.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.onnx.OnnxExport;
-import org.fmnist.onnx.UnsupportedLayerException;
 import org.fmnist.runner.folder.FinishedRun;
+import org.fmnist.runner.folder.RunFolder;
 import org.fmnist.runner.folder.RunOutputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,17 +37,12 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int refused = 0;
         for (FinishedRun run : FinishedRun.in(runs)) {
-            Path target = run.folder().resolve(RunOutputs.MODEL_ONNX);
-            Path tmp = run.folder().resolve("." + RunOutputs.MODEL_ONNX + ".tmp");
-            try {
-                OnnxExport.write(run.network(), run.spec().model().type(), tmp);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                out.println(target);
-            } catch (UnsupportedLayerException e) {
-                err.println("runner export: " + run.folder() + ": " + e.getMessage());
+            Optional<String> refusal = RunOutputs.writeOnnx(RunFolder.existing(run.folder()), run.network(), run.spec().model().type());
+            if (refusal.isPresent()) {
+                err.println("runner export: " + run.folder() + ": " + refusal.get());
                 refused++;
-            } finally {
-                Files.deleteIfExists(tmp);
+            } else {
+                out.println(run.folder().resolve(RunOutputs.MODEL_ONNX));
             }
         }
         return refused == 0 ? ExitCode.OK : ExitCode.BAD_INPUT;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.fmnist.captioning.CaptionConsistency;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.RunCaptions;
@@ -60,17 +61,27 @@ public final class RunOutputs {
                 run.keptEpoch() == null ? 0 : run.keptEpoch(), title));
         if (spec.output().saveModel()) {
             folder.write("model.zip", tmp -> run.net().save(tmp, true));
-            try {
-                folder.write(MODEL_ONNX, tmp -> OnnxExport.write(run.net(), spec.model().type(), tmp));
-            } catch (UnsupportedLayerException e) {
-                notWritten.add(MODEL_ONNX + " not written: " + e.getMessage());
-            }
+            writeOnnx(folder, run.net(), spec.model().type())
+                    .ifPresent(refusal -> notWritten.add(MODEL_ONNX + " not written: " + refusal));
         }
         Map<String, Object> metrics = RunReport.metrics(spec.name(), spec.model().type(), run.net().numParams(),
                 run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);
         metrics.put(SUMMARY, summary(run));
         folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
         return notWritten;
+    }
+
+    /**
+     * Writes {@code net} as {@value #MODEL_ONNX} in {@code folder} (in one step, as every file of the folder);
+     * returns why not, naming the model and the layer, when a layer has no ONNX translation.
+     */
+    public static Optional<String> writeOnnx(RunFolder folder, Network net, String modelType) {
+        try {
+            folder.write(MODEL_ONNX, tmp -> OnnxExport.write(net, modelType, tmp));
+            return Optional.empty();
+        } catch (UnsupportedLayerException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /**
