@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
 
 /**
  * An MLflow file store ({@code mlruns/}) that this process writes and reads without Python, in the
@@ -234,6 +238,68 @@ public final class LocalRunStore {
             }
         }
 
+        /**
+         * Records the data sets the run read as MLflow's dataset inputs, in its file store's layout: each
+         * data set once in the experiment's {@code datasets/}, each use in the run's {@code inputs/}, its
+         * context a tag. Recording the same one again changes nothing (a resumed run does).
+         */
+        public void logInputs(List<RunTracker.DataInput> inputs) {
+            for (RunTracker.DataInput input : inputs) {
+                String datasetId = md5(input.name() + input.digest());
+                Path dataset = dir.getParent().resolve("datasets").resolve(datasetId);
+                Path use = dir.resolve("inputs").resolve(md5(datasetId + runId()));
+                try {
+                    if (!Files.isRegularFile(dataset.resolve("meta.yaml"))) {
+                        Map<String, Object> meta = new LinkedHashMap<>();
+                        meta.put("name", input.name());
+                        meta.put("digest", input.digest());
+                        meta.put("source_type", MlflowTags.DATASET_SOURCE_TYPE);
+                        meta.put("source", MlflowTags.datasetSource(input.source()));
+                        meta.put("schema", null);
+                        meta.put("profile", null);
+                        Files.createDirectories(dataset);
+                        writeAtomically(dataset.resolve("meta.yaml"), YAML.writeValueAsBytes(meta));
+                    }
+                    if (!Files.isRegularFile(use.resolve("meta.yaml"))) {
+                        Map<String, Object> meta = new LinkedHashMap<>();
+                        meta.put("source_type", "DATASET");
+                        meta.put("source_id", datasetId);
+                        meta.put("destination_type", "RUN");
+                        meta.put("destination_id", runId());
+                        meta.put("tags", Map.of(MlflowTags.DATASET_CONTEXT, input.context()));
+                        Files.createDirectories(use);
+                        writeAtomically(use.resolve("meta.yaml"), YAML.writeValueAsBytes(meta));
+                    }
+                } catch (IOException e) {
+                    throw storeFailure(use, e);
+                }
+            }
+        }
+
+        /** The data sets {@link #logInputs} recorded, in no particular order. */
+        public List<RunTracker.DataInput> inputs() {
+            Path uses = dir.resolve("inputs");
+            if (!Files.isDirectory(uses)) {
+                return List.of();
+            }
+            List<RunTracker.DataInput> inputs = new ArrayList<>();
+            try (Stream<Path> dirs = Files.list(uses)) {
+                for (Path use : dirs.filter(d -> Files.isRegularFile(d.resolve("meta.yaml"))).toList()) {
+                    Map<?, ?> link = YAML.readValue(use.resolve("meta.yaml").toFile(), Map.class);
+                    Path dataset = dir.getParent().resolve("datasets").resolve(String.valueOf(link.get("source_id")));
+                    if ("DATASET".equals(link.get("source_type")) && Files.isRegularFile(dataset.resolve("meta.yaml"))) {
+                        Map<?, ?> d = YAML.readValue(dataset.resolve("meta.yaml").toFile(), Map.class);
+                        Map<?, ?> tags = link.get("tags") instanceof Map<?, ?> m ? m : Map.of();
+                        inputs.add(new RunTracker.DataInput(String.valueOf(d.get("name")), String.valueOf(d.get("digest")),
+                                MlflowTags.datasetUri(String.valueOf(d.get("source"))), String.valueOf(tags.get(MlflowTags.DATASET_CONTEXT))));
+                    }
+                }
+            } catch (IOException e) {
+                throw storeFailure(uses, e);
+            }
+            return inputs;
+        }
+
         /** Copies {@code file} into the run's artifacts as {@code artifactPath}. */
         public void addArtifact(Path file, String artifactPath) {
             Path target = dir.resolve("artifacts").resolve(ArtifactPaths.checked(artifactPath));
@@ -338,6 +404,15 @@ public final class LocalRunStore {
                 throw storeFailure(folder, e);
             }
             return values;
+        }
+    }
+
+    /** MLflow's file store names data sets and inputs by MD5 hex digests of their keys. */
+    private static String md5(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides MD5", e);
         }
     }
 

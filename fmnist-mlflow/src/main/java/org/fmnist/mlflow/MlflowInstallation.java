@@ -25,6 +25,12 @@ import org.fmnist.core.tracking.TrackingException;
 public final class MlflowInstallation {
     /** The MLflow version installed, the one the project is tested with. */
     public static final String VERSION = "3.17.2";
+    /**
+     * What the virtualenv holds, pinned: MLflow with its server's login, and what MLflow's {@code onnx}
+     * flavor loads a run's model with ({@code mlflow.pyfunc.load_model}, {@code mlflow models serve}).
+     * ONNX Runtime is the Python twin of the Java one fmnist checks its exports with.
+     */
+    public static final List<String> PACKAGES = List.of("mlflow[auth]==" + VERSION, "onnx==1.17.0", "onnxruntime==1.20.1");
     private static final Object THIS_JVM = new Object();
 
     private final Path venv;
@@ -63,7 +69,7 @@ public final class MlflowInstallation {
         }
         Commands installed = new Commands(venv.resolve("bin/mlflow").toString(), venv.resolve("bin/python").toString());
         Path complete = venv.resolve(".fmnist-complete");
-        if (Files.isRegularFile(complete)) {
+        if (installedPackages(complete)) {
             return installed;
         }
         // Other runner processes may be installing too: one does, the others wait for it.
@@ -72,28 +78,42 @@ public final class MlflowInstallation {
                 Files.createDirectories(venv.getParent());
                 try (FileChannel lock = FileChannel.open(venv.resolveSibling(venv.getFileName() + ".lock"),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = lock.lock()) {
-                    if (!Files.isRegularFile(complete)) {
-                        install(progress);
-                        Files.writeString(complete, VERSION + "\n");
+                    if (!installedPackages(complete)) {
+                        install(progress, Files.isExecutable(venv.resolve("bin/python")) && Files.isRegularFile(complete));
+                        Files.writeString(complete, String.join("\n", PACKAGES) + "\n");
                     }
                 }
             } catch (IOException e) {
                 throw new TrackingException("Cannot install MLflow " + VERSION + " into " + venv + ": " + e.getMessage()
-                        + ". Fix: free disk space there, or install it yourself (pip install 'mlflow[auth]==" + VERSION
-                        + "') and set MLFLOW_CLI to its mlflow.", false, e);
+                        + ". Fix: free disk space there, or install it yourself (pip install " + String.join(" ", PACKAGES)
+                        + ") and set MLFLOW_CLI to its mlflow.", false, e);
             }
         }
         return installed;
     }
 
-    private void install(PrintStream progress) throws IOException {
-        progress.println("installing MLflow " + VERSION + " into " + venv + " (once; about a minute) ...");
-        FileUtils.deleteDirectory(venv.toFile());
-        run(List.of("python3", "-m", "venv", venv.toString()), "Python 3 with its venv module is needed to install MLflow."
-                + " Fix: apt-get install python3 python3-venv (or set MLFLOW_CLI to an mlflow executable)");
-        run(List.of(venv.resolve("bin/python").toString(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                "mlflow[auth]==" + VERSION), "pip could not install mlflow[auth]==" + VERSION
-                + ". Fix: check that PyPI can be reached, or install it yourself and set MLFLOW_CLI");
+    /** Whether the marker lists every package of {@link #PACKAGES}: an older virtualenv lacks some. */
+    private static boolean installedPackages(Path complete) {
+        try {
+            return Files.isRegularFile(complete) && Files.readAllLines(complete).containsAll(PACKAGES);
+        } catch (IOException unreadable) {
+            return false;
+        }
+    }
+
+    /** @param addToExisting a finished virtualenv of fewer packages: pip adds the rest instead of starting over */
+    private void install(PrintStream progress, boolean addToExisting) throws IOException {
+        progress.println("installing MLflow " + VERSION + " and ONNX Runtime into " + venv + " (once; about a minute) ...");
+        if (!addToExisting) {
+            FileUtils.deleteDirectory(venv.toFile());
+            run(List.of("python3", "-m", "venv", venv.toString()), "Python 3 with its venv module is needed to install MLflow."
+                    + " Fix: apt-get install python3 python3-venv (or set MLFLOW_CLI to an mlflow executable)");
+        }
+        List<String> pip = new ArrayList<>(List.of(venv.resolve("bin/python").toString(), "-m", "pip", "install", "--quiet",
+                "--disable-pip-version-check"));
+        pip.addAll(PACKAGES);
+        run(pip, "pip could not install " + String.join(" ", PACKAGES)
+                + ". Fix: check that PyPI can be reached, or install them yourself and set MLFLOW_CLI");
     }
 
     private static void run(List<String> command, String fix) throws IOException {

@@ -2,6 +2,8 @@ package org.fmnist.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
 import org.fmnist.core.tracking.TrackingException;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
@@ -179,6 +182,22 @@ public final class MlflowServer implements AutoCloseable {
             }
         }
         return sizes;
+    }
+
+    /**
+     * Records data sets as the run's dataset inputs, through the REST API's {@code runs/log-inputs}
+     * (the Java client has no call for it), each with its context tag.
+     */
+    public void logInputs(String runId, List<RunTracker.DataInput> inputs) {
+        ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+        ArrayNode datasets = body.putArray("datasets");
+        for (RunTracker.DataInput input : inputs) {
+            ObjectNode use = datasets.addObject();
+            use.putArray("tags").addObject().put("key", MlflowTags.DATASET_CONTEXT).put("value", input.context());
+            use.putObject("dataset").put("name", input.name()).put("digest", input.digest())
+                    .put("source_type", MlflowTags.DATASET_SOURCE_TYPE).put("source", MlflowTags.datasetSource(input.source()));
+        }
+        call("record the run's data sets", () -> client.sendPost("runs/log-inputs", body.toString()));
     }
 
     public void setTerminated(String runId, RunStatus status, long endMillis) {

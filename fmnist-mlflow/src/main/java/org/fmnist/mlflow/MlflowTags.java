@@ -1,5 +1,7 @@
 package org.fmnist.mlflow;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fmnist.core.tracking.RunTracker;
@@ -12,6 +14,11 @@ import org.fmnist.core.tracking.RunTracker;
 public final class MlflowTags {
     public static final String PARENT_RUN_ID = "mlflow.parentRunId";
     public static final String USER = "mlflow.user";
+    /** The tag of a dataset input saying what the run did with it (train, validation, test). */
+    static final String DATASET_CONTEXT = "mlflow.data.context";
+    /** MLflow's name for a data set read from files, whose source is {@code {"uri": ...}}. */
+    static final String DATASET_SOURCE_TYPE = "local";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private MlflowTags() {}
 
@@ -33,5 +40,19 @@ public final class MlflowTags {
         }
         tags.putAll(run.labels());
         return tags;
+    }
+
+    /** A data set's source as MLflow writes a local one: {@code {"uri": "file:///..."}}. */
+    static String datasetSource(String uri) {
+        return JSON.createObjectNode().put("uri", uri).toString();
+    }
+
+    /** The URI in a source {@link #datasetSource} wrote. */
+    static String datasetUri(String source) {
+        try {
+            return JSON.readTree(source).path("uri").asText(source);
+        } catch (JsonProcessingException notJson) {
+            return source;
+        }
     }
 }

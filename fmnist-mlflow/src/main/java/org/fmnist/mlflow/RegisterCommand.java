@@ -1,6 +1,7 @@
 package org.fmnist.mlflow;
 
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code runner register RUN --name NAME}: a run's model as a new version in MLflow's model registry.
  * The run is copied to the server first (as {@code sync} would), and the version's source is the
- * run's {@code model.zip} artifact there.
+ * run's MLflow model there ({@link MlflowOnnxModel}: what Python's MLflow loads and serves); fmnist's
+ * own {@code predict --model models:/...} takes the same run's {@code model.zip}.
  */
 @Command(name = "register", mixinStandardHelpOptions = true,
         header = "Registers a run's model in MLflow's model registry.",
-        description = {"Adds the run's model.zip as a new version of a registered model. The server: --tracking-uri, else "
+        description = {"Adds the run's MLflow model (its model.onnx, with signature and input example) as a new version of a registered model. The server: --tracking-uri, else "
                 + "MLFLOW_TRACKING_URI, else the one ./runner ui runs.", "",
                 "Example: ./runner register runs/baseline/latest --name fashion-dense --alias champion"})
 final class RegisterCommand implements Callable<Integer> {
@@ -52,7 +54,7 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         URI uri = LocalMlflowUi.server(trackingUri, environment).orElseThrow(() -> new SpecException(new SpecProblem(
                 "command line", "", "no MLflow server to register with",
                 "start one with ./runner ui, or give --tracking-uri http://HOST:PORT (or set MLFLOW_TRACKING_URI)")));
@@ -68,11 +70,18 @@ final class RegisterCommand implements Callable<Integer> {
             throw new SpecException(new SpecProblem(run.toString(), "", "is not recorded in the local MLflow store "
                     + store.toAbsolutePath(), "give the store it was recorded in with --store (tracking.mlflow.store)"));
         }
+        LocalRunStore.LocalRun local = recorded.get();
+        // Runs recorded before runs logged their MLflow model get it now, from the model.onnx beside model.zip.
+        if (!local.artifacts().containsKey(MlflowOnnxModel.ARTIFACT_PATH + "/MLmodel") && !MlflowTracker.addModel(local, folder)) {
+            throw new SpecException(new SpecProblem(run.toString(), "", "holds no " + MlflowOnnxModel.ONNX
+                    + ", which the registered MLflow model is made of", "write it with ./runner export " + run
+                    + " (a layer it cannot translate is named there), then register again"));
+        }
         try (MlflowServer server = new MlflowServer(uri, MlflowServer.Credentials.fromEnvironment(environment),
                 MlflowServer.Limits.DEFAULT)) {
             server.checkAccess();
-            String serverRunId = new RunReplicator(server, recorded.get()).sync().serverRunId();
-            String source = server.run(serverRunId).getInfo().getArtifactUri() + "/model.zip";
+            String serverRunId = new RunReplicator(server, local).sync().serverRunId();
+            String source = server.run(serverRunId).getInfo().getArtifactUri() + "/" + MlflowOnnxModel.ARTIFACT_PATH;
             MlflowServer.ModelVersion version = server.registerVersion(name, serverRunId, source);
             if (alias != null) {
                 server.setAlias(name, alias, version.version());

@@ -29,7 +29,7 @@ record RegisteredModel(String name, String versionOrAlias, boolean isAlias) {
                 "write models:/NAME/VERSION or models:/NAME@ALIAS"));
     }
 
-    /** Downloads the version's model.zip from the server to {@code zip}. */
+    /** Downloads the {@code model.zip} of the run the version came from (its source is the ONNX model) to {@code zip}. */
     void download(URI trackingUri, Map<String, String> environment, Path zip) throws IOException {
         URI uri = LocalMlflowUi.server(trackingUri, environment).orElseThrow(() -> new SpecException(new SpecProblem(
                 "command-line option --model", "", "names a registered model, but no MLflow server is given",
@@ -37,7 +37,7 @@ record RegisteredModel(String name, String versionOrAlias, boolean isAlias) {
         try (MlflowServer server = new MlflowServer(uri, MlflowServer.Credentials.fromEnvironment(environment),
                 MlflowServer.Limits.DEFAULT)) {
             MlflowServer.ModelVersion version = server.modelVersion(name, versionOrAlias, isAlias);
-            server.download(version.source(), zip);
+            server.download(server.run(version.runId()).getInfo().getArtifactUri() + "/model.zip", zip);
         }
     }
 

@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.fmnist.core.tracking.RunStatus;
+import org.fmnist.core.tracking.RunTracker;
 import org.fmnist.mlflow.LocalRunStore.LocalRun;
 import org.mlflow.api.proto.Service;
 
 /**
- * Copies a local run to the server: whatever params, tags, metric points and artifacts the server's
+ * Copies a local run to the server: whatever params, tags, data sets, metric points and artifacts the server's
  * copy lacks, then its final status. It finds an earlier copy by the {@value #LOCAL_RUN_ID_TAG} tag
  * and compares point by point, so syncing twice sends nothing the second time, and a run cut off
  * mid-way is completed rather than duplicated. One replicator follows one local run; it remembers
@@ -40,12 +41,14 @@ public final class RunReplicator {
     private final Map<String, String> serverTags = new HashMap<>();
     private final Map<String, Set<MetricPoint>> serverMetrics = new HashMap<>();
     private final Map<String, String> uploaded = new HashMap<>();
+    /** The server's dataset inputs, as name, digest and context. */
+    private final Set<RunTracker.DataInput> serverInputs = new HashSet<>();
 
     /** What one sync sent. */
-    public record Outcome(String serverRunId, boolean created, int params, int tags, int metrics, int artifacts,
+    public record Outcome(String serverRunId, boolean created, int params, int tags, int inputs, int metrics, int artifacts,
                           boolean ended) {
         public boolean sentNothing() {
-            return !created && params == 0 && tags == 0 && metrics == 0 && artifacts == 0 && !ended;
+            return !created && params == 0 && tags == 0 && inputs == 0 && metrics == 0 && artifacts == 0 && !ended;
         }
     }
 
@@ -86,6 +89,11 @@ public final class RunReplicator {
                 }
             }
         });
+        List<RunTracker.DataInput> inputs = run.inputs().stream().filter(i -> !serverInputs.contains(withoutSource(i))).toList();
+        if (!inputs.isEmpty()) {
+            server.logInputs(serverRunId, inputs);
+            inputs.forEach(i -> serverInputs.add(withoutSource(i)));
+        }
         server.logBatch(serverRunId, params, tags, metrics);
         params.forEach(p -> serverParams.put(p.getKey(), p.getValue()));
         tags.forEach(t -> serverTags.put(t.getKey(), t.getValue()));
@@ -107,7 +115,8 @@ public final class RunReplicator {
             serverStatus = local;
             ended = true;
         }
-        return new Outcome(serverRunId, created, params.size(), sentWithCreation + tags.size(), metrics.size(), artifacts, ended);
+        return new Outcome(serverRunId, created, params.size(), sentWithCreation + tags.size(), inputs.size(), metrics.size(),
+                artifacts, ended);
     }
 
     /** Finds the server's copy of the run, or creates it; returns whether it was created. */
@@ -121,6 +130,10 @@ public final class RunReplicator {
             serverStatus = RunStatus.valueOf(found.getInfo().getStatus().name());
             found.getData().getParamsList().forEach(p -> serverParams.put(p.getKey(), p.getValue()));
             found.getData().getTagsList().forEach(t -> serverTags.put(t.getKey(), t.getValue()));
+            found.getInputs().getDatasetInputsList().forEach(d -> serverInputs.add(new RunTracker.DataInput(
+                    d.getDataset().getName(), d.getDataset().getDigest(), null, d.getTagsList().stream()
+                    .filter(t -> t.getKey().equals(MlflowTags.DATASET_CONTEXT)).map(Service.InputTag::getValue).findFirst()
+                    .orElse(null))));
             // A file of the right size is taken as sent; a shorter one (cut off by a server that died
             // mid-upload) is sent again, and a PUT replaces it.
             server.artifactSizes(serverRunId).forEach((path, size) -> uploaded.put(path, Long.toString(size)));
@@ -161,6 +174,11 @@ public final class RunReplicator {
             }
         }
         return points;
+    }
+
+    /** An input as the server is asked for it: a data set and its use (the source is the same either way). */
+    private static RunTracker.DataInput withoutSource(RunTracker.DataInput input) {
+        return new RunTracker.DataInput(input.name(), input.digest(), null, input.context());
     }
 
     /** Artifacts of a run do not change once written, so the size tells a whole upload from a cut one. */

@@ -36,7 +36,7 @@ public final class StoreSync {
                     RunReplicator.Outcome o = new RunReplicator(connection, run).sync();
                     out.printf("%s %s (%s, %s) -> %s: %s%n", run.runId(), run.runName(), run.experimentName(), run.status(),
                             o.serverRunId(), o.sentNothing() ? "already complete"
-                                    : (o.created() ? "created; " : "") + o.params() + " params, " + o.tags() + " tags, "
+                                    : (o.created() ? "created; " : "") + o.params() + " params, " + o.tags() + " tags, " + o.inputs() + " data sets, "
                                     + o.metrics() + " metric points, " + o.artifacts() + " artifacts sent"
                                     + (o.ended() ? ", status set" : ""));
                 } catch (TrackingException e) {

@@ -2,7 +2,9 @@ package org.fmnist.mlflow;
 
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -51,8 +53,8 @@ final class UiCommand implements Callable<Integer> {
         Optional<LocalMlflowUi.Running> running = ui.running();
         if (running.isPresent()) {
             StoreSync.copy(store, running.get().uri(), environment, out, err);
-            out.println("MLflow UI already running: " + running.get().uri() + " (pid " + running.get().pid()
-                    + "); the local runs are in it");
+            out.println("MLflow UI already running: " + modelTrainingView(running.get().uri(), environment) + " (pid "
+                    + running.get().pid() + "); the local runs are in it");
             return ExitCode.OK;
         }
         if (LocalMlflowUi.portTaken(port)) {
@@ -65,10 +67,28 @@ final class UiCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ui.stop(server)));
         LocalMlflowUi.Running started = ui.running().orElseThrow();
         StoreSync.copy(store, started.uri(), environment, out, err);
-        out.println("MLflow UI: " + started.uri() + "  (data in " + ui.home() + "; Ctrl-C stops it)");
+        out.println("MLflow UI: " + modelTrainingView(started.uri(), environment) + "  (data in " + ui.home()
+                + "; Ctrl-C stops it)");
         out.flush();
         int exit = server.waitFor();
         err.println("runner ui: the MLflow server stopped (exit " + exit + "); see " + ui.home().resolve("server.log"));
         return ExitCode.FAILED;
+    }
+
+    /**
+     * The page to open: the newest local run's experiment in MLflow's Model training view (the runs
+     * table, metric charts and compare), which MLflow 3 shows only when asked; it opens on its GenAI
+     * view otherwise. The server itself when the store holds no run.
+     */
+    private String modelTrainingView(URI server, Map<String, String> environment) {
+        List<LocalRunStore.LocalRun> runs = new LocalRunStore(store).runs();
+        if (runs.isEmpty()) {
+            return server.toString();
+        }
+        try (MlflowServer connection = new MlflowServer(server, MlflowServer.Credentials.fromEnvironment(environment),
+                MlflowServer.Limits.DEFAULT)) {
+            return server + "/#/experiments/" + connection.experimentId(runs.get(runs.size() - 1).experimentName())
+                    + "?workflowType=machine_learning";
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.core.tracking.RunTracker;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,24 @@ class LocalRunStoreTest {
     }
 
     @Test
+    void dataSetsAreRecordedOnceForEachUseAndSharedByTheExperimentsRuns() {
+        LocalRunStore store = new LocalRunStore(dir);
+        RunTracker.DataInput train = new RunTracker.DataInput("fashion-mnist", "0123456789", "file:///data/", "train");
+        RunTracker.DataInput test = new RunTracker.DataInput("fashion-mnist", "abcdef0123", "file:///data/", "test");
+        LocalRunStore.LocalRun a = store.createRun("exp", "a", "u", 1);
+        LocalRunStore.LocalRun b = store.createRun("exp", "b", "u", 2);
+
+        a.logInputs(List.of(train, test));
+        a.logInputs(List.of(train)); // a resumed run records its data again
+        b.logInputs(List.of(train));
+
+        assertEquals(Set.of(train, test), Set.copyOf(a.inputs()));
+        assertEquals(2, a.inputs().size());
+        assertEquals(List.of(train), b.inputs());
+        assertEquals(2, a.dir().getParent().resolve("datasets").toFile().list().length, "one folder a data set, as MLflow keeps them");
+    }
+
+    @Test
     void runsOfOneExperimentShareItAndDefaultExists() {
         LocalRunStore store = new LocalRunStore(dir);
         LocalRunStore.LocalRun a = store.createRun("exp", "a", "u", 1);
@@ -60,7 +79,7 @@ class LocalRunStoreTest {
         MlflowTracker.Parameters spec = new MlflowTracker.Parameters(null, null, dir.resolve("mlruns").toString());
         MlflowTracker tracker = new MlflowTracker(spec, Map.of(), MlflowServer.Limits.DEFAULT);
 
-        String where = tracker.start(new RunTracker.RunDescription("exp", "run", "exp.yaml", null, null, null, Map.of("a", "1"), Map.of("t", "v"), 5, null));
+        String where = tracker.start(new RunTracker.RunDescription("exp", "run", "exp.yaml", null, null, null, Map.of("a", "1"), Map.of("t", "v"), List.of(), 5, null));
         tracker.logMetrics(Map.of("train_loss", 0.3), 1);
         List<String> first = tracker.finish(RunStatus.KILLED);
         List<String> second = tracker.finish(RunStatus.FINISHED);

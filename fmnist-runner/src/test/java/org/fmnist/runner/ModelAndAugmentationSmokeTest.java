@@ -1,6 +1,7 @@
 package org.fmnist.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.Split;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +37,9 @@ class ModelAndAugmentationSmokeTest {
             "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
 
     /** The training step fmnist-engine has for some of them, which the run names on its model line. */
+    /** The test images the runs below score (data.test_limit=200). */
+    private static final Split TEST_IMAGES = DataLocator.standard(null, DataLocator.defaultCache(System.getenv()),
+            Optional.empty(), System.getenv()).load().test().head(200);
     private static final Map<String, String> STEPS = Map.of("cnn.yaml", "FusedCnnTraining",
             "cnn.yaml model.type=cnn-deep", "FusedCnnTraining", "cnn.yaml model.type=resnet", "FusedGraphTraining", "resnet-long.yaml", "FusedGraphTraining");
 
@@ -46,7 +53,7 @@ class ModelAndAugmentationSmokeTest {
         String[] words = experiment.split(" ", 2);
         List<String> args = new java.util.ArrayList<>(List.of("../experiments/" + words[0],
                 "data.train_limit=640", "data.test_limit=200", "training.epochs=1", "output.dir=" + out,
-                "tracking.type=none", "output.save_model=false", "captioning.samples=50"));
+                "tracking.type=none", "captioning.samples=50"));
         if (words.length > 1) {
             args.add(words[1]);
         }
@@ -69,6 +76,16 @@ class ModelAndAugmentationSmokeTest {
             assertEquals(1, m.get("best_epoch").asInt(), "a validation split records the epoch whose weights were kept");
         } else {
             assertTrue(m.get("best_epoch") == null, "no best epoch is chosen on the test set");
+        }
+        // Each model the spec trains is written as model.onnx, and ONNX Runtime gives its test images fmnist's classes
+        // (the probabilities' bound, for these widths too big for the heap, is OnnxExportTest's, family by family).
+        List<Path> exported;
+        try (Stream<Path> files = Files.walk(out)) {
+            exported = files.filter(p -> p.getFileName().toString().equals("model.onnx")).map(Path::getParent).toList();
+        }
+        assertFalse(exported.isEmpty(), "model.onnx written");
+        for (Path run : exported) {
+            OnnxRuntimeAgreement.assertAgrees(run, TEST_IMAGES, 0);
         }
         if (experiment.contains("augment")) {
             try (Stream<Path> files = Files.walk(out)) {

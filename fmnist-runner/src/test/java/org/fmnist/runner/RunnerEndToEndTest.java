@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +27,7 @@ import org.fmnist.core.data.DataLocator;
 import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Predictor;
-import org.fmnist.core.model.FloatRounding;
 import org.fmnist.core.model.Network;
-import org.fmnist.core.model.NetworkRounding;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.SpecLoader;
 import org.fmnist.runner.folder.RunFolder;
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The shipped baseline spec, run through the real command line on a small slice of the real data
@@ -75,7 +71,7 @@ class RunnerEndToEndTest {
             Set<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
             assertEquals(Set.of("spec.yaml", "overrides.yaml", "command.txt", "job.json", "provenance.json", "metrics.json",
                     "report.md", "report.json", "confusion-matrix.csv", "confusion-matrix.png", "samples.png",
-                    "training-curves.png", "model.zip", "model.onnx", "tracked-run-ids.json"), names);
+                    "training-curves.png", "model.zip", "model.onnx", "input-example.json", "tracked-run-ids.json"), names);
         }
     }
 
@@ -184,27 +180,23 @@ class RunnerEndToEndTest {
     }
 
     /**
-     * The run's model.onnx in ONNX Runtime, an implementation independent of DL4J's, on the run's 500 test
-     * images: every class as fmnist predicts it, every probability within the rounding both may carry.
+     * The run's model.onnx in ONNX Runtime on the run's 500 test images, as fmnist scores them; and
+     * input-example.json is a valid input, the first of them.
      */
     @Test
     void onnxRuntimeScoresTheRunsTestImagesAsFmnistDoes() throws Exception {
-        Network restored = Network.restore(run.resolve("model.zip"), false);
         Split test = DataLocator.standard(null, out.resolve("cache"), java.util.Optional.empty(), Map.of()).load()
                 .test().head(500);
-        INDArray features = Nd4j.createFromArray(test.pixels()).reshape(test.size(), IdxFile.PIXELS);
-        INDArray ours = restored.output(features);
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(run.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
-             OnnxTensor images = OnnxTensor.createTensor(env, FloatBuffer.wrap(test.pixels()),
-                     new long[] {test.size(), 1, IdxFile.SIDE, IdxFile.SIDE});
-             OrtSession.Result result = session.run(Map.of("image", images))) {
-            INDArray theirs = Nd4j.createFromArray((float[][]) result.get("probabilities").orElseThrow().getValue());
+        INDArray ours = OnnxRuntimeAgreement.assertAgrees(run, test, test.size());
 
-            FloatRounding.assertWithin(ours, theirs, NetworkRounding.outputBound(restored.model(), features).mul(2),
-                    "ONNX Runtime's probabilities against fmnist's");
-            assertEquals(ours.argMax(1), theirs.argMax(1), "the predicted classes");
+        float[][][][] example = JSON.readValue(run.resolve("input-example.json").toFile(), float[][][][].class);
+        INDArray theirs = OnnxRuntimeAgreement.onnxRuntime(run, OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), example));
+        assertEquals(ours.getRow(0, true).argMax(1), theirs.argMax(1), "input-example.json is the first test image");
+        assertEquals(IdxFile.SIDE, example[0][0].length);
+        for (int y = 0; y < IdxFile.SIDE; y++) {
+            assertArrayEquals(Arrays.copyOfRange(test.image(0), y * IdxFile.SIDE, (y + 1) * IdxFile.SIDE), example[0][0][y],
+                    "row " + y + " of input-example.json is the first test image's, as the model takes it");
         }
     }
 

@@ -27,12 +27,24 @@ public interface RunTracker extends TrainingListener {
      * @param parentRunId the id {@link #runId()} gave the parent (a sweep), or null
      * @param params the resolved spec, flattened to dotted keys
      * @param labels fmnist's own facts for finding the run again ({@code fmnist.*})
+     * @param data the images the run read, one entry for each use (train, validation, test); none for a
+     *     run of runs (a sweep, an ensemble)
      * @param resumeRunId the id {@link #runId()} gave when this run first started, to go on recording
      *     into that record; null for a new run
      */
     record RunDescription(String specName, String runName, String specFile, String note, String gitCommit,
-                          String parentRunId, Map<String, String> params, Map<String, String> labels, long startMillis,
-                          String resumeRunId) {}
+                          String parentRunId, Map<String, String> params, Map<String, String> labels, List<DataInput> data,
+                          long startMillis, String resumeRunId) {}
+
+    /**
+     * A data set a run read, as MLflow's dataset inputs record it.
+     *
+     * @param name the data set, {@code fashion-mnist}
+     * @param digest a short hash of exactly which images: the files' MD5s and the spec keys that select from them
+     * @param source where the files were read, a {@code file:} URI
+     * @param context what the run did with them: {@code train}, {@code validation} or {@code test}
+     */
+    record DataInput(String name, String digest, String source, String context) {}
 
     /**
      * Begins recording.

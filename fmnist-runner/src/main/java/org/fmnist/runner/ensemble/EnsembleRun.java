@@ -173,7 +173,7 @@ public final class EnsembleRun {
         RunTrackers trackers = registry.trackers(resolved);
         List<String> lines = new ArrayList<>(trackers.start(new RunTracker.RunDescription(resolved.spec().name(), name,
                 "runner ensemble", "Ensemble of " + members.size() + " runs: softmax outputs averaged on the test set.",
-                provenance.gitCommit(), null, params, labels, provenance.started().toEpochMilli(), null), Map.of(), Map.of()));
+                provenance.gitCommit(), null, params, labels, List.of(), provenance.started().toEpochMilli(), null), Map.of(), Map.of()));
         trackers.logMetrics(summary, 0);
         trackers.logArtifacts(folder.dir(), TrackedValues.tables(evaluation));
         lines.addAll(trackers.finish(RunStatus.FINISHED));

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.SpecMapper;
@@ -16,6 +18,8 @@ import org.fmnist.runner.folder.Provenance;
 /** What trackers are told about a run, the same whether it is recorded live or after it ran elsewhere. */
 final class RunDescriptions {
     private static final SpecMapper MAPPER = new SpecMapper();
+    /** The data set's name in trackers. */
+    static final String DATA_SET = "fashion-mnist";
 
     private RunDescriptions() {}
 
@@ -35,7 +39,37 @@ final class RunDescriptions {
         labels.putAll(tags);
         return new RunTracker.RunDescription(spec.name(), spec.name() + "-" + folder.getFileName(), specFile,
                 spec.description(), provenance.gitCommit(), null, TrackedValues.params(readTree(savedYaml)), labels,
-                startMillis, null);
+                data(spec, provenance), startMillis, null);
+    }
+
+    /**
+     * The images the run read, for each use: the training files' images it trained on and, with a
+     * validation split, those it held out; the test files' images it tested on. Each digest covers
+     * the files' MD5s and the keys that choose the images from them, so that two runs share a data
+     * set exactly when they read the same images for the same use.
+     */
+    static List<RunTracker.DataInput> data(ExperimentSpec spec, Provenance provenance) {
+        Map<String, String> md5 = provenance.dataMd5();
+        if (md5 == null || provenance.dataDirectory() == null) {
+            return List.of();
+        }
+        String source = Path.of(provenance.dataDirectory()).toUri().toString();
+        String trainFiles = md5.get("train-images-idx3-ubyte") + md5.get("train-labels-idx1-ubyte");
+        String heldOut = "train_limit=" + spec.data().trainLimit() + ",validation_split=" + spec.training().validationSplit()
+                + ",seed=" + spec.seed();
+        List<RunTracker.DataInput> inputs = new ArrayList<>();
+        inputs.add(new RunTracker.DataInput(DATA_SET, digest(trainFiles, "train", heldOut), source, "train"));
+        if (spec.training().validationSplit() > 0) {
+            inputs.add(new RunTracker.DataInput(DATA_SET, digest(trainFiles, "validation", heldOut), source, "validation"));
+        }
+        inputs.add(new RunTracker.DataInput(DATA_SET, digest(md5.get("t10k-images-idx3-ubyte") + md5.get("t10k-labels-idx1-ubyte"),
+                "test", "test_limit=" + spec.data().testLimit()), source, "test"));
+        return inputs;
+    }
+
+    /** Ten hex digits, as short as MLflow's own dataset digests. */
+    private static String digest(String files, String use, String selection) {
+        return sha256(files + "|" + use + "|" + selection).substring(0, 10);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readTree(String yaml) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.fmnist.captioning.CaptionConsistency;
 import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.captioning.RunCaptions;
+import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.data.Split;
 import org.fmnist.core.eval.Evaluation;
 import org.fmnist.core.json.JsonMapperFactory;
@@ -34,6 +35,8 @@ public final class RunOutputs {
     public static final String SUMMARY = "summary";
     /** The run's model for any ONNX runtime ({@link OnnxExport}); model.zip stays fmnist's own. */
     public static final String MODEL_ONNX = "model.onnx";
+    /** Beside {@value #MODEL_ONNX}: the first test image as the model takes it ({@link #inputExample}). */
+    public static final String INPUT_EXAMPLE = "input-example.json";
     private final ObjectMapper json = JsonMapperFactory.create();
 
     /**
@@ -61,8 +64,12 @@ public final class RunOutputs {
                 run.keptEpoch() == null ? 0 : run.keptEpoch(), title));
         if (spec.output().saveModel()) {
             folder.write("model.zip", tmp -> run.net().save(tmp, true));
-            writeOnnx(folder, run.net(), spec.model().type())
-                    .ifPresent(refusal -> notWritten.add(MODEL_ONNX + " not written: " + refusal));
+            Optional<String> refusal = writeOnnx(folder, run.net(), spec.model().type());
+            if (refusal.isPresent()) {
+                notWritten.add(MODEL_ONNX + " not written: " + refusal.get());
+            } else if (run.test().size() > 0) {
+                folder.writeBytes(INPUT_EXAMPLE, json.writeValueAsBytes(inputExample(run.test().image(0))));
+            }
         }
         Map<String, Object> metrics = RunReport.metrics(spec.name(), spec.model().type(), run.net().numParams(),
                 run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);
@@ -82,6 +89,18 @@ public final class RunOutputs {
         } catch (UnsupportedLayerException e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    /**
+     * One image as {@value #MODEL_ONNX} takes it, {@code [1, 1, 28, 28]} in [0, 1]: what a first call to any
+     * runtime sends, and the input example of the run's MLflow model.
+     */
+    public static float[][][][] inputExample(float[] image) {
+        float[][][][] example = new float[1][1][IdxFile.SIDE][IdxFile.SIDE];
+        for (int y = 0; y < IdxFile.SIDE; y++) {
+            System.arraycopy(image, y * IdxFile.SIDE, example[0][0][y], 0, IdxFile.SIDE);
+        }
+        return example;
     }
 
     /**

@@ -100,7 +100,7 @@ public final class SweepRun {
         String runName = spec.name() + (spec.name().contains("sweep") ? "-" : "-sweep-") + folder.dir().getFileName();
         parent.start(new RunTracker.RunDescription(spec.name(), runName, resolved.file().toString(), null, null, null,
                 sweepParams(sweep), Map.of("fmnist.sweep", "true", "fmnist.run_folder", folder.dir().toAbsolutePath().toString()),
-                started.toEpochMilli(), null), Map.of(), Map.of()).forEach(out::println);
+                List.of(), started.toEpochMilli(), null), Map.of(), Map.of()).forEach(out::println);
         try {
             List<SweepJob> jobs = new ArrayList<>();
             for (SweepPoint p : points) {

@@ -37,7 +37,7 @@ public final class RunTrackers implements TrainingListener {
         List<String> lines = new ArrayList<>();
         byName.forEach((name, tracker) -> lines.add(tracker.start(new RunTracker.RunDescription(run.specName(),
                 run.runName(), run.specFile(), run.note(), run.gitCommit(), parentRunIds.get(name), run.params(),
-                run.labels(), run.startMillis(), resumeRunIds.get(name)))));
+                run.labels(), run.data(), run.startMillis(), resumeRunIds.get(name)))));
         return lines;
     }
 

@@ -34,11 +34,7 @@ public final class MlflowServerProcess implements AutoCloseable {
     }
 
     public static MlflowServerProcess start(Path dir, boolean basicAuth) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        MlflowServerProcess server = new MlflowServerProcess(dir, port, basicAuth);
+        MlflowServerProcess server = new MlflowServerProcess(dir, freePort(), basicAuth);
         server.start();
         return server;
     }
@@ -64,16 +60,32 @@ public final class MlflowServerProcess implements AutoCloseable {
             throw new IOException("Cannot start '" + cli + " server': " + e.getMessage()
                     + ". Unset MLFLOW_CLI to let the tests install MLflow " + MlflowInstallation.VERSION + " themselves.", e);
         }
+        awaitOk(process, uri().resolve("/health"), dir.resolve("server.log"));
+    }
+
+    /** A port nothing listens on now, on 127.0.0.1. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Waits until {@code probe} answers 200, for up to 180 s (MLflow's first start compiles its Python).
+     *
+     * @throws IOException with {@code log} when the process exits first or never answers
+     */
+    public static void awaitOk(Process process, URI probe, Path log) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("mlflow server exited with " + process.exitValue() + "; see " + dir.resolve("server.log")
-                        + ":\n" + Files.readString(dir.resolve("server.log")));
+                throw new IOException(process.info().command().orElse("the process") + " exited with " + process.exitValue()
+                        + "; see " + log + ":\n" + Files.readString(log));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri() + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -82,7 +94,7 @@ public final class MlflowServerProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IOException("mlflow server did not answer /health within 180 s; see " + dir.resolve("server.log"));
+        throw new IOException(probe + " did not answer within 180 s; see " + log + ":\n" + Files.readString(log));
     }
 
     private Path writeAuthConfig() throws IOException {

@@ -12,11 +12,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.fmnist.core.data.DataLocator;
+import org.fmnist.core.data.FashionClass;
+import org.fmnist.core.data.Split;
+import org.fmnist.mlflow.MlflowInstallation;
 import org.fmnist.runner.RunnerMainAccess.Outcome;
 import org.fmnist.runner.RunnerMainAccess;
 import org.fmnist.runner.folder.RunFolder;
+import org.fmnist.runner.folder.RunOutputs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +77,7 @@ class ModelRegistryIT {
         JsonNode version = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(uri + "/api/2.0/mlflow/model-versions/get?name=fashion&version=1")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).get("model_version");
-        assertTrue(version.get("source").asText().endsWith("/model.zip"), version.toString());
+        assertTrue(version.get("source").asText().endsWith("/model"), version.toString());
         JsonNode serverRun = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(uri + "/api/2.0/mlflow/runs/get?run_id=" + version.get("run_id").asText())).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).get("run");
@@ -80,6 +91,73 @@ class ModelRegistryIT {
         assertEquals(3, fromFolder.out().lines().count(), fromFolder.out());
         assertEquals(fromFolder.out(), byVersion.out());
         assertEquals(fromFolder.out(), byAlias.out());
+    }
+
+    /**
+     * The other side: MLflow's own Python loader and scoring server take the registered version and
+     * answer with the classes {@code runner predict} gives for the same test images.
+     */
+    @Test
+    void pythonsMlflowLoadsAndServesTheVersionWithRunnersClasses() throws Exception {
+        String uri = server.uri().toString();
+        Outcome registered = runner("register", run.toString(), "--name", "served", "--tracking-uri", uri,
+                "--store", dir.resolve("mlruns").toString());
+        assertEquals(0, registered.exit(), registered.out() + registered.err());
+        int n = 8;
+        Outcome byRunner = runner(Stream.concat(Stream.of("predict", "--model", run.toString()),
+                IntStream.range(0, n).mapToObj(i -> "test:" + i)).toArray(String[]::new));
+        assertEquals(0, byRunner.exit(), byRunner.err());
+        List<String> expected = byRunner.out().lines().map(l -> l.substring(l.indexOf(": ") + 2, l.indexOf(" ("))).toList();
+        Split test = DataLocator.standard(null, DataLocator.defaultCache(System.getenv()), Optional.empty(), System.getenv())
+                .load().test();
+        Path images = dir.resolve("images.json");
+        JSON.writeValue(images.toFile(), IntStream.range(0, n).mapToObj(i -> RunOutputs.inputExample(test.image(i))[0]).toList());
+        MlflowInstallation.Commands mlflow = MlflowInstallation.inUserCache(System.getenv()).ensure(System.err);
+
+        ProcessBuilder python = new ProcessBuilder(mlflow.python(),
+                Path.of(ModelRegistryIT.class.getResource("/python/pyfunc_predict.py").toURI()).toString(),
+                "models:/served/1", images.toString()).redirectErrorStream(true);
+        python.environment().put("MLFLOW_TRACKING_URI", uri);
+        List<String> loaded = output(python.start()).lines().filter(l -> !l.contains(" WARNING ")).toList();
+        assertEquals("input image [-1, 1, 28, 28] float32", loaded.get(0), String.join("\n", loaded));
+        assertEquals(expected, loaded.subList(1, loaded.size()), String.join("\n", loaded));
+
+        int port = MlflowServerProcess.freePort();
+        ProcessBuilder serve = new ProcessBuilder(mlflow.cli(), "models", "serve", "-m", "models:/served/1", "--env-manager",
+                "local", "--host", "127.0.0.1", "--port", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+        serve.environment().put("MLFLOW_TRACKING_URI", uri);
+        // MLflow starts its scoring server as "uvicorn", from the PATH: the virtualenv's, as when it is activated.
+        serve.environment().put("PATH", Path.of(mlflow.cli()).getParent() + ":" + System.getenv("PATH"));
+        Process serving = serve.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + port);
+            MlflowServerProcess.awaitOk(serving, base.resolve("/ping"), dir.resolve("serve.log"));
+            String body = "{\"inputs\": " + Files.readString(images) + "}";
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/invocations"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            List<String> served = new ArrayList<>();
+            for (JsonNode row : JSON.readTree(answer.body()).path("predictions").path("probabilities")) {
+                int best = 0;
+                for (int c = 1; c < row.size(); c++) {
+                    best = row.get(c).asDouble() > row.get(best).asDouble() ? c : best;
+                }
+                served.add(FashionClass.values()[best].displayName());
+            }
+            assertEquals(expected, served, answer.body());
+        } finally {
+            serving.descendants().forEach(ProcessHandle::destroy);
+            serving.destroy();
+        }
+    }
+
+    private static String output(Process process) throws Exception {
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), out);
+        assertEquals(0, process.exitValue(), out);
+        return out;
     }
 
     @Test
