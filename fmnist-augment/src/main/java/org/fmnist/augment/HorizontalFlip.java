@@ -3,6 +3,7 @@ package org.fmnist.augment;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.augment.AugmentationFactory;
+import org.fmnist.core.spec.ParameterChecks;
 
 /** {@code type: flip}: mirrors the image left to right with a given chance. Every class survives a mirror. */
 public final class HorizontalFlip implements AugmentationFactory<HorizontalFlip.Parameters> {
@@ -10,9 +11,8 @@ public final class HorizontalFlip implements AugmentationFactory<HorizontalFlip.
     public record Parameters(@JsonPropertyDescription("Chance to mirror an image (0: never).") Double probability) {
         public Parameters {
             probability = probability == null ? 0.5 : probability;
-            if (probability < 0 || probability > 1) {
-                throw new IllegalArgumentException("probability must be between 0 and 1, got " + probability);
-            }
+            ParameterChecks.of().require(probability >= 0 && probability <= 1, "probability", probability,
+                    "must be from 0 to 1").done();
         }
     }
 

@@ -3,6 +3,7 @@ package org.fmnist.augment;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.augment.AugmentationFactory;
+import org.fmnist.core.spec.ParameterChecks;
 
 /**
  * {@code type: erase}: with a given chance, blanks a random rectangle covering a random share of the
@@ -18,9 +19,12 @@ public final class RandomErasing implements AugmentationFactory<RandomErasing.Pa
             probability = probability == null ? 0.5 : probability;
             minArea = minArea == null ? 0.02 : minArea;
             maxArea = maxArea == null ? 0.2 : maxArea;
-            if (probability < 0 || probability > 1 || minArea <= 0 || maxArea > 1 || minArea > maxArea) {
-                throw new IllegalArgumentException("need 0 <= probability <= 1 and 0 < min_area <= max_area <= 1");
-            }
+            ParameterChecks.of()
+                    .require(probability >= 0 && probability <= 1, "probability", probability, "must be from 0 to 1")
+                    .require(minArea > 0 && minArea <= 1, "min_area", minArea, "must be above 0 and at most 1")
+                    .require(maxArea > 0 && maxArea <= 1, "max_area", maxArea, "must be above 0 and at most 1")
+                    .require(minArea <= maxArea, "max_area", maxArea, "must be at least min_area, " + minArea)
+                    .done();
         }
     }
 

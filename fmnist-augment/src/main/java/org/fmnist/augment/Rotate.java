@@ -3,6 +3,7 @@ package org.fmnist.augment;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.augment.AugmentationFactory;
+import org.fmnist.core.spec.ParameterChecks;
 
 /** {@code type: rotate}: turns the image about its centre by a random angle, interpolating bilinearly. */
 public final class Rotate implements AugmentationFactory<Rotate.Parameters> {
@@ -10,9 +11,7 @@ public final class Rotate implements AugmentationFactory<Rotate.Parameters> {
     public record Parameters(@JsonPropertyDescription("Largest angle in degrees, either way (0: none).") Double degrees) {
         public Parameters {
             degrees = degrees == null ? 10.0 : degrees;
-            if (degrees < 0 || degrees > 45) {
-                throw new IllegalArgumentException("degrees must be between 0 and 45, got " + degrees);
-            }
+            ParameterChecks.of().require(degrees >= 0 && degrees <= 45, "degrees", degrees, "must be from 0 to 45").done();
         }
     }
 

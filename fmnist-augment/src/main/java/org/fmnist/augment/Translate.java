@@ -3,6 +3,7 @@ package org.fmnist.augment;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.augment.AugmentationFactory;
+import org.fmnist.core.spec.ParameterChecks;
 
 /** {@code type: translate}: a random crop of the image padded with zeros, i.e. a shift of up to N pixels each way. */
 public final class Translate implements AugmentationFactory<Translate.Parameters> {
@@ -10,9 +11,7 @@ public final class Translate implements AugmentationFactory<Translate.Parameters
     public record Parameters(@JsonPropertyDescription("Largest shift in pixels, each axis (0: none).") Integer pixels) {
         public Parameters {
             pixels = pixels == null ? 2 : pixels;
-            if (pixels < 0 || pixels > 14) {
-                throw new IllegalArgumentException("pixels must be between 0 and 14, got " + pixels);
-            }
+            ParameterChecks.of().require(pixels >= 0 && pixels <= 14, "pixels", pixels, "must be from 0 to 14").done();
         }
     }
 

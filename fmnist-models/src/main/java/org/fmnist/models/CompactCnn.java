@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.spec.ParameterChecks;
 
 /**
  * {@code type: cnn}: conv 3×3×32 → max-pool → conv 3×3×64 → max-pool → dense 128 → dropout 0.5 →
@@ -32,9 +33,13 @@ public final class CompactCnn implements ModelFactory<CompactCnn.Parameters> {
             dense = dense == null ? 128 : dense;
             dropout = dropout == null ? 0.5 : dropout;
             onednn = onednn == null ? Boolean.TRUE : onednn;
-            if (dropout < 0 || dropout >= 1) {
-                throw new IllegalArgumentException("dropout is a chance to drop, from 0 to below 1; got " + dropout);
-            }
+            ParameterChecks.of()
+                    .require(filters1 >= 1, "filters1", filters1, "must be at least 1")
+                    .require(filters2 >= 1, "filters2", filters2, "must be at least 1")
+                    .require(kernel >= 1, "kernel", kernel, "must be at least 1")
+                    .require(dense >= 1, "dense", dense, "must be at least 1")
+                    .require(dropout >= 0 && dropout < 1, "dropout", dropout, "must be from 0 to below 1 (a chance to drop)")
+                    .done();
         }
     }
 

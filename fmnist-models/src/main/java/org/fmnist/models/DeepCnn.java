@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.spec.ParameterChecks;
 
 /**
  * {@code type: cnn-deep}: three blocks of two batch-normalised 3×3 convolutions (32, 64, 128
@@ -31,6 +32,12 @@ public final class DeepCnn implements ModelFactory<DeepCnn.Parameters> {
             blockDropout = blockDropout == null ? 0.25 : blockDropout;
             dropout = dropout == null ? 0.5 : dropout;
             onednn = onednn == null ? Boolean.TRUE : onednn;
+            ParameterChecks.of()
+                    .require(filters >= 1, "filters", filters, "must be at least 1")
+                    .require(dense >= 1, "dense", dense, "must be at least 1")
+                    .require(blockDropout >= 0 && blockDropout < 1, "block_dropout", blockDropout, "must be from 0 to below 1 (a chance to drop)")
+                    .require(dropout >= 0 && dropout < 1, "dropout", dropout, "must be from 0 to below 1 (a chance to drop)")
+                    .done();
         }
     }
 

@@ -13,6 +13,7 @@ import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.spec.ParameterChecks;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -32,9 +33,7 @@ public final class DenseModel implements ModelFactory<DenseModel.Parameters> {
         public Parameters {
             hidden = hidden == null ? 32 : hidden;
             activation = activation == null ? Activation.RELU : activation;
-            if (hidden < 1) {
-                throw new IllegalArgumentException("hidden must be at least 1, got " + hidden);
-            }
+            ParameterChecks.of().require(hidden >= 1, "hidden", hidden, "must be at least 1").done();
         }
     }
 

@@ -21,6 +21,7 @@ import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
 import org.fmnist.core.model.OneDnnLayers;
+import org.fmnist.core.spec.ParameterChecks;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -63,18 +64,12 @@ public final class ResNet implements ModelFactory<ResNet.Parameters> {
             blocks = blocks == null ? 1 : blocks;
             dropout = dropout == null ? 0.0 : dropout;
             onednn = onednn == null ? Boolean.TRUE : onednn;
-            if (width < 1) {
-                throw new IllegalArgumentException("width must be at least 1, got " + width);
-            }
-            if (stages < 1 || stages > MAX_STAGES) {
-                throw new IllegalArgumentException("stages must be from 1 to " + MAX_STAGES + ", got " + stages);
-            }
-            if (blocks < 1) {
-                throw new IllegalArgumentException("blocks must be at least 1, got " + blocks);
-            }
-            if (dropout < 0 || dropout >= 1) {
-                throw new IllegalArgumentException("dropout is a chance to drop, from 0 to below 1; got " + dropout);
-            }
+            ParameterChecks.of()
+                    .require(width >= 1, "width", width, "must be at least 1")
+                    .require(stages >= 1 && stages <= MAX_STAGES, "stages", stages, "must be from 1 to " + MAX_STAGES)
+                    .require(blocks >= 1, "blocks", blocks, "must be at least 1")
+                    .require(dropout >= 0 && dropout < 1, "dropout", dropout, "must be from 0 to below 1 (a chance to drop)")
+                    .done();
         }
     }
 

@@ -34,7 +34,8 @@ class ModelAndAugmentationSmokeTest {
             "resnet-long.yaml",
             "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1",
             "cnn-wide-seeds.yaml --point=1", "sweep-resnet-shape.yaml --point=1", "sweep-resnet-size.yaml --point=4", "sweep-model-family.yaml --point=2",
-            "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]");
+            "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]",
+            "baseline.yaml model=cnn", "cnn.yaml model=cnn-wide", "cnn.yaml model=cnn-deep-long", "cnn.yaml model=resnet-long");
 
     /** The training step fmnist-engine has for some of them, which the run names on its model line. */
     /** The test images the runs below score (data.test_limit=200). */
@@ -63,6 +64,10 @@ class ModelAndAugmentationSmokeTest {
                 new PrintStream(errors, true, StandardCharsets.UTF_8), Map.of());
 
         assertEquals(0, exit, console + errors.toString(StandardCharsets.UTF_8));
+        if (words.length > 1 && words[1].startsWith("model=")) {
+            assertTrue(console.toString(StandardCharsets.UTF_8).contains(words[1] + ": the model section is "),
+                    "the run says what replaced the model section: " + console);
+        }
         String step = STEPS.get(experiment);
         if (step != null) {
             assertTrue(console.toString(StandardCharsets.UTF_8).contains("; step: " + step + "\n"), "the step the run says it took: " + console);
@@ -98,6 +103,16 @@ class ModelAndAugmentationSmokeTest {
     void everyRegisteredModelIsInTheListAbove() {
         assertEquals(Set.of("dense", "cnn", "cnn-deep", "resnet"), RunnerMainAccess.registry(Map.of()).models().keySet(),
                 "add a line for the new model to EXPERIMENTS");
+    }
+
+    @Test
+    void everyModelPresetIsInTheListAbove() throws Exception {
+        try (Stream<Path> presets = Files.list(Path.of("../experiments/model"))) {
+            List<String> missing = presets.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .map(n -> "model=" + n.substring(0, n.length() - ".yaml".length()))
+                    .filter(choice -> EXPERIMENTS.stream().noneMatch(e -> e.endsWith(" " + choice))).sorted().toList();
+            assertEquals(List.of(), missing, "add a line choosing each preset to EXPERIMENTS");
+        }
     }
 
     @Test

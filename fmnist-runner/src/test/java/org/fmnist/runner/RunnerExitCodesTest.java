@@ -90,6 +90,41 @@ class RunnerExitCodesTest {
     }
 
     @Test
+    void aFractionForAModelsWholeNumberIsBadInputNotCut() throws IOException {
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\n").toString(), "output.dir=" + dir,
+                "model.hidden=64.5");
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("command line: model.hidden: '64.5' is not a whole number"), o.err());
+        assertFalse(Files.exists(dir.resolve("x")), "no run folder for a run that never started");
+    }
+
+    @Test
+    void aModelsOwnRulesAreAllReportedWithTheirSourceInWords() throws IOException {
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: cnn, filters1: 0}\n").toString(), "output.dir=" + dir,
+                "model.dropout=1.5");
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("spec.yaml: model.filters1: is 0; it must be at least 1"), o.err());
+        assertTrue(o.err().contains("command line: model.dropout: is 1.5; it must be from 0 to below 1"), o.err());
+        assertTrue(o.err().contains("./runner models"), o.err());
+        assertFalse(o.err().contains("Cannot construct") || o.err().contains("$Parameters"), o.err());
+        assertFalse(Files.exists(dir.resolve("x")), "no run folder for a run that never started");
+    }
+
+    @Test
+    void aMalformedSparkMasterIsRefusedBeforeTheSweepRecordsAnything() throws IOException {
+        RunnerMainAccess.Outcome o = run(spec("name: x\nmodel: {type: dense}\nsweep: {grid: {model.hidden: [8, 16]}}\n").toString(),
+                "output.dir=" + dir, "tracking.mlflow.store=" + dir.resolve("mlruns"), "sweep.executor=spark",
+                "sweep.spark.master=not a url");
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("command line: sweep.spark.master: is 'not a url'; it must be local"), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+        assertFalse(Files.exists(dir.resolve("x")) || Files.exists(dir.resolve("mlruns")), "nothing recorded");
+    }
+
+    @Test
     void profilingOpsNeedsAnEpochBesidesTheProfiledOne() throws IOException {
         RunnerMainAccess.Outcome o = run("bench", spec("name: x\nmodel: {type: dense}\n").toString(), "training.epochs=1",
                 "--profile-ops");

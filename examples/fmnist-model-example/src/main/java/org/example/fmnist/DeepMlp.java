@@ -13,6 +13,7 @@ import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.spec.ParameterChecks;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -40,15 +41,11 @@ public final class DeepMlp implements ModelFactory<DeepMlp.Parameters> {
             hidden = hidden == null ? 128 : hidden;
             layers = layers == null ? 2 : layers;
             dropout = dropout == null ? 0.2 : dropout;
-            if (hidden < 1) {
-                throw new IllegalArgumentException("hidden must be at least 1, got " + hidden);
-            }
-            if (layers < 1) {
-                throw new IllegalArgumentException("layers must be at least 1, got " + layers);
-            }
-            if (dropout < 0 || dropout >= 1) {
-                throw new IllegalArgumentException("dropout is a probability in [0, 1), got " + dropout);
-            }
+            ParameterChecks.of()
+                    .require(hidden >= 1, "hidden", hidden, "must be at least 1")
+                    .require(layers >= 1, "layers", layers, "must be at least 1")
+                    .require(dropout >= 0 && dropout < 1, "dropout", dropout, "must be from 0 to below 1 (a chance to drop)")
+                    .done();
         }
     }
 

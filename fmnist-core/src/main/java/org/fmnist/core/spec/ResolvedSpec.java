@@ -13,9 +13,16 @@ import java.util.Map;
  * @param overrides the {@code key=value} arguments, as given
  * @param environment the {@code FMNIST_*} environment variables that set keys, by name
  * @param sources for every dotted key, the layer its value came from
+ * @param notes lines for the console about how the layers combined, e.g. which keys {@code model=NAME} dropped
  */
 public record ResolvedSpec(ExperimentSpec spec, Path file, List<String> overrides, Map<String, String> environment,
-                           Map<String, String> sources) {
+                           Map<String, String> sources, List<String> notes) {
+
+    /** A spec resolved before, e.g. a sweep's point or a job's, whose notes were said when it was loaded. */
+    public ResolvedSpec(ExperimentSpec spec, Path file, List<String> overrides, Map<String, String> environment,
+                        Map<String, String> sources) {
+        this(spec, file, overrides, environment, sources, List.of());
+    }
 
     /** The layer {@code key} came from; the spec file for keys no layer set. */
     public String sourceOf(String key) {

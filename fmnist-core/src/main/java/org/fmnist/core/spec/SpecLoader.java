@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -40,6 +41,8 @@ public final class SpecLoader {
     /** Environment variables that set spec keys start with this; {@code __} separates key parts. */
     public static final String ENV_PREFIX = "FMNIST_";
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+    /** A key as a Java component is named, {@code model.bnDecay}: its spec spelling is {@link #snakeCase}'s. */
+    private static final Pattern CAMEL_KEY = Pattern.compile("[a-z][A-Za-z0-9_]*(\\.[a-z][A-Za-z0-9_]*)*");
     private static final String DEFAULTS = "built-in defaults";
 
     private final SpecMapper mapper = new SpecMapper();
@@ -58,14 +61,14 @@ public final class SpecLoader {
         Layer spec = new Layer(file.toString(), readFile(file));
         Map<String, String> envKeys = specKeysIn(environment);
         Layer env = new Layer("environment", fromEnvironment(envKeys));
-        Layer cli = new Layer("command line", fromOverrides(overrides));
+        Optional<ModelGroup> group = ModelGroup.chosen(file, overrides, List.of(env.config(), spec.config(), defaults.config()),
+                mapper);
+        Layer cli = new Layer("command line", fromOverrides(group.map(ModelGroup::overrides).orElse(overrides)));
 
+        List<Layer> precedence = new ArrayList<>(List.of(cli, env, spec, defaults));
+        group.filter(g -> g.preset() != null).ifPresent(g -> precedence.add(1, new Layer(g.presetFile().toString(), g.preset())));
         CombinedConfiguration combined = new CombinedConfiguration(new OverrideCombiner());
-        combined.addConfiguration(cli.config());
-        combined.addConfiguration(env.config());
-        combined.addConfiguration(spec.config());
-        combined.addConfiguration(defaults.config());
-        List<Layer> precedence = List.of(cli, env, spec, defaults);
+        precedence.forEach(layer -> combined.addConfiguration(layer.config()));
 
         Function<String, String> sourceOf = key -> sourceOf(key, precedence, envKeys);
         JsonNode tree = toJson(combined.getNodeModel().getNodeHandler().getRootNode(), "", sourceOf);
@@ -76,7 +79,8 @@ public final class SpecLoader {
         }
         Map<String, String> sources = new TreeMap<>();
         leafKeys(tree, "", sources, sourceOf);
-        return new ResolvedSpec(resolved, file, List.copyOf(overrides), envKeys, sources);
+        return new ResolvedSpec(resolved, file, List.copyOf(overrides), envKeys, sources,
+                group.map(g -> List.of(g.note())).orElse(List.of()));
     }
 
     /** The built-in defaults as a tree, for listing keys with their default values. */
@@ -102,7 +106,7 @@ public final class SpecLoader {
             }
         }
         // A key no layer has (a required one left out) is the spec file's to add.
-        return precedence.get(2).name();
+        return precedence.get(precedence.size() - 2).name();
     }
 
     private static void leafKeys(JsonNode node, String prefix, Map<String, String> out, Function<String, String> sourceOf) {
@@ -190,6 +194,13 @@ public final class SpecLoader {
         for (String override : overrides) {
             int eq = override.indexOf('=');
             String key = eq < 0 ? override : override.substring(0, eq).trim();
+            boolean camelCase = eq > 0 && !KEY.matcher(key).matches() && CAMEL_KEY.matcher(key).matches();
+            if (camelCase && KEY.matcher(snakeCase(key)).matches()) {
+                problems.add(new SpecProblem("command-line override '" + override + "'", key,
+                        "is written in camelCase, but keys are written in snake_case",
+                        "write " + snakeCase(key) + "=" + override.substring(eq + 1)));
+                continue;
+            }
             if (eq < 0 || !KEY.matcher(key).matches()) {
                 problems.add(new SpecProblem("command-line override '" + override + "'", "",
                         "is not of the form key=value", "write e.g. training.epochs=3 (keys are lower-case, dotted)"));
@@ -201,6 +212,11 @@ public final class SpecLoader {
             throw new SpecException(problems);
         }
         return config;
+    }
+
+    /** {@code model.bnDecay} as the spec spells it, {@code model.bn_decay}: what Jackson's SNAKE_CASE makes of a record component. */
+    static String snakeCase(String key) {
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     /** Values are YAML, so {@code 3}, {@code 0.5}, {@code true} and {@code [32, 64]} keep their types. */

@@ -38,10 +38,14 @@ public final class SpecMapper {
                         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
+                // Never guess: text for a number or a truth value, a number for a truth value, are refused.
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                // 1.5 for a whole number is refused, not cut to 1.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .enable(SerializationFeature.INDENT_OUTPUT);
     }
@@ -61,11 +65,29 @@ public final class SpecMapper {
         try {
             return yaml.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
-            throw new SpecException(problemOf(e, prefix, sourceOf));
+            if (e.getCause() instanceof IllegalArgumentException rejected) {
+                throw new SpecException(rejections(rejected, keyOf(e, prefix), sourceOf));
+            }
+            throw new SpecException(problemOf(e, tree, prefix, sourceOf));
         } catch (IllegalArgumentException e) {
-            String key = prefix;
-            throw new SpecException(new SpecProblem(sourceOf.apply(key), key, e.getMessage(), "see 'runner keys' for what is allowed"));
+            throw new SpecException(rejections(e, prefix, sourceOf));
         }
+    }
+
+    /**
+     * A record's constructor refused values: each key {@link ParameterChecks} named, with its own source,
+     * or the record's message under its section's key.
+     */
+    private static List<SpecProblem> rejections(IllegalArgumentException e, String prefix, Function<String, String> sourceOf) {
+        String fix = prefix.startsWith("model") ? "see './runner models' for the model's keys and what each allows"
+                : "see './runner keys' for what is allowed";
+        if (e instanceof ParameterChecks.InvalidParameters invalid) {
+            return invalid.violations().stream().map(v -> {
+                String key = prefix.isEmpty() ? v.key() : prefix + "." + v.key();
+                return new SpecProblem(sourceOf.apply(key), key, "is " + v.value() + "; it " + v.rule(), fix);
+            }).toList();
+        }
+        return List.of(new SpecProblem(sourceOf.apply(prefix), prefix, e.getMessage(), fix));
     }
 
     /**
@@ -85,7 +107,8 @@ public final class SpecMapper {
         }
     }
 
-    private static SpecProblem problemOf(JsonProcessingException e, String prefix, Function<String, String> sourceOf) {
+    private static SpecProblem problemOf(JsonProcessingException e, JsonNode tree, String prefix,
+                                         Function<String, String> sourceOf) {
         String key = keyOf(e, prefix);
         String source = sourceOf.apply(key);
         if (e instanceof UnrecognizedPropertyException u) {
@@ -100,7 +123,9 @@ public final class SpecMapper {
                     "write " + describe(f.getTargetType()));
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            return new SpecProblem(source, key, "wrong kind of value (" + firstLine(m.getOriginalMessage()) + ")",
+            JsonNode value = valueAt(tree, m);
+            return new SpecProblem(source, key, (value == null || value.isMissingNode() ? "this value"
+                    : "'" + (value.isTextual() ? value.asText() : value.toString()) + "'") + " is not " + describe(m.getTargetType()),
                     "write " + describe(m.getTargetType()));
         }
         return new SpecProblem(source, key, firstLine(e.getOriginalMessage()), "see 'runner keys' for what is allowed");
@@ -123,6 +148,15 @@ public final class SpecMapper {
             }
         }
         return key.toString();
+    }
+
+    /** The value Jackson refused, found in {@code tree} by the path it was at. */
+    private static JsonNode valueAt(JsonNode tree, JsonMappingException e) {
+        JsonNode node = tree;
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            node = ref.getFieldName() != null ? node.path(ref.getFieldName()) : node.path(ref.getIndex());
+        }
+        return node;
     }
 
     /** "a whole number", "true or false", "one of adam, sgd", ... */

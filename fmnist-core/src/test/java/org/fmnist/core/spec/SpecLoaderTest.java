@@ -1,6 +1,7 @@
 package org.fmnist.core.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SpecLoaderTest {
     private static final String MINIMAL = "name: trial\nmodel:\n  type: dense\n";
@@ -92,6 +95,66 @@ class SpecLoaderTest {
     }
 
     @Test
+    void modelEqualsATypeReplacesTheWholeModelSectionAndSaysWhatItDropped() throws IOException {
+        String dense = "name: trial\nmodel:\n  type: dense\n  hidden: 64\n  activation: tanh\n";
+
+        ResolvedSpec r = load(dense, List.of("model=cnn", "model.dropout=0.25"), Map.of());
+
+        assertEquals("cnn", r.spec().model().type());
+        assertEquals(Map.of("dropout", 0.25), r.spec().model().params());
+        assertEquals(List.of("model=cnn: the model section is model type cnn at its defaults; dropped model.activation, model.hidden"),
+                r.notes());
+        assertEquals(List.of("model=cnn", "model.dropout=0.25"), r.overrides(), "the command as given, for the run's records");
+    }
+
+    @Test
+    void modelEqualsAPresetTakesItsKeysWithItsFileAsTheirSource() throws IOException {
+        Path preset = Files.createDirectories(dir.resolve("model")).resolve("wide.yaml");
+        Files.writeString(preset, "type: cnn\nfilters1: 8\nfilters2: 16\n");
+
+        ResolvedSpec r = load(MINIMAL + "  hidden: 64\n", List.of("model=wide", "model.filters2=4"),
+                Map.of("FMNIST_MODEL__ACTIVATION", "tanh"));
+
+        assertEquals("cnn", r.spec().model().type());
+        assertEquals(Map.of("filters1", 8, "filters2", 4), r.spec().model().params());
+        assertEquals(preset.toString(), r.sourceOf("model.filters1"));
+        assertEquals("command line", r.sourceOf("model.filters2"));
+        assertTrue(r.notes().get(0).contains("the preset " + preset) && r.notes().get(0).contains("dropped model.activation, model.hidden"),
+                r.notes().toString());
+    }
+
+    @Test
+    void modelTypeNamingAnotherTypeReplacesTheSectionButTheSameTypeKeepsIt() throws IOException {
+        String dense = "name: trial\nmodel:\n  type: dense\n  hidden: 64\n";
+
+        assertEquals(Map.of(), load(dense, List.of("model.type=cnn"), Map.of()).spec().model().params());
+        ResolvedSpec same = load(dense, List.of("model.type=dense"), Map.of());
+        assertEquals(Map.of("hidden", 64), same.spec().model().params());
+        assertEquals(List.of(), same.notes());
+    }
+
+    @Test
+    void aPresetWithoutATypeIsReported() throws IOException {
+        Files.writeString(Files.createDirectories(dir.resolve("model")).resolve("untyped.yaml"), "filters1: 8\n");
+
+        assertMentions(failure(MINIMAL, "model=untyped"), "untyped.yaml", "must name its model type");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"local", "local[2]", "local[*]", "'local[4,3]'", "spark://127.0.0.1:7077", "'spark://a:7077,b:7077'", "yarn",
+            "k8s://https://10.0.0.1:6443"})
+    void everySparkMasterFormIsTaken(String master) throws IOException {
+        assertEquals(master, load(MINIMAL, List.of("sweep.spark.master=" + master), Map.of()).spec().sweep().spark().master());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"not a url", "spark://127.0.0.1", "local[two]", "http://127.0.0.1:7077"})
+    void aMalformedSparkMasterIsRefusedWhenTheSpecIsRead(String master) {
+        assertMentions(failure(MINIMAL, "sweep.spark.master=" + master), "command line: sweep.spark.master: is '" + master
+                + "'; it must be local, local[N], local[*], spark://HOST:PORT");
+    }
+
+    @Test
     void aSweepGridKeepsItsDottedKeysAndEveryValue() throws IOException {
         String yaml = MINIMAL + "sweep:\n  metric: test_loss\n  grid:\n    model.hidden: [32, 64, 128]\n"
                 + "    training.learning_rate: [0.001]\n";
@@ -138,6 +201,31 @@ class SpecLoaderTest {
         assertMentions(failure(MINIMAL, "training.learning_rate=fast"), "command line: training.learning_rate:",
                 "a number");
         assertMentions(failure(MINIMAL, "data.download=maybe"), "data.download", "true or false");
+    }
+
+    /** A value not exactly of its key's type is refused, wherever it came from, in words, never cut or converted. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "file        | training:\\n  epochs: 1.5    | spec.yaml: training.epochs: '1.5' is not a whole number",
+            "override    | training.epochs=1.5          | command line: training.epochs: '1.5' is not a whole number",
+            "environment | FMNIST_TRAINING__EPOCHS=1.5  | environment variable FMNIST_TRAINING__EPOCHS: training.epochs: '1.5' is not a whole number",
+            "override    | training.epochs=true         | command line: training.epochs: 'true' is not a whole number",
+            "override    | training.epochs=[3, 4]       | command line: training.epochs: '[3,4]' is not a whole number",
+            "override    | training.learning_rate=true  | command line: training.learning_rate: 'true' is not a number",
+            "override    | data.download=1              | command line: data.download: '1' is not true or false",
+            "override    | data.download=nope           | command line: data.download: 'nope' is not true or false",
+            "file        | training:\\n  batch_size: '64' | spec.yaml: training.batch_size: '64' is not a whole number"})
+    void aValueOfTheWrongKindIsRefusedInWords(String from, String value, String message) {
+        String yaml = MINIMAL + (from.equals("file") ? value.replace("\\n", "\n") + "\n" : "");
+        List<String> overrides = from.equals("override") ? List.of(value) : List.of();
+        Map<String, String> env = from.equals("environment")
+                ? Map.of(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1)) : Map.of();
+
+        SpecException e = assertThrows(SpecException.class, () -> load(yaml, overrides, env));
+
+        assertMentions(e, message);
+        assertFalse(e.getMessage().contains("`") || e.getMessage().contains("java") || e.getMessage().contains("Cannot"),
+                e.getMessage());
     }
 
     @Test
@@ -236,6 +324,12 @@ class SpecLoaderTest {
     void anOverrideWithoutAValueIsReported() {
         assertMentions(failure(MINIMAL, "training.epochs"), "training.epochs", "key=value");
         assertMentions(failure(MINIMAL, "Training.Epochs=3"), "key=value");
+    }
+
+    @Test
+    void aCamelCaseKeyIsGivenItsSnakeCaseSpelling() {
+        assertMentions(failure(MINIMAL, "training.batchSize=64"), "training.batchSize", "camelCase",
+                "fix: write training.batch_size=64");
     }
 
     @Test

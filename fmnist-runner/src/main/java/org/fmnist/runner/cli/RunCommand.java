@@ -89,7 +89,9 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCode.BAD_INPUT;
             }
         }
-        ResolvedSpec resolved = withCommandLineSweep(loader.load(arguments.spec(), arguments.overrides(), invocation.environment()));
+        ResolvedSpec loaded = loader.load(arguments.spec(), arguments.overrides(), invocation.environment());
+        loaded.notes().forEach(invocation.out()::println);
+        ResolvedSpec resolved = withCommandLineSweep(loaded);
         List<String> command = arguments.asTyped();
         sweep.forEach(s -> command.add("--sweep=" + s));
         if (point != null) {
