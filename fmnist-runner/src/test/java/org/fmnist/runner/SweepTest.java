@@ -175,7 +175,7 @@ class SweepTest {
         assertEquals(2, unknownKey.exit(), unknownKey.out() + unknownKey.err());
         assertTrue(unknownKey.err().contains("model.dropout") && unknownKey.err().contains("hidden"), unknownKey.err());
         assertEquals(2, badValue.exit(), badValue.out() + badValue.err());
-        assertTrue(badValue.err().contains("hidden must be at least 1"), "a bad value stops the sweep at once: " + badValue.err());
+        assertTrue(badValue.err().contains("model.hidden: is 0; it must be at least 1"), "a bad value stops the sweep at once: " + badValue.err());
         assertTrue(!Files.exists(dir.resolve("runs")), "nothing was trained");
     }
 

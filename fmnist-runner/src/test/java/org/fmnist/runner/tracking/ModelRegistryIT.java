@@ -82,6 +82,10 @@ class ModelRegistryIT {
                 URI.create(uri + "/api/2.0/mlflow/runs/get?run_id=" + version.get("run_id").asText())).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).get("run");
         assertTrue(serverRun.toString().contains(run.toAbsolutePath().toString()), "the version's run is this run folder's");
+        // The version's page in the MLflow UI, as a browser shows it, has the signature's schema: one input, one output.
+        String page = HeadlessChromium.render(URI.create(uri + "/#/models/fashion/versions/1"),
+                Path.of("target", "ui-screenshots", "model-version.png"));
+        assertTrue(page.contains("Inputs (1)") && page.contains("Outputs (1)"), "the signature's schema on the version page");
 
         Outcome fromFolder = runner("predict", "--model", run.toString(), "test:0", "test:1", "test:2");
         Outcome byVersion = runner("predict", "--model", "models:/fashion/1", "--tracking-uri", uri, "test:0", "test:1", "test:2");
