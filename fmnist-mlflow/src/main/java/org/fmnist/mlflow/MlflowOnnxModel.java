@@ -13,6 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.fmnist.core.data.FashionClass;
 import org.fmnist.core.json.JsonMapperFactory;
 
@@ -87,6 +89,28 @@ final class MlflowOnnxModel {
         yaml.writeValue(target.resolve("MLmodel").toFile(), model);
         Files.writeString(target.resolve("requirements.txt"), String.join("\n", requirements()) + "\n");
         return true;
+    }
+
+    /**
+     * Adds the run folder's {@code model.onnx} to {@code run} as an MLflow model, under {@value #ARTIFACT_PATH}; a run folder without one adds nothing.
+     *
+     * @return whether it added one
+     */
+    static boolean addTo(LocalRunStore.LocalRun run, Path runFolder) throws IOException {
+        Path tmp = Files.createTempDirectory("fmnist-mlflow-model");
+        try {
+            if (!new MlflowOnnxModel().write(runFolder, tmp)) {
+                return false;
+            }
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : files.sorted().toList()) {
+                    run.addArtifact(f, ARTIFACT_PATH + "/" + f.getFileName());
+                }
+            }
+            return true;
+        } finally {
+            FileUtils.deleteDirectory(tmp.toFile());
+        }
     }
 
     /** What loading the model takes in Python: the packages fmnist's MLflow virtualenv holds, server extras left out. */

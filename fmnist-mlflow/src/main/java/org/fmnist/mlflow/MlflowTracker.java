@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
 import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.core.tracking.RunTracker;
@@ -204,7 +203,7 @@ public final class MlflowTracker implements RunTracker {
                     run.addArtifact(f, f.getFileName().toString());
                 }
             }
-            addModel(run, runFolder);
+            MlflowOnnxModel.addTo(run, runFolder);
             Path tmp = Files.createTempDirectory("fmnist-tables");
             List<String> logged = new ArrayList<>();
             for (Map.Entry<String, String> table : tables.entrySet()) {
@@ -240,29 +239,6 @@ public final class MlflowTracker implements RunTracker {
             lines.add("MLflow: run " + lastOutcome.serverRunId() + " on " + serverUri + " ended " + status);
         }
         return lines;
-    }
-
-    /**
-     * Adds the run folder's {@code model.onnx} to {@code run} as an MLflow model ({@link MlflowOnnxModel}),
-     * under {@value MlflowOnnxModel#ARTIFACT_PATH}; a run folder without one adds nothing.
-     *
-     * @return whether it added one
-     */
-    static boolean addModel(LocalRun run, Path runFolder) throws IOException {
-        Path tmp = Files.createTempDirectory("fmnist-mlflow-model");
-        try {
-            if (!new MlflowOnnxModel().write(runFolder, tmp)) {
-                return false;
-            }
-            try (Stream<Path> files = Files.list(tmp)) {
-                for (Path f : files.sorted().toList()) {
-                    run.addArtifact(f, MlflowOnnxModel.ARTIFACT_PATH + "/" + f.getFileName());
-                }
-            }
-            return true;
-        } finally {
-            FileUtils.deleteDirectory(tmp.toFile());
-        }
     }
 
     /** Copies what the server lacks; after the first failure, stops trying until {@code runner sync}. */

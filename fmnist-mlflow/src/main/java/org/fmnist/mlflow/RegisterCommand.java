@@ -72,7 +72,7 @@ final class RegisterCommand implements Callable<Integer> {
         }
         LocalRunStore.LocalRun local = recorded.get();
         // Runs recorded before runs logged their MLflow model get it now, from the model.onnx beside model.zip.
-        if (!local.artifacts().containsKey(MlflowOnnxModel.ARTIFACT_PATH + "/MLmodel") && !MlflowTracker.addModel(local, folder)) {
+        if (!local.artifacts().containsKey(MlflowOnnxModel.ARTIFACT_PATH + "/MLmodel") && !MlflowOnnxModel.addTo(local, folder)) {
             throw new SpecException(new SpecProblem(run.toString(), "", "holds no " + MlflowOnnxModel.ONNX
                     + ", which the registered MLflow model is made of", "write it with ./runner export " + run
                     + " (a layer it cannot translate is named there), then register again"));
