@@ -3,6 +3,7 @@ package org.fmnist.runner;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.fmnist.captioning.CaptionGenerator;
 import org.fmnist.core.augment.Augmentation;
 import org.fmnist.core.augment.AugmentationFactory;
 import org.fmnist.core.model.ModelFactory;
+import org.fmnist.core.model.ModelParameters;
 import org.fmnist.core.spec.PluginSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
@@ -63,6 +65,23 @@ public final class Registry {
     /** The model {@code model.type} names. */
     public ModelFactory<?> model(ResolvedSpec spec) {
         return named(models, spec.spec().model().type(), spec.sourceOf("model.type"), "model.type", "model type");
+    }
+
+    /**
+     * Every problem of the spec's plugin keys, its model's and its augmentations', so that the spec's
+     * problems are reported together with its own ({@link org.fmnist.core.spec.SpecLoader#load}).
+     */
+    public List<SpecProblem> problemsOfPluginKeys(ResolvedSpec spec) {
+        List<SpecProblem> problems = new ArrayList<>();
+        List<Runnable> checks = List.of(() -> ModelParameters.bind(model(spec), spec, mapper), () -> augmentation(spec));
+        for (Runnable check : checks) {
+            try {
+                check.run();
+            } catch (SpecException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        return problems;
     }
 
     /** The factories of the registered models among {@code types}; unknown ones are left for the run to report. */

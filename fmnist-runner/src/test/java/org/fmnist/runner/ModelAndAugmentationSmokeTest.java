@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every shipped experiment and every model, one short epoch on a slice of the real data, through the runner. */
 class ModelAndAugmentationSmokeTest {
@@ -35,7 +36,8 @@ class ModelAndAugmentationSmokeTest {
             "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1",
             "cnn-wide-seeds.yaml --point=1", "sweep-resnet-shape.yaml --point=1", "sweep-resnet-size.yaml --point=4", "sweep-model-family.yaml --point=2",
             "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]",
-            "baseline.yaml model=cnn", "cnn.yaml model=cnn-wide", "cnn.yaml model=cnn-deep-long", "cnn.yaml model=resnet-long");
+            "baseline.yaml model=cnn", "cnn.yaml model=cnn-wide", "cnn.yaml model=cnn-deep-long", "cnn.yaml model=resnet-long",
+            "cnn.yaml augment=light", "cnn.yaml augment=full", "cnn-augmented.yaml augment=none");
 
     /** The training step fmnist-engine has for some of them, which the run names on its model line. */
     /** The test images the runs below score (data.test_limit=200). */
@@ -68,6 +70,9 @@ class ModelAndAugmentationSmokeTest {
             assertTrue(console.toString(StandardCharsets.UTF_8).contains(words[1] + ": the model section is "),
                     "the run says what replaced the model section: " + console);
         }
+        if (words.length > 1 && words[1].startsWith("augment=") && !words[1].startsWith("augment=[")) {
+            assertTrue(console.toString(StandardCharsets.UTF_8).contains(words[1] + ": "), "the run says what replaced the list: " + console);
+        }
         String step = STEPS.get(experiment);
         if (step != null) {
             assertTrue(console.toString(StandardCharsets.UTF_8).contains("; step: " + step + "\n"), "the step the run says it took: " + console);
@@ -92,7 +97,7 @@ class ModelAndAugmentationSmokeTest {
         for (Path run : exported) {
             OnnxRuntimeAgreement.assertAgrees(run, TEST_IMAGES, 0);
         }
-        if (experiment.contains("augment")) {
+        if (experiment.contains("augment") && !experiment.endsWith("augment=none")) {
             try (Stream<Path> files = Files.walk(out)) {
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("augmentations.png")), "augmentation picture");
             }
@@ -105,11 +110,13 @@ class ModelAndAugmentationSmokeTest {
                 "add a line for the new model to EXPERIMENTS");
     }
 
-    @Test
-    void everyModelPresetIsInTheListAbove() throws Exception {
-        try (Stream<Path> presets = Files.list(Path.of("../experiments/model"))) {
+    /** Each preset of a config group beside the shipped specs (experiments/model/, experiments/augment/) is chosen above. */
+    @ParameterizedTest
+    @ValueSource(strings = {"model", "augment"})
+    void everyPresetIsInTheListAbove(String group) throws Exception {
+        try (Stream<Path> presets = Files.list(Path.of("../experiments", group))) {
             List<String> missing = presets.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
-                    .map(n -> "model=" + n.substring(0, n.length() - ".yaml".length()))
+                    .map(n -> group + "=" + n.substring(0, n.length() - ".yaml".length()))
                     .filter(choice -> EXPERIMENTS.stream().noneMatch(e -> e.endsWith(" " + choice))).sorted().toList();
             assertEquals(List.of(), missing, "add a line choosing each preset to EXPERIMENTS");
         }

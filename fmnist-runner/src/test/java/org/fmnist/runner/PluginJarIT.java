@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/extending.md's "Adding a model module", done the way a user does it: fmnist-core installed into a
- * local Maven repository, {@code examples/fmnist-model-example} built on its own with the root's
+ * local Maven repository, {@code examples/fmnist-model-example} built on its own (its test uses fmnist-testkit, installed too) with the root's
  * {@code mvnw}, its jar copied into a plugins folder, and the real {@code runner} script listing and
  * training its {@code deep-mlp} model. A jar that names a missing module class is one message.
  *
@@ -59,9 +59,9 @@ class PluginJarIT {
 
     @BeforeAll
     static void buildTheExamplePluginAsTheReadmeSays() throws Exception {
-        Outcome install = maven("-f", ROOT.resolve("pom.xml").toString(), "-pl", ":fmnist-parent,:fmnist-core", "install",
-                "-DskipTests");
-        assertEquals(0, install.exit(), "installing fmnist-core: " + install.both());
+        Outcome install = maven("-f", ROOT.resolve("pom.xml").toString(), "-pl", ":fmnist-parent,:fmnist-testkit,:fmnist-plugin-archetype",
+                "-am", "install", "-DskipTests");
+        assertEquals(0, install.exit(), "installing fmnist-core, fmnist-testkit and the archetype: " + install.both());
 
         // package also runs the example's own unit tests, as it does for a user.
         Outcome example = maven("-f", EXAMPLE.resolve("pom.xml").toString(), "package");
@@ -110,6 +110,41 @@ class PluginJarIT {
         assertEquals(DEEP_MLP_PARAMETERS, metrics.get("parameters").asLong());
         assertEquals(1, metrics.get("epochs").size());
         assertEquals(500, metrics.get("test").get("images").asInt());
+    }
+
+    /**
+     * docs/extending.md's first steps: a plugin project from the archetype in one command, built (its test
+     * runs fmnist-testkit's check), its jar dropped in a plugins folder, and its model trained by name from
+     * fmnist's own baseline spec, without writing a spec.
+     */
+    @Test
+    void aPluginFromTheArchetypeBuildsPassesTheKitAndRunsByModelName() throws Exception {
+        Path projects = Files.createDirectories(dir.resolve("projects"));
+        Outcome generate = maven("-f", ROOT.resolve("pom.xml").toString(), "archetype:generate", "-DinteractiveMode=false",
+                "-DarchetypeGroupId=org.fmnist", "-DarchetypeArtifactId=fmnist-plugin-archetype",
+                "-DarchetypeVersion=0.1.0-SNAPSHOT", "-DgroupId=org.acme", "-DartifactId=acme-model",
+                "-Dpackage=org.acme.fmnist", "-Dmodel=acme-mlp", "-DmodelClass=AcmeMlp", "-DoutputDirectory=" + projects);
+        assertEquals(0, generate.exit(), "generating from the archetype: " + generate.both());
+
+        Path project = projects.resolve("acme-model");
+        Outcome build = maven("-f", project.resolve("pom.xml").toString(), "package");
+        assertEquals(0, build.exit(), "building the generated plugin, with its kit test: " + build.both());
+        assertTrue(Files.exists(project.resolve("target/surefire-reports/TEST-org.acme.fmnist.AcmeMlpTest.xml")),
+                "the kit's test ran");
+        Path acmePlugins = Files.createDirectories(dir.resolve("acme-plugins"));
+        Files.copy(project.resolve("target/acme-model-1.0-SNAPSHOT.jar"), acmePlugins.resolve("acme-model.jar"));
+
+        Path runs = dir.resolve("acme-runs");
+        Outcome run = runner(acmePlugins, "experiments/baseline.yaml", "model=acme-mlp", "training.epochs=1",
+                "data.train_limit=2000", "data.test_limit=500", "output.dir=" + runs, "tracking.type=none", "output.samples=0");
+
+        assertEquals(0, run.exit(), run.both());
+        assertTrue(run.out().contains("model=acme-mlp: the model section is model type acme-mlp at its defaults"), run.both());
+        Path folder;
+        try (Stream<Path> found = Files.list(runs.resolve("baseline"))) {
+            folder = found.filter(RunFolder::isRun).findFirst().orElseThrow();
+        }
+        assertEquals("acme-mlp", new ObjectMapper().readTree(folder.resolve("metrics.json").toFile()).get("model").asText());
     }
 
     @Test

@@ -105,7 +105,7 @@ class RunnerExitCodesTest {
                 "model.dropout=1.5");
 
         assertEquals(2, o.exit(), o.out() + o.err());
-        assertTrue(o.err().contains("spec.yaml: model.filters1: is 0; it must be at least 1"), o.err());
+        assertTrue(o.err().contains("spec.yaml:2: model.filters1: is 0; it must be at least 1"), o.err());
         assertTrue(o.err().contains("command line: model.dropout: is 1.5; it must be from 0 to below 1"), o.err());
         assertTrue(o.err().contains("./runner models"), o.err());
         assertFalse(o.err().contains("Cannot construct") || o.err().contains("$Parameters"), o.err());

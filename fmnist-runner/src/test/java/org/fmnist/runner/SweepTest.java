@@ -40,6 +40,28 @@ class SweepTest {
     }
 
     @Test
+    void aSweepOverTheModelGroupComparesATypeAtItsDefaultsWithAPreset() throws IOException {
+        RunnerMainAccess.Outcome o = sweep("groups", "--sweep", "model=dense,cnn-wide", "data.train_limit=300",
+                "data.test_limit=100");
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        Path folder = onlyChild(dir.resolve("groups/baseline"));
+        JsonNode points = JSON.readTree(folder.resolve("sweep.json").toFile()).get("points");
+        assertEquals(2, points.size());
+        for (JsonNode point : points) {
+            String savedSpec = Files.readString(folder.resolve(point.get("folder").asText()).resolve("spec.yaml"));
+            if (point.at("/values/model").asText().equals("cnn-wide")) {
+                // The preset's own keys, not the compact CNN's defaults and not the baseline's dense keys.
+                assertTrue(savedSpec.contains("type: cnn") && savedSpec.contains("filters1: 64") && savedSpec.contains("dense: 256")
+                        && !savedSpec.contains("hidden:"), savedSpec);
+            } else {
+                assertTrue(savedSpec.contains("type: dense") && savedSpec.contains("hidden: 32"), savedSpec);
+            }
+        }
+        assertTrue(Files.readString(folder.resolve("sweep.md")).contains("| rank | point | model |"));
+    }
+
+    @Test
     void everyPointIsAChildRunAndTheTableIsSortedByTheMetric() throws IOException {
         RunnerMainAccess.Outcome o = sweep("runs", "--sweep", "model.hidden=8,24", "--sweep", "training.learning_rate=0.001,0.003");
 

@@ -61,11 +61,15 @@ final class SparkSweepExecutor implements SweepExecutor {
     }
 
     @Override
+    public void checkCanRun(List<ResolvedSpec> points) {
+        SparkMaster.requireReachable(SparkMaster.choose(points.get(0).spec().sweep().spark().master()));
+    }
+
+    @Override
     public List<PointOutcome> runAll(List<SweepJob> jobs, int parallel, Invocation invocation) {
         List<ResolvedSpec> specs = jobs.stream().map(j -> j.run().resolved(mapper)).toList();
         SparkSpec spark = specs.get(0).spec().sweep().spark();
         String master = SparkMaster.choose(spark.master());
-        SparkMaster.requireReachable(master);
         PrintStream out = invocation.out();
         SparkConf conf = conf(specs, master, spark);
         out.printf("spark: master %s, %s task CPU(s) a point%n", master, conf.get("spark.task.cpus"));

@@ -174,7 +174,7 @@ class SparkClusterIT {
     }
 
     @Test
-    void anUnreachableMasterIsRefusedWithinSeconds() throws Exception {
+    void anUnreachableMasterIsRefusedWithinSecondsBeforeTheSweepRecordsAnything() throws Exception {
         long start = System.nanoTime();
         RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), sweep("nowhere", "sweep.executor=spark",
                 "sweep.spark.master=spark://127.0.0.1:" + freePort()).toArray(String[]::new));
@@ -182,6 +182,8 @@ class SparkClusterIT {
         assertEquals(2, o.exit(), o.out() + o.err());
         assertTrue(o.err().contains("cannot be reached") && o.err().contains("bin/loopback-cluster start"), o.err());
         assertTrue((System.nanoTime() - start) / 1e9 < 20);
+        assertFalse(Files.exists(dir.resolve("nowhere")) || Files.exists(dir.resolve("nowhere-mlruns")),
+                "no sweep folder and no tracked run for a sweep that never started");
     }
 
     /** The worker (worker-1, worker-2) whose folder {@code executor} works in. */

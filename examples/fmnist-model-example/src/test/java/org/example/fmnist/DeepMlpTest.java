@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.testkit.ModelModuleCheck;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,6 +84,21 @@ class DeepMlpTest {
         assertThrows(IllegalArgumentException.class, () -> new DeepMlp.Parameters(null, 0, null));
         assertThrows(IllegalArgumentException.class, () -> new DeepMlp.Parameters(null, null, 1.0));
         assertThrows(IllegalArgumentException.class, () -> new DeepMlp.Parameters(null, null, -0.1));
+    }
+
+    /**
+     * fmnist's kit: registered and described, builds at its defaults and at the edges of its ranges,
+     * refuses values past them in words, learns, saves and restores exactly, and ONNX Runtime agrees.
+     */
+    @Test
+    void fmnistsKitFindsNothingWrong() {
+        ModelModuleCheck.of(new DeepMlpModule(), "deep-mlp")
+                .buildsAt(Map.of("hidden", 1, "layers", 1, "dropout", 0.0))
+                .buildsAt(Map.of("dropout", 0.99))
+                .refuses(Map.of("hidden", 0))
+                .refuses(Map.of("layers", 0))
+                .refuses(Map.of("dropout", 1.0))
+                .run();
     }
 
     /** What the runner does with the module: one injector, and the models map it contributes to. */

@@ -20,27 +20,24 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
  * {@code model/NAME.yaml} beside the spec file, or else with the registered model type NAME at its
  * defaults. {@code model.type=NAME} naming another type than the spec's does the same. Later
  * {@code model.KEY=VALUE} overrides still apply on top.
- *
- * @param preset the preset's keys under {@code model}, or null for a registered type at its defaults
- * @param presetFile where the preset came from, or null
- * @param overrides the command line without the group choice ({@code model.type=NAME} in its place for a type)
- * @param note one line for the console: what replaced the section and which keys were dropped
  */
-record ModelGroup(HierarchicalConfiguration<ImmutableNode> preset, Path presetFile, List<String> overrides, String note) {
+final class ModelGroup {
     static final String SECTION = "model";
     private static final String TYPE = "model.type";
+
+    private ModelGroup() {}
 
     /**
      * The group the command line chooses, if it chooses one; clears the replaced section from
      * {@code lower}, the layers beneath the command line.
      */
-    static Optional<ModelGroup> chosen(Path specFile, List<String> overrides, List<HierarchicalConfiguration<ImmutableNode>> lower,
+    static Optional<GroupChoice> chosen(Path specFile, List<String> overrides, List<HierarchicalConfiguration<ImmutableNode>> lower,
                                        SpecMapper mapper) {
         String name = null;
         boolean byType = false;
         for (String override : overrides) {
             int eq = override.indexOf('=');
-            String key = eq < 0 ? override : override.substring(0, eq).trim();
+            String key = GroupChoice.keyOf(override);
             if (key.equals(SECTION)) {
                 name = override.substring(eq + 1).trim();
                 byType = false;
@@ -68,7 +65,7 @@ record ModelGroup(HierarchicalConfiguration<ImmutableNode> preset, Path presetFi
         Path presetFile = byType ? null : presets(specFile).resolve(name + ".yaml");
         List<String> rest = new ArrayList<>();
         for (String override : overrides) {
-            String key = override.contains("=") ? override.substring(0, override.indexOf('=')).trim() : override;
+            String key = GroupChoice.keyOf(override);
             if (!key.equals(SECTION) && !key.equals(TYPE)) {
                 rest.add(override);
             }
@@ -84,13 +81,13 @@ record ModelGroup(HierarchicalConfiguration<ImmutableNode> preset, Path presetFi
         }
         String note = (byType ? TYPE : SECTION) + "=" + name + ": the model section is " + what
                 + (dropped.isEmpty() ? "" : "; dropped " + String.join(", ", dropped));
-        return Optional.of(new ModelGroup(preset, presetFile, rest, note));
+        // The preset writes the model's keys at its top level: its lines are those of model.KEY.
+        return Optional.of(new GroupChoice(preset, presetFile,
+                preset == null ? SpecFileLines.NONE : SpecFileLines.of(presetFile, mapper.yaml()).under(SECTION), rest, note));
     }
 
-    /** Where presets of a spec live: {@code model/} beside it, e.g. {@code experiments/model/}. */
-    static Path presets(Path specFile) {
-        Path dir = specFile.toAbsolutePath().getParent();
-        return dir.resolve(SECTION);
+    private static Path presets(Path specFile) {
+        return GroupChoice.presets(specFile, SECTION);
     }
 
     private static String currentType(List<HierarchicalConfiguration<ImmutableNode>> lower) {

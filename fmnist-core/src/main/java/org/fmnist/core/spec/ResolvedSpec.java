@@ -24,8 +24,16 @@ public record ResolvedSpec(ExperimentSpec spec, Path file, List<String> override
         this(spec, file, overrides, environment, sources, List.of());
     }
 
-    /** The layer {@code key} came from; the spec file for keys no layer set. */
+    /** The layer {@code key} came from; for keys no layer set, their section's, else the spec file. */
     public String sourceOf(String key) {
-        return sources.getOrDefault(key, file.toString());
+        // A key no layer wrote (one left out, or refused) is its section's: the section names the file and line.
+        for (String k = key; !k.isEmpty(); k = k.substring(0, Math.max(0, Math.max(k.lastIndexOf('.'), k.lastIndexOf('['))))) {
+            // A list of one section is resolved as that section: augment[0].type is augment.type.
+            String single = k.replace("[0]", "");
+            if (sources.containsKey(k) || sources.containsKey(single)) {
+                return sources.getOrDefault(k, sources.get(single));
+            }
+        }
+        return file.toString();
     }
 }

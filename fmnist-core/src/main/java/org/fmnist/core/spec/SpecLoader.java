@@ -57,30 +57,58 @@ public final class SpecLoader {
      * @throws SpecException listing every problem found
      */
     public ResolvedSpec load(Path file, List<String> overrides, Map<String, String> environment) {
+        return load(file, overrides, environment, spec -> List.of());
+    }
+
+    /**
+     * Loads {@code file} as {@link #load(Path, List, Map)} does, and reports the problems
+     * {@code pluginKeys} finds in the keys plugins own (a model's, an augmentation's) together with the
+     * spec's own. A sweep's points are checked one by one when the sweep starts, so not here.
+     *
+     * @throws SpecException listing every problem found
+     */
+    public ResolvedSpec load(Path file, List<String> overrides, Map<String, String> environment,
+                             Function<ResolvedSpec, List<SpecProblem>> pluginKeys) {
         Layer defaults = new Layer(DEFAULTS, readDefaults());
-        Layer spec = new Layer(file.toString(), readFile(file));
+        Layer spec = new Layer(file.toString(), readFile(file), SpecFileLines.of(file, mapper.yaml()));
         Map<String, String> envKeys = specKeysIn(environment);
         Layer env = new Layer("environment", fromEnvironment(envKeys));
-        Optional<ModelGroup> group = ModelGroup.chosen(file, overrides, List.of(env.config(), spec.config(), defaults.config()),
-                mapper);
-        Layer cli = new Layer("command line", fromOverrides(group.map(ModelGroup::overrides).orElse(overrides)));
+        // Config groups: a choice on the command line replaces a whole section of the layers beneath it.
+        List<HierarchicalConfiguration<ImmutableNode>> lower = List.of(env.config(), spec.config(), defaults.config());
+        List<GroupChoice> groups = new ArrayList<>();
+        List<String> rest = overrides;
+        Optional<GroupChoice> model = ModelGroup.chosen(file, rest, lower, mapper);
+        model.ifPresent(groups::add);
+        rest = model.map(GroupChoice::overrides).orElse(rest);
+        Optional<GroupChoice> augment = AugmentGroup.chosen(file, rest, lower, mapper);
+        augment.ifPresent(groups::add);
+        rest = augment.map(GroupChoice::overrides).orElse(rest);
+        Layer cli = new Layer("command line", fromOverrides(rest));
 
         List<Layer> precedence = new ArrayList<>(List.of(cli, env, spec, defaults));
-        group.filter(g -> g.preset() != null).ifPresent(g -> precedence.add(1, new Layer(g.presetFile().toString(), g.preset())));
+        groups.stream().filter(g -> g.preset() != null)
+                .forEach(g -> precedence.add(1, new Layer(g.presetFile().toString(), g.preset(), g.presetLines())));
         CombinedConfiguration combined = new CombinedConfiguration(new OverrideCombiner());
         precedence.forEach(layer -> combined.addConfiguration(layer.config()));
 
         Function<String, String> sourceOf = key -> sourceOf(key, precedence, envKeys);
         JsonNode tree = toJson(combined.getNodeModel().getNodeHandler().getRootNode(), "", sourceOf);
-        ExperimentSpec resolved = mapper.bind(tree, ExperimentSpec.class, "", sourceOf);
-        List<SpecProblem> problems = SpecValidator.check(resolved, sourceOf);
+        List<SpecProblem> problems = new ArrayList<>();
+        ExperimentSpec resolved = mapper.bind(tree, defaults(), ExperimentSpec.class, "", sourceOf, problems);
+        Map<String, String> sources = new TreeMap<>();
+        leafKeys(tree, "", sources, sourceOf);
+        if (resolved != null) {
+            // Checked even when some keys were refused: every problem of the spec is reported at once.
+            problems.addAll(SpecValidator.check(resolved, sourceOf));
+            if (resolved.sweep().isEmpty()) {
+                problems.addAll(pluginKeys.apply(new ResolvedSpec(resolved, file, List.copyOf(overrides), envKeys, sources)));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
-        Map<String, String> sources = new TreeMap<>();
-        leafKeys(tree, "", sources, sourceOf);
         return new ResolvedSpec(resolved, file, List.copyOf(overrides), envKeys, sources,
-                group.map(g -> List.of(g.note())).orElse(List.of()));
+                groups.stream().map(GroupChoice::note).toList());
     }
 
     /** The built-in defaults as a tree, for listing keys with their default values. */
@@ -92,8 +120,18 @@ public final class SpecLoader {
         }
     }
 
-    /** A configuration layer and how to name it in errors. */
-    private record Layer(String name, HierarchicalConfiguration<ImmutableNode> config) {}
+    /** A configuration layer, how to name it in errors and, for a file, the line of each key. */
+    private record Layer(String name, HierarchicalConfiguration<ImmutableNode> config, SpecFileLines lines) {
+        Layer(String name, HierarchicalConfiguration<ImmutableNode> config) {
+            this(name, config, SpecFileLines.NONE);
+        }
+
+        /** The layer as a problem's source: {@code file:line} for a key a file writes. */
+        String nameFor(String key) {
+            int line = lines.lineOf(key);
+            return line > 0 ? name + ":" + line : name;
+        }
+    }
 
     private static String sourceOf(String key, List<Layer> precedence, Map<String, String> envKeys) {
         String plain = key.replaceAll("\\[\\d+]", "");
@@ -102,16 +140,22 @@ public final class SpecLoader {
                 if (layer.name().equals("environment")) {
                     return "environment variable " + ENV_PREFIX + plain.toUpperCase(Locale.ROOT).replace(".", "__");
                 }
-                return layer.name();
+                return layer.nameFor(key);
             }
         }
         // A key no layer has (a required one left out) is the spec file's to add.
-        return precedence.get(precedence.size() - 2).name();
+        return precedence.get(precedence.size() - 2).nameFor(key);
     }
 
     private static void leafKeys(JsonNode node, String prefix, Map<String, String> out, Function<String, String> sourceOf) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> leafKeys(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out, sourceOf));
+        } else if (node.isArray() && node.size() > 0 && node.get(0).isObject()) {
+            // A list of sections (augment) by item, augment[0].probability, so each item's keys have their own line.
+            out.put(prefix, sourceOf.apply(prefix));
+            for (int i = 0; i < node.size(); i++) {
+                leafKeys(node.get(i), prefix + "[" + i + "]", out, sourceOf);
+            }
         } else {
             out.put(prefix, sourceOf.apply(prefix));
         }

@@ -12,14 +12,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -62,16 +67,84 @@ public final class SpecMapper {
      * @param sourceOf says which layer a dotted key came from
      */
     public <T> T bind(JsonNode tree, Class<T> type, String prefix, Function<String, String> sourceOf) {
-        try {
-            return yaml.treeToValue(tree, type);
-        } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof IllegalArgumentException rejected) {
-                throw new SpecException(rejections(rejected, keyOf(e, prefix), sourceOf));
-            }
-            throw new SpecException(problemOf(e, tree, prefix, sourceOf));
-        } catch (IllegalArgumentException e) {
-            throw new SpecException(rejections(e, prefix, sourceOf));
+        List<SpecProblem> problems = new ArrayList<>();
+        T value = bind(tree, MissingNode.getInstance(), type, prefix, sourceOf, problems);
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
         }
+        return value;
+    }
+
+    /**
+     * Binds {@code tree} to {@code type}, adding every problem found to {@code problems}: Jackson stops
+     * at the first, so each refused value is replaced by its value in {@code fallback} (or left out when
+     * {@code fallback} has none) and the rest bound again, until all bind.
+     *
+     * @param fallback values to bind in place of refused ones, e.g. the built-in defaults; may be empty
+     * @return the value bound with the refused keys replaced, or null when that cannot be bound at all
+     */
+    public <T> T bind(JsonNode tree, JsonNode fallback, Class<T> type, String prefix, Function<String, String> sourceOf,
+                      List<SpecProblem> problems) {
+        JsonNode remaining = tree.deepCopy();
+        Set<String> refused = new HashSet<>();
+        while (true) {
+            try {
+                return yaml.treeToValue(remaining, type);
+            } catch (JsonProcessingException e) {
+                if (e.getCause() instanceof IllegalArgumentException rejected) {
+                    problems.addAll(rejections(rejected, keyOf(e, prefix), sourceOf));
+                    // The values a record's checks named are left out, to find what else is wrong.
+                    if (!(rejected instanceof ParameterChecks.InvalidParameters invalid && e instanceof JsonMappingException m)
+                            || !leaveOut(remaining, m.getPath(), invalid.violations(), refused, keyOf(e, prefix))) {
+                        return null;
+                    }
+                    continue;
+                }
+                // A key refused again after its replacement is not reported twice; binding stops there.
+                if (!refused.add(keyOf(e, prefix)) || !(e instanceof JsonMappingException m)) {
+                    return null;
+                }
+                problems.add(problemOf(e, remaining, prefix, sourceOf));
+                if (!replace(remaining, fallback, m.getPath())) {
+                    return null;
+                }
+            } catch (IllegalArgumentException e) {
+                problems.addAll(rejections(e, prefix, sourceOf));
+                return null;
+            }
+        }
+    }
+
+    /** Removes the keys {@code violations} name from the record at {@code path}; false when none was left to remove. */
+    private static boolean leaveOut(JsonNode tree, List<JsonMappingException.Reference> path,
+                                    List<ParameterChecks.Violation> violations, Set<String> refused, String recordKey) {
+        JsonNode record = at(tree, path);
+        boolean removed = false;
+        for (ParameterChecks.Violation v : violations) {
+            if (record instanceof ObjectNode section && refused.add(recordKey + "." + v.key())) {
+                removed |= section.remove(v.key()) != null;
+            }
+        }
+        return removed;
+    }
+
+    /** Puts {@code fallback}'s value, or nothing, in place of the key Jackson refused; false when that key is not a section's. */
+    private static boolean replace(JsonNode tree, JsonNode fallback, List<JsonMappingException.Reference> path) {
+        if (path.isEmpty() || path.get(path.size() - 1).getFieldName() == null) {
+            return false;
+        }
+        JsonNode parent = at(tree, path.subList(0, path.size() - 1));
+        JsonNode fallbackValue = at(fallback, path);
+        if (!(parent instanceof ObjectNode section)) {
+            return false;
+        }
+        String key = path.get(path.size() - 1).getFieldName();
+        if (fallbackValue.isMissingNode()) {
+            section.remove(key);
+        } else {
+            section.set(key, fallbackValue.deepCopy());
+        }
+        return true;
     }
 
     /**
@@ -152,8 +225,13 @@ public final class SpecMapper {
 
     /** The value Jackson refused, found in {@code tree} by the path it was at. */
     private static JsonNode valueAt(JsonNode tree, JsonMappingException e) {
+        return at(tree, e.getPath());
+    }
+
+    /** The node at Jackson's {@code path} in {@code tree}; a missing node when there is none. */
+    private static JsonNode at(JsonNode tree, List<JsonMappingException.Reference> path) {
         JsonNode node = tree;
-        for (JsonMappingException.Reference ref : e.getPath()) {
+        for (JsonMappingException.Reference ref : path) {
             node = ref.getFieldName() != null ? node.path(ref.getFieldName()) : node.path(ref.getIndex());
         }
         return node;

@@ -77,7 +77,7 @@ class SpecLoaderTest {
                 r.environment());
         assertEquals("command line", r.sourceOf("training.learning_rate"));
         assertEquals("environment variable FMNIST_TRAINING__BATCH_SIZE", r.sourceOf("training.batch_size"));
-        assertEquals(dir.resolve("spec.yaml").toString(), r.sourceOf("training.epochs"));
+        assertEquals(dir.resolve("spec.yaml") + ":6", r.sourceOf("training.epochs"), "the file and the key's line");
         assertEquals("built-in defaults", r.sourceOf("training.optimizer"));
     }
 
@@ -117,7 +117,7 @@ class SpecLoaderTest {
 
         assertEquals("cnn", r.spec().model().type());
         assertEquals(Map.of("filters1", 8, "filters2", 4), r.spec().model().params());
-        assertEquals(preset.toString(), r.sourceOf("model.filters1"));
+        assertEquals(preset + ":2", r.sourceOf("model.filters1"), "the preset file and the key's line");
         assertEquals("command line", r.sourceOf("model.filters2"));
         assertTrue(r.notes().get(0).contains("the preset " + preset) && r.notes().get(0).contains("dropped model.activation, model.hidden"),
                 r.notes().toString());
@@ -138,6 +138,31 @@ class SpecLoaderTest {
         Files.writeString(Files.createDirectories(dir.resolve("model")).resolve("untyped.yaml"), "filters1: 8\n");
 
         assertMentions(failure(MINIMAL, "model=untyped"), "untyped.yaml", "must name its model type");
+    }
+
+    @Test
+    void augmentEqualsAPresetReplacesTheWholeListAndNoneEmptiesIt() throws IOException {
+        Path preset = Files.createDirectories(dir.resolve("augment")).resolve("light.yaml");
+        Files.writeString(preset, "augment:\n  - type: flip\n    probability: 0.5\n");
+        String augmented = MINIMAL + "augment:\n  - type: translate\n    pixels: 2\n  - type: rotate\n";
+
+        ResolvedSpec light = load(augmented, List.of("augment=light"), Map.of());
+        assertEquals(List.of(new PluginSpec("flip", Map.of("probability", 0.5))), light.spec().augment());
+        assertEquals(preset + ":3", light.sourceOf("augment[0].probability"), "the preset file and the key's line");
+        assertEquals(List.of("augment=light: the augmentations of " + preset), light.notes());
+
+        assertEquals(List.of(), load(augmented, List.of("augment=none"), Map.of()).spec().augment());
+    }
+
+    @Test
+    void anUnknownAugmentPresetNamesThoseThereAre() throws IOException {
+        Path presets = Files.createDirectories(dir.resolve("augment"));
+        Files.writeString(presets.resolve("light.yaml"), "augment:\n  - type: flip\n");
+        Files.writeString(presets.resolve("stray.yaml"), "augment: []\ntraining:\n  epochs: 3\n");
+
+        assertMentions(failure(MINIMAL, "augment=lite"), "command line: augment: there is no augmentation preset", "lite.yaml",
+                "augment=none or one of [light, stray]");
+        assertMentions(failure(MINIMAL, "augment=stray"), "stray.yaml", "holds the 'augment' list only, not [training]");
     }
 
     @ParameterizedTest
@@ -206,7 +231,7 @@ class SpecLoaderTest {
     /** A value not exactly of its key's type is refused, wherever it came from, in words, never cut or converted. */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "file        | training:\\n  epochs: 1.5    | spec.yaml: training.epochs: '1.5' is not a whole number",
+            "file        | training:\\n  epochs: 1.5    | spec.yaml:5: training.epochs: '1.5' is not a whole number",
             "override    | training.epochs=1.5          | command line: training.epochs: '1.5' is not a whole number",
             "environment | FMNIST_TRAINING__EPOCHS=1.5  | environment variable FMNIST_TRAINING__EPOCHS: training.epochs: '1.5' is not a whole number",
             "override    | training.epochs=true         | command line: training.epochs: 'true' is not a whole number",
@@ -214,7 +239,7 @@ class SpecLoaderTest {
             "override    | training.learning_rate=true  | command line: training.learning_rate: 'true' is not a number",
             "override    | data.download=1              | command line: data.download: '1' is not true or false",
             "override    | data.download=nope           | command line: data.download: 'nope' is not true or false",
-            "file        | training:\\n  batch_size: '64' | spec.yaml: training.batch_size: '64' is not a whole number"})
+            "file        | training:\\n  batch_size: '64' | spec.yaml:5: training.batch_size: '64' is not a whole number"})
     void aValueOfTheWrongKindIsRefusedInWords(String from, String value, String message) {
         String yaml = MINIMAL + (from.equals("file") ? value.replace("\\n", "\n") + "\n" : "");
         List<String> overrides = from.equals("override") ? List.of(value) : List.of();
@@ -226,6 +251,18 @@ class SpecLoaderTest {
         assertMentions(e, message);
         assertFalse(e.getMessage().contains("`") || e.getMessage().contains("java") || e.getMessage().contains("Cannot"),
                 e.getMessage());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceEachWithTheLineOfItsFile() {
+        String yaml = MINIMAL + "training:\n  epochs: 1.5\n  epoch: 3\n  batch_size: x\n  validation_split: 2\n";
+
+        SpecException e = assertThrows(SpecException.class, () -> load(yaml, List.of("training.learning_rate=fast"), Map.of()));
+
+        assertMentions(e, "spec.yaml:5: training.epochs: '1.5' is not a whole number", "spec.yaml:6: training.epoch: unknown key",
+                "spec.yaml:7: training.batch_size: 'x' is not a whole number", "spec.yaml:8: training.validation_split",
+                "command line: training.learning_rate: 'fast' is not a number");
+        assertEquals(5, e.problems().size(), e.getMessage());
     }
 
     @Test

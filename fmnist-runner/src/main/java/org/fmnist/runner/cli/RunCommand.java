@@ -89,7 +89,8 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCode.BAD_INPUT;
             }
         }
-        ResolvedSpec loaded = loader.load(arguments.spec(), arguments.overrides(), invocation.environment());
+        ResolvedSpec loaded = loader.load(arguments.spec(), arguments.overrides(), invocation.environment(),
+                registry::problemsOfPluginKeys);
         loaded.notes().forEach(invocation.out()::println);
         ResolvedSpec resolved = withCommandLineSweep(loaded);
         List<String> command = arguments.asTyped();
@@ -99,9 +100,12 @@ public final class RunCommand implements Callable<Integer> {
             resolved = onePoint(resolved, point);
         }
         if (!resolved.spec().sweep().isEmpty()) {
-            // The memory guard is chosen once per process, before ND4J loads, for every model of the sweep.
-            memoryGuard.chooseFor(registry.modelsAmong(resolved.spec().sweep().grid()
-                    .getOrDefault("model.type", List.of(resolved.spec().model().type()))));
+            // The memory guard is chosen once per process, before ND4J loads, for every model of the sweep,
+            // read from each point's spec: a point may choose its model by model=NAME as well as model.type.
+            ResolvedSpec sweepSpec = resolved;
+            memoryGuard.chooseFor(registry.modelsAmong(SweepPoint.grid(resolved.spec().sweep().grid()).stream()
+                    .map(p -> SweepRun.point(sweepSpec, p, invocation.environment()).spec().model().type())
+                    .distinct().toList()));
             return sweepRun.call(resolved, command);
         }
         run.run(RunJob.of(resolved, loader.mapper(), command), invocation);

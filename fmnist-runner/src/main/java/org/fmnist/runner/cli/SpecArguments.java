@@ -10,7 +10,9 @@ public final class SpecArguments {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "Experiment spec (YAML), e.g. experiments/baseline.yaml")
     private Path spec;
 
-    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides of spec keys, e.g. training.epochs=3 model.hidden=64")
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides of spec keys, e.g. training.epochs=3 model.hidden=64; "
+            + "model=NAME and augment=NAME replace the whole section with a preset (experiments/model/, experiments/augment/) "
+            + "or, for model, a registered type at its defaults")
     private List<String> overrides = new ArrayList<>();
 
     /** The spec file, or null when none was given. */

@@ -86,6 +86,8 @@ public final class ExperimentRun implements JobRunner {
         RunTrackers trackers = job.trackedElsewhere() ? new RunTrackers(Map.of()) : registry.trackers(resolved);
         Map<String, CaptionGenerator> generators = registry.captioners(resolved);
         PreparedRun run = preparation.prepare(resolved);
+        // Built before the folder and the tracked run exist: a model the runner refuses leaves nothing behind.
+        Network net = run.newNetwork();
 
         RunFolder folder = job.resume() ? RunFolder.existing(job.runFolder())
                 : job.runFolder() != null ? RunFolder.at(job.runFolder())
@@ -116,7 +118,7 @@ public final class ExperimentRun implements JobRunner {
         }
         // Ctrl-C ends the JVM through its shutdown hooks: the tracked records are then marked KILLED.
         try (OnShutdown onInterrupt = new OnShutdown(() -> trackers.finish(RunStatus.KILLED).forEach(out::println))) {
-            RunResult result = trainAndRecord(run, folder, provenance, trackers, generators, job.resume(), invocation,
+            RunResult result = trainAndRecord(run, net, folder, provenance, trackers, generators, job.resume(), invocation,
                     startNanos);
             trackers.finish(RunStatus.FINISHED).forEach(out::println);
             return result;
@@ -138,12 +140,11 @@ public final class ExperimentRun implements JobRunner {
         folder.writeBytes(RunJob.FILE, json.writeValueAsBytes(job.in(folder.dir().toAbsolutePath())));
     }
 
-    private RunResult trainAndRecord(PreparedRun run, RunFolder folder, Provenance provenance, RunTrackers trackers,
+    private RunResult trainAndRecord(PreparedRun run, Network net, RunFolder folder, Provenance provenance, RunTrackers trackers,
                                      Map<String, CaptionGenerator> generators, boolean resume, Invocation invocation,
                                      long startNanos) throws Exception {
         PrintStream out = invocation.out();
         ExperimentSpec spec = run.spec();
-        Network net = run.newNetwork();
         out.printf("model %s: %,d parameters; %d thread%s; step: %s%n", spec.model().type(), net.numParams(), run.threads(),
                 run.threads() == 1 ? "" : "s", net.trainingStep());
         Path checkpoints = folder.path(CHECKPOINTS);

@@ -2,6 +2,7 @@ package org.fmnist.runner.sweep;
 
 import java.util.List;
 import org.fmnist.core.plugin.Invocation;
+import org.fmnist.core.spec.ResolvedSpec;
 
 /**
  * Runs the jobs of a sweep. An executor decides where jobs run and how many at once; it never
@@ -9,6 +10,15 @@ import org.fmnist.core.plugin.Invocation;
  * plain {@link SweepJob}s, not code, so another engine can run them on other machines.
  */
 public interface SweepExecutor {
+
+    /**
+     * Refuses, before the sweep makes its folder or records anything, a sweep this executor could
+     * never run (a cluster that cannot be reached); by default every sweep can run.
+     *
+     * @param points every point's resolved spec
+     * @throws org.fmnist.core.spec.SpecException naming what is wrong and the fix
+     */
+    default void checkCanRun(List<ResolvedSpec> points) {}
 
     /**
      * Runs every job and returns their outcomes in point order, each read from its run folder's

@@ -85,6 +85,7 @@ public final class SweepRun {
             registry.augmentation(pointSpec);
             specs.put(p.index(), pointSpec);
         }
+        executor.checkCanRun(List.copyOf(specs.values()));
 
         Instant started = invocation.clock().instant();
         RunFolder folder = RunFolder.create(Path.of(spec.output().dir()), spec.name(),

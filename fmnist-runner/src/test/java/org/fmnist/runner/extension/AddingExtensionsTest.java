@@ -86,10 +86,10 @@ class AddingExtensionsTest {
                   train_limit: 500
                   test_limit: 100
                 tracking:
-                  type: none
+                  mlflow: {store: %s}
                 output:
                   dir: %s
-                """.formatted(dir.resolve("runs")));
+                """.formatted(dir.resolve("mlruns"), dir.resolve("runs")));
 
         RunnerMainAccess.Outcome o = RunnerMainAccess.runWith(Map.of(), new Module[] {linearByMistake}, spec.toString());
 
@@ -97,6 +97,8 @@ class AddingExtensionsTest {
         assertTrue(o.err().contains("hidden-norm") && o.err().contains("add an ActivationLayer"), o.err());
         assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
         assertFalse(o.out().contains("epoch 1"), "refused before training: " + o.out());
+        assertFalse(Files.exists(dir.resolve("runs")) || Files.exists(dir.resolve("mlruns")),
+                "a refused run leaves no run folder and no tracked run");
     }
 
     @Test

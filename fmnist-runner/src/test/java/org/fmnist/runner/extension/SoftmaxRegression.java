@@ -10,6 +10,7 @@ import org.fmnist.core.data.IdxFile;
 import org.fmnist.core.model.ModelContext;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.model.Network;
+import org.fmnist.core.spec.ParameterChecks;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -21,6 +22,7 @@ public final class SoftmaxRegression implements ModelFactory<SoftmaxRegression.P
             Double l2) {
         public Parameters {
             l2 = l2 == null ? 0.0 : l2;
+            ParameterChecks.of().require(l2 >= 0, "l2", l2, "must be at least 0").done();
         }
     }
 
