@@ -33,7 +33,7 @@ import org.fmnist.core.plugin.PluginModule;
  * {@link PluginException} naming the jar it came from, because a user who dropped a jar into
  * {@code plugins/} must learn which one to fix, not read a Guice stack trace.
  */
-final class PluginModules {
+public final class PluginModules {
     private static final String SERVICE_FILE = "META-INF/services/" + PluginModule.class.getName();
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate key \"([^\"]*)\" found in (.+?)\\.?$",
             Pattern.MULTILINE);
@@ -50,7 +50,7 @@ final class PluginModules {
     }
 
     /** The plugin modules {@code loader} can see, with where each is declared. */
-    static PluginModules on(ClassLoader loader) {
+    public static PluginModules on(ClassLoader loader) {
         Map<String, String> origins = new LinkedHashMap<>();
         try {
             for (URL file : Collections.list(loader.getResources(SERVICE_FILE))) {
@@ -238,16 +238,53 @@ final class PluginModules {
 
     /** The jar a service file is in, as a path the user recognises (relative to the working folder when under it). */
     private static String jarOf(URL serviceFile) {
-        String url = serviceFile.toString();
+        return locationOf(serviceFile, 3);
+    }
+
+    /**
+     * The jar (or class folder) a resource is in, as a path the user recognises: relative to the working
+     * folder when under it.
+     *
+     * @param depth how many path elements the resource's name has ({@code META-INF/services/NAME}: 3)
+     */
+    static String locationOf(URL resource, long depth) {
+        String url = resource.toString();
         try {
+            Path location;
             if (url.startsWith("jar:file:")) {
-                Path jar = Path.of(new URL(url.substring(4, url.indexOf("!/"))).toURI());
-                Path here = Path.of("").toAbsolutePath();
-                return jar.startsWith(here) ? here.relativize(jar).toString() : jar.toString();
+                location = Path.of(new URL(url.substring(4, url.indexOf("!/"))).toURI());
+            } else if (url.startsWith("file:")) {
+                location = Path.of(resource.toURI());
+                for (long i = 0; i < depth; i++) {
+                    location = location.getParent();
+                }
+            } else {
+                return url;
             }
-            return url.startsWith("file:") ? Path.of(serviceFile.toURI()).getParent().getParent().getParent().toString() : url;
+            Path here = Path.of("").toAbsolutePath();
+            return location.startsWith(here) ? here.relativize(location).toString() : location.toString();
         } catch (URISyntaxException | IOException e) {
             return url;
         }
+    }
+
+    /**
+     * What each jar (or class folder) declaring plugin modules contributes: for each of its modules, every
+     * name it registers, by kind ({@code model deep-mlp}, {@code command ui}), read from the module's own
+     * bindings (modules only bind, so reading them again changes nothing).
+     */
+    public Map<String, Map<String, List<String>>> contributions() {
+        Map<String, Map<String, List<String>>> byJar = new LinkedHashMap<>();
+        for (PluginModule module : load()) {
+            String name = module.getClass().getName();
+            byJar.computeIfAbsent(origins.getOrDefault(name, "?"), jar -> new LinkedHashMap<>())
+                    .put(name, RegisteredNames.of(Elements.getElements(module)));
+        }
+        return byJar;
+    }
+
+    /** Every plugin module class the service files name, in class-path order. */
+    List<String> moduleClasses() {
+        return List.copyOf(origins.keySet());
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.fmnist.core.data.DataException;
@@ -30,7 +31,10 @@ public final class RunnerMain {
     private RunnerMain() {}
 
     public static void main(String[] args) {
-        System.exit(execute(NativeMemoryGuard.forThisProcess(), args, System.out, System.err, System.getenv()));
+        // The runner script names the plugins folder it put on the class path; its jars are checked first.
+        String plugins = System.getProperty(PluginJars.FOLDER_PROPERTY);
+        System.exit(execute(NativeMemoryGuard.forThisProcess(), plugins == null ? null : Path.of(plugins), args, System.out,
+                System.err, System.getenv()));
     }
 
     /**
@@ -40,14 +44,18 @@ public final class RunnerMain {
      */
     static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> environment,
                        Module... extensions) {
-        return execute(NativeMemoryGuard.unchanged(), args, out, err, environment, extensions);
+        return execute(NativeMemoryGuard.unchanged(), null, args, out, err, environment, extensions);
     }
 
-    private static int execute(NativeMemoryGuard memoryGuard, String[] args, PrintStream out, PrintStream err,
+    /** @param pluginFolder the plugins folder on the class path, whose jars are checked first; null for none */
+    private static int execute(NativeMemoryGuard memoryGuard, Path pluginFolder, String[] args, PrintStream out, PrintStream err,
                                Map<String, String> environment, Module... extensions) {
         Invocation invocation = new Invocation(out, err, System.console() != null, environment, Clock.systemDefaultZone());
         CommandLine cli;
         try {
+            if (pluginFolder != null) {
+                PluginJars.check(pluginFolder, Thread.currentThread().getContextClassLoader());
+            }
             cli = commandLine(injector(invocation, memoryGuard, extensions));
         } catch (PluginException e) {
             err.println(e.getMessage());

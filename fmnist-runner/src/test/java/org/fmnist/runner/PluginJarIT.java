@@ -167,6 +167,57 @@ class PluginJarIT {
         assertFalse((models.out() + models.err()).contains("\tat "), "no stack trace: " + models.both());
     }
 
+    @Test
+    void runnerPluginsListsEveryJarWithItsModulesAndNames() throws Exception {
+        Outcome listed = runner(plugins, "plugins");
+
+        assertEquals(0, listed.exit(), listed.both());
+        List<String> lines = listed.out().lines().toList();
+        int jar = lines.indexOf(plugins.resolve("fmnist-model-example-0.1.0-SNAPSHOT.jar").toString());
+        assertTrue(jar >= 0, "the plugin's jar: " + listed.both());
+        assertEquals("  org.example.fmnist.DeepMlpModule: model deep-mlp", lines.get(jar + 1), listed.both());
+        assertTrue(lines.contains("  org.fmnist.models.ModelsModule: model dense, model cnn, model cnn-deep, model resnet"),
+                "fmnist's own: " + listed.both());
+        assertTrue(listed.out().contains("command ui, command register, command sync"), listed.both());
+    }
+
+    /** The JVM passes over a class-path jar it cannot read; the runner names it instead. */
+    @Test
+    void aTruncatedJarIsOneMessageNamingItAndExit2() throws Exception {
+        Path truncated = Files.createDirectories(dir.resolve("truncated-plugins"));
+        byte[] whole = Files.readAllBytes(plugins.resolve("fmnist-model-example-0.1.0-SNAPSHOT.jar"));
+        Files.write(truncated.resolve("deep-mlp.jar"), java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        for (String command : List.of("models", SPEC)) {
+            Outcome o = runner(truncated, command);
+
+            assertEquals(2, o.exit(), o.both());
+            List<String> message = o.err().lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(1, message.size(), "one message: " + o.both());
+            assertTrue(message.get(0).startsWith("plugin error: " + truncated.resolve("deep-mlp.jar") + " is not a readable jar"),
+                    o.both());
+        }
+    }
+
+    /** Of two copies of a module the class path would silently use the first; the runner names both. */
+    @Test
+    void aSecondCopyOfFmnistModelsIsOneMessageNamingBothJarsAndExit2() throws Exception {
+        Path doubled = Files.createDirectories(dir.resolve("doubled-plugins"));
+        Path ownModels;
+        try (Stream<Path> lib = Files.list(ROOT.resolve("fmnist-runner/target/lib"))) {
+            ownModels = lib.filter(p -> p.getFileName().toString().startsWith("fmnist-models-")).findFirst().orElseThrow();
+        }
+        Files.copy(ownModels, doubled.resolve("fmnist-models-copy.jar"));
+
+        Outcome o = runner(doubled, "models");
+
+        assertEquals(2, o.exit(), o.both());
+        assertTrue(o.err().startsWith("plugin error: the plugin module org.fmnist.models.ModelsModule is in "), o.both());
+        assertTrue(o.err().contains(ROOT.relativize(ownModels).toString()) && o.err().contains(doubled.resolve("fmnist-models-copy.jar").toString()),
+                "both jars: " + o.both());
+        assertFalse(o.out().contains("dense"), o.both());
+    }
+
     /** {@code ROOT/runner ARGS} from the root, with {@code pluginFolder} as FMNIST_PLUGINS. */
     private static Outcome runner(Path pluginFolder, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("runner").toString()));

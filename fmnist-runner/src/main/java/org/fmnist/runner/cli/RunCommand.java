@@ -39,7 +39,7 @@ import picocli.CommandLine;
         footer = {"", "Layers, lowest first: built-in defaults < SPEC < FMNIST_SECTION__KEY environment variables "
                 + "< KEY=VALUE arguments.", "Exit codes: 0 done, 2 bad input, 1 failure."},
         // Plugins add theirs (fmnist-mlflow: ui, register, sync) through CommandRegistry.
-        subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, KeysCommand.class, ModelsCommand.class,
+        subcommands = {ResumeCommand.class, RerunCommand.class, JobCommand.class, KeysCommand.class, ModelsCommand.class, PluginsCommand.class,
                 AugmentationsCommand.class, CompareCommand.class, EnsembleCommand.class, ScoreCommand.class, PredictCommand.class,
                 ExportCommand.class, BenchCommand.class, BenchCaptionsCommand.class})
 public final class RunCommand implements Callable<Integer> {
