@@ -58,7 +58,13 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
         System.err.printf("fmnist: point %d, attempt %d, started on executor %s%n", point, attempt + 1, executor);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        Path scratch = Files.createTempDirectory("fmnist-point-");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        // Attempts of executors killed mid-point left their folders; they can no longer finish.
+        int orphans = PointScratch.removeOrphans(tmp);
+        if (orphans > 0) {
+            System.err.printf("fmnist: removed %d scratch folder(s) of point attempts whose executor is gone%n", orphans);
+        }
+        Path scratch = PointScratch.create(tmp);
         Path folder = scratch.resolve(job.runFolder().getFileName());
         String foundBy = "";
         double dataCheck = 0;

@@ -1,46 +1,32 @@
 package org.fmnist.spark;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.Utils;
 import org.fmnist.core.data.DataLocator;
-import org.fmnist.core.json.JsonMapperFactory;
 import org.fmnist.core.model.ModelFactory;
 import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SparkSpec;
-import org.fmnist.core.spec.SpecMapper;
-import org.fmnist.runner.OnShutdown;
+import org.fmnist.core.spec.SpecException;
+import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.runner.Registry;
 import org.fmnist.runner.experiment.CompletedRunRecord;
 import org.fmnist.runner.experiment.RunPreparation;
-import org.fmnist.runner.job.RunJob;
-import org.fmnist.runner.sweep.LinePrefixedStream;
-import org.fmnist.runner.sweep.PointOutcome;
 import org.fmnist.runner.sweep.SweepExecutor;
-import org.fmnist.runner.sweep.SweepJob;
 
 /**
- * {@code sweep.executor: spark}: each point is one Spark job of one task, submitted together so the
- * cluster runs as many at once as it has task slots, the way Hyperopt's SparkTrials runs trials.
- * The task ({@link PointTask}) runs the point's portable job in an executor JVM and returns its run
- * folder; the driver writes it into the sweep folder and records it in the trackers, once.
+ * {@code sweep.executor: spark}: the sweep's points as Spark jobs ({@link SparkPoints}), on a master
+ * checked before anything is recorded: reachable, and with an executor that can take a point.
  *
  * <p>Numbers do not depend on where a point ran: each task reserves the model's threads
  * ({@code spark.task.cpus}) and pins the executor's native threads to the same count.
@@ -48,11 +34,13 @@ import org.fmnist.runner.sweep.SweepJob;
 final class SparkSweepExecutor implements SweepExecutor {
     /** The guard JavaCPP applies to native memory in executors of models that need it (see NativeMemoryGuard). */
     private static final String GUARDED_LIMIT = "3G";
+    /** How long the driver waits for a cluster's first executor before it lets the points wait on their own. */
+    private static final long JOIN_WAIT_SECONDS = 60;
+    /** Executors that joined, then none for this long: the cluster's workers are all in. */
+    private static final double SETTLE_SECONDS = 3;
 
     private final Registry registry;
     private final CompletedRunRecord recorder;
-    private final SpecMapper mapper = new SpecMapper();
-    private final ObjectMapper json = JsonMapperFactory.create();
 
     @Inject
     SparkSweepExecutor(Registry registry, CompletedRunRecord recorder) {
@@ -61,99 +49,72 @@ final class SparkSweepExecutor implements SweepExecutor {
     }
 
     @Override
-    public void checkCanRun(List<ResolvedSpec> points) {
-        SparkMaster.requireReachable(SparkMaster.choose(points.get(0).spec().sweep().spark().master()));
-    }
-
-    @Override
-    public List<PointOutcome> runAll(List<SweepJob> jobs, int parallel, Invocation invocation) {
-        List<ResolvedSpec> specs = jobs.stream().map(j -> j.run().resolved(mapper)).toList();
-        SparkSpec spark = specs.get(0).spec().sweep().spark();
+    public Session open(List<ResolvedSpec> points, Invocation invocation) {
+        SparkSpec spark = points.get(0).spec().sweep().spark();
         String master = SparkMaster.choose(spark.master());
+        SparkMaster.requireReachable(master);
+        int threads = 1;
+        boolean guard = false;
+        for (ResolvedSpec spec : points) {
+            ModelFactory<?> model = registry.model(spec);
+            int t = spec.spec().training().threads();
+            threads = Math.max(threads, t > 0 ? t : model.preferredThreads());
+            guard |= model.needsNativeMemoryGuard();
+        }
+        SparkMaster.requireLocalSlots(master, threads);
         PrintStream out = invocation.out();
-        SparkConf conf = conf(specs, master, spark);
+        if (SparkMaster.isLoopback(master)) {
+            // Spark names this machine by resolving its host name, which here is loopback, and warns that it picks
+            // another interface; told the name, as a worker tells its executors (--hostname), it resolves nothing.
+            Utils.setCustomHostname(SparkMaster.LOOPBACK);
+        }
+        SparkMaster.requireValidSettings(spark.conf(), points.get(0)::sourceOf);
+        SparkConf conf = conf(points.get(0), master, spark, threads, guard);
         out.printf("spark: master %s, %s task CPU(s) a point%n", master, conf.get("spark.task.cpus"));
-        JavaSparkContext sc = new JavaSparkContext(conf);
-        // Ctrl-C: stop the points where they are; the sweep's own hook marks its records KILLED.
-        OnShutdown onInterrupt = new OnShutdown(sc::cancelAllJobs);
-        // One driver thread waits on each point's job; twice the cluster's task slots keep it busy
-        // without a thread per point of a thousand-point sweep.
-        ExecutorService submitters = Executors.newFixedThreadPool(Math.min(jobs.size(), Math.max(4, 2 * sc.defaultParallelism())), r -> {
-            Thread t = new Thread(r, "fmnist-spark-point");
-            t.setDaemon(true);
-            return t;
-        });
+        JavaSparkContext sc = SparkMaster.start(conf);
+        ExecutorCores cores = new ExecutorCores();
+        sc.sc().addSparkListener(cores);
         try {
-            PointTask task = new PointTask(shipData(sc, specs.get(0), invocation));
-            List<Future<PointOutcome>> running = new ArrayList<>();
-            for (SweepJob job : jobs) {
-                PointTask.PointJob payload = new PointTask.PointJob(job.point().index(), json.writeValueAsString(job.run()));
-                running.add(submitters.submit(() -> finish(job, sc.parallelize(List.of(payload), 1).map(task).collect(),
-                        jobs.size(), out)));
+            if (!SparkMaster.isLocal(master)) {
+                awaitAnExecutorFor(threads, master, cores, out);
             }
-            List<PointOutcome> outcomes = new ArrayList<>();
-            for (int i = 0; i < jobs.size(); i++) {
-                outcomes.add(outcome(jobs.get(i), running.get(i)));
-            }
-            return outcomes;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            submitters.shutdownNow();
+            PointTask task = new PointTask(shipData(sc, points.get(0), invocation));
+            return new SparkPoints(sc, cores, task, threads, spark.parallelism(), recorder, out);
+        } catch (RuntimeException e) {
             sc.stop();
-            onInterrupt.close();
+            throw e;
         }
     }
 
-    /** The point's outcome once its Spark job is done; a job Spark gave up on is a failed point. */
-    private static PointOutcome outcome(SweepJob job, Future<PointOutcome> running) {
-        try {
-            return running.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return PointOutcome.failed(job, "interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return PointOutcome.failed(job, "Spark gave up on the point: " + firstLine(cause.getMessage() == null
-                    ? cause.toString() : cause.getMessage()));
-        }
-    }
-
-    /** Writes a point's result into the sweep folder and records it; runs as each point's job completes. */
-    private PointOutcome finish(SweepJob job, List<PointResult> results, int count, PrintStream out) throws IOException {
-        PointResult result = results.get(0);
-        Path folder = job.run().runFolder();
-        if (result.folder() != null) {
-            RunFolderArchive.unzip(result.folder(), folder);
-            // The folder's job as the driver sent it: this folder, recorded by its trackers.
-            json.writeValue(folder.resolve(RunJob.FILE).toFile(), job.run());
-            writeCost(folder, result);
-        }
-        // Points finishing together are recorded side by side; only their console lines take turns.
-        List<String> recorded = result.failure() == null ? recorder.record(job.run(), folder) : List.of();
-        synchronized (out) {
-            PrintStream prefixed = LinePrefixedStream.of(out, "[" + job.point().index() + "/" + count + "] ");
-            prefixed.printf("== point %d of %d: %s (executor %s, attempt %d) ==%n", job.point().index(), count,
-                    job.point().label(), result.executor(), result.attempt() + 1);
-            prefixed.print(result.console());
-            if (result.folder() != null) {
-                prefixed.println("run folder on the driver: " + folder);
+    /**
+     * Returns once an executor offers {@code threads} cores. Refuses the sweep when executors joined and
+     * none can ever take a point (a worker offers all its cores to one executor, so the largest executor is
+     * the largest worker): Spark itself would wait for ever without a word. When none joins within
+     * {@value #JOIN_WAIT_SECONDS} s, says so and lets the points wait for one.
+     */
+    private static void awaitAnExecutorFor(int threads, String master, ExecutorCores cores, PrintStream out) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_WAIT_SECONDS);
+        while (cores.largest() < threads) {
+            if (cores.executors() > 0 && cores.secondsSinceLastJoin() >= SETTLE_SECONDS) {
+                throw new SpecException(new SpecProblem("sweep.spark.master " + master, "training.threads",
+                        "no worker can take a point: each trains on " + threads + " threads, so it needs " + threads
+                                + " task CPUs, and the largest of the cluster's " + cores.executors() + " executor(s) has "
+                                + cores.largest() + " core(s); Spark would wait for ever",
+                        "train each point on fewer threads (training.threads=" + cores.largest() + "), or give the workers"
+                                + " more cores (bin/loopback-cluster start --cores " + threads + ")"));
             }
-            recorded.forEach(prefixed::println);
-            prefixed.flush();
+            if (System.nanoTime() > deadline) {
+                out.printf("spark: no executor has joined after %d s; the cluster's cores may all be taken by other"
+                        + " applications (see the master's web UI). The points wait for one.%n", JOIN_WAIT_SECONDS);
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster's executors", e);
+            }
         }
-        return result.failure() == null ? PointOutcome.read(job) : PointOutcome.failed(job, result.failure());
-    }
-
-    /** What running the point on Spark cost besides training, beside its outputs ({@code spark.json}). */
-    private void writeCost(Path folder, PointResult result) throws IOException {
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("executor", result.executor());
-        cost.put("attempt", result.attempt() + 1);
-        cost.put("data_found_by", result.dataFoundBy());
-        cost.put("data_check_seconds", result.dataCheckSeconds());
-        cost.put("run_seconds", result.runSeconds());
-        json.writeValue(folder.resolve("spark.json").toFile(), cost);
     }
 
     /**
@@ -161,17 +122,9 @@ final class SparkSweepExecutor implements SweepExecutor {
      * Each task reserves the most threads any point's model trains with, and executors pin their
      * native threads to that count, so a point's numbers do not depend on its neighbours.
      */
-    private SparkConf conf(List<ResolvedSpec> specs, String master, SparkSpec spark) {
-        int threads = 1;
-        boolean guard = false;
-        for (ResolvedSpec spec : specs) {
-            ModelFactory<?> model = registry.model(spec);
-            int t = spec.spec().training().threads();
-            threads = Math.max(threads, t > 0 ? t : model.preferredThreads());
-            guard |= model.needsNativeMemoryGuard();
-        }
+    private static SparkConf conf(ResolvedSpec first, String master, SparkSpec spark, int threads, boolean guard) {
         SparkConf conf = new SparkConf()
-                .setAppName("fmnist sweep " + specs.get(0).spec().name())
+                .setAppName("fmnist sweep " + first.spec().name())
                 .setMaster(master)
                 .set("spark.task.cpus", Integer.toString(threads))
                 .set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(threads))
@@ -183,8 +136,11 @@ final class SparkSweepExecutor implements SweepExecutor {
                 // share of the cores: two points on two cores otherwise slow each other down.
                 .set("spark.executor.extraJavaOptions", "-XX:+UseParallelGC -XX:ParallelGCThreads=" + threads
                         + " -Djava.awt.headless=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=" + (guard ? GUARDED_LIMIT : "0"));
-        if (master.contains("127.0.0.1") || master.contains("localhost") || SparkMaster.isLocal(master)) {
-            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        if (SparkMaster.isLoopback(master)) {
+            // Everything the driver serves (its RPC endpoint, the block manager) on loopback only, and no web UI
+            // unless the spec asks for one: nothing of a sweep on this machine listens on another interface.
+            conf.set("spark.driver.host", SparkMaster.LOOPBACK).set("spark.driver.bindAddress", SparkMaster.LOOPBACK)
+                    .set("spark.ui.enabled", "false");
         }
         if (!SparkMaster.isLocal(master) && !spark.conf().containsKey("spark.jars")) {
             // Executors on this machine's workers load fmnist from where this JVM does, ahead of
@@ -195,8 +151,13 @@ final class SparkSweepExecutor implements SweepExecutor {
         return conf;
     }
 
+    /**
+     * This JVM's class path for executors, without its SLF4J provider: an executor logs through Spark's own
+     * (log4j 2), and a second provider would make SLF4J warn in every executor's log.
+     */
     private static String absoluteClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(p -> !Path.of(p).getFileName().toString().startsWith("slf4j-simple-"))
                 .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
     }
 
@@ -214,7 +175,4 @@ final class SparkSweepExecutor implements SweepExecutor {
         return place.isPresent();
     }
 
-    private static String firstLine(String s) {
-        return s.lines().findFirst().orElse(s);
-    }
 }

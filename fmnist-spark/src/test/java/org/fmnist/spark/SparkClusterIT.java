@@ -98,6 +98,12 @@ class SparkClusterIT {
             fail("the sweep ended before a point held at its second epoch (exit " + early.exit() + "):\n" + early.out() + early.err());
         }
         long executor = Long.parseLong(Files.readString(held).strip());
+        // Mid-sweep, every process of it (this driver, the master, the workers, their executors) listens on loopback only.
+        List<Long> sweepPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
+        jvmsWorkingIn(cluster).forEach(h -> sweepPids.add(h.pid()));
+        List<ListeningSockets.Socket> listening = ListeningSockets.of(sweepPids);
+        assertTrue(listening.size() >= 4, "the master's, the workers' and the driver's endpoints were seen: " + listening);
+        assertEquals(List.of(), listening.stream().filter(l -> !l.loopback()).toList(), "sockets listening beyond loopback");
         String worker = ProcessHandle.of(executor).map(SparkClusterIT::workerOf).orElseThrow();
         long workerPid = Long.parseLong(run(SCRIPT.toString(), "pid", worker, "--dir", cluster.toString()).strip());
         List<ProcessHandle> killed = new ArrayList<>(jvmsWorkingIn(cluster.resolve(worker)));
@@ -127,6 +133,18 @@ class SparkClusterIT {
             }
         }
         assertTrue(retried >= 1, "the point on the killed worker ran again:\n" + o.out());
+        try (Stream<Path> logs = Files.walk(cluster)) {
+            List<Path> stderr = logs.filter(f -> f.getFileName().toString().equals("stderr")).toList();
+            assertFalse(stderr.isEmpty(), "the executors' logs");
+            for (Path log : stderr) {
+                assertFalse(Files.readString(log).contains("multiple SLF4J providers"), "one SLF4J provider in " + log);
+            }
+        }
+        try (Stream<Path> scratch = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            List<Path> left = scratch.filter(f -> f.getFileName().toString().startsWith(PointScratch.PREFIX))
+                    .filter(f -> ownedBy(f, executor)).toList();
+            assertEquals(List.of(), left, "the killed attempt's scratch folder, removed by the attempt that ran its point again");
+        }
 
         List<LocalRunStore.LocalRun> runs = new LocalRunStore(dir.resolve("cluster-mlruns")).runs();
         assertEquals(5, runs.size(), "the sweep and each of its four points, once");
@@ -184,6 +202,28 @@ class SparkClusterIT {
         assertTrue((System.nanoTime() - start) / 1e9 < 20);
         assertFalse(Files.exists(dir.resolve("nowhere")) || Files.exists(dir.resolve("nowhere-mlruns")),
                 "no sweep folder and no tracked run for a sweep that never started");
+    }
+
+    private static boolean ownedBy(Path scratch, long pid) {
+        try {
+            return Files.readString(scratch.resolve(PointScratch.OWNER)).startsWith(pid + " ");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A point that needs more cores than any worker offers is refused once the executors joined, not waited on for ever. */
+    @Test
+    void aPointNoWorkerCanTakeIsRefusedBeforeTheSweepRecordsAnything() throws Exception {
+        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), sweep("greedy", "sweep.executor=spark",
+                "sweep.spark.master=" + master, "training.threads=2").toArray(String[]::new));
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("no worker can take a point: each trains on 2 threads, so it needs 2 task CPUs, and the"
+                + " largest of the cluster's 2 executor(s) has 1 core(s)"), o.err());
+        assertTrue(o.err().contains("training.threads=1") && o.err().contains("bin/loopback-cluster start --cores 2"), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+        assertFalse(Files.exists(dir.resolve("greedy")) || Files.exists(dir.resolve("greedy-mlruns")), "nothing recorded");
     }
 
     /** The worker (worker-1, worker-2) whose folder {@code executor} works in. */

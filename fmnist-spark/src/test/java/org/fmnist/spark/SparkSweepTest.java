@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.mlflow.LocalRunStore;
@@ -47,6 +49,71 @@ class SparkSweepTest {
         try (Stream<Path> sweeps = Files.list(out.resolve("baseline"))) {
             return sweeps.filter(RunFolder::isRun).findFirst().orElseThrow();
         }
+    }
+
+    /** sweep.spark.parallelism=1 on two task slots: one point at a time, each starting after the other ended. */
+    @Test
+    void parallelismCapsThePointsRunningAtOnce() throws IOException {
+        RunnerMainAccess.Outcome o = sweep("capped", "sweep.executor=spark", "sweep.spark.master=local[2]",
+                "sweep.spark.parallelism=1");
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        Path sweepFolder = onlySweep(dir.resolve("capped"));
+        List<double[]> spans = new ArrayList<>();
+        for (String point : List.of("point-01", "point-02")) {
+            double start = java.time.Instant.parse(JSON.readTree(sweepFolder.resolve(point).resolve("provenance.json").toFile())
+                    .get("started").asText()).toEpochMilli() / 1e3;
+            double wall = JSON.readTree(sweepFolder.resolve(point).resolve("metrics.json").toFile()).get("wall_seconds").asDouble();
+            spans.add(new double[] {start, start + wall});
+        }
+        spans.sort(java.util.Comparator.comparingDouble(span -> span[0]));
+        assertTrue(spans.get(1)[0] >= spans.get(0)[1], "the second point started after the first ended: "
+                + spans.stream().map(java.util.Arrays::toString).toList());
+    }
+
+    /** What Spark would refuse only while starting, with a trace, is refused first: exit 2, in words, and nothing recorded. */
+    @Test
+    void aSettingSparkRefusesAndTooFewLocalSlotsAreExitTwoBeforeAnythingIsRecorded() throws IOException {
+        RunnerMainAccess.Outcome setting = sweep("setting", "sweep.executor=spark", "sweep.spark.master=local[2]",
+                "sweep.spark.conf={spark.executor.memory: lots}");
+        RunnerMainAccess.Outcome slots = sweep("slots", "sweep.executor=spark", "sweep.spark.master=local[1]", "training.threads=2");
+
+        assertEquals(2, setting.exit(), setting.out() + setting.err());
+        assertTrue(setting.err().contains("command line: sweep.spark.conf: spark.executor.memory: Spark refuses 'lots': Size must be"),
+                setting.err());
+        assertEquals(2, slots.exit(), slots.out() + slots.err());
+        assertTrue(slots.err().contains("'local[1]' runs 1 task slot(s) in this JVM, and each point trains on 2 threads")
+                && slots.err().contains("use local[2] or local[*]"), slots.err());
+        for (RunnerMainAccess.Outcome o : List.of(setting, slots)) {
+            assertFalse(o.err().contains("\tat ") || o.out().contains("\tat "), "no trace: " + o.out() + o.err());
+        }
+        for (String out : List.of("setting", "slots")) {
+            assertFalse(Files.exists(dir.resolve(out)) || Files.exists(dir.resolve(out + "-mlruns")), "nothing recorded for " + out);
+        }
+    }
+
+    /** No socket of a local sweep's driver listens beyond loopback, and it serves no web UI (Spark's is on *:4040 by default). */
+    @Test
+    void aLocalSweepListensOnLoopbackOnlyAndWarnsOnlyWhereItShould() throws Exception {
+        List<Long> self = List.of(ProcessHandle.current().pid());
+        Set<ListeningSockets.Socket> before = new HashSet<>(ListeningSockets.of(self));
+        CompletableFuture<RunnerMainAccess.Outcome> running = CompletableFuture.supplyAsync(() -> sweep("listening",
+                "sweep.executor=spark", "sweep.spark.master=local[2]"));
+        Set<ListeningSockets.Socket> seen = new HashSet<>();
+        while (!running.isDone()) {
+            seen.addAll(ListeningSockets.of(self));
+            Thread.sleep(20);
+        }
+        seen.removeAll(before);
+
+        RunnerMainAccess.Outcome o = running.get();
+        assertEquals(0, o.exit(), o.out() + o.err());
+        assertFalse(seen.isEmpty(), "the driver's own endpoints were seen listening, so the check can see sockets");
+        // Nor does it warn about this machine's host name or Hadoop's native library, neither of which a sweep uses.
+        assertFalse((o.out() + o.err()).contains("Your hostname") || (o.out() + o.err()).contains("native-hadoop"), o.out() + o.err());
+        assertFalse(org.slf4j.LoggerFactory.getLogger("org.apache.hadoop.util.NativeCodeLoader").isWarnEnabled());
+        assertTrue(org.slf4j.LoggerFactory.getLogger("org.apache.spark.SparkContext").isWarnEnabled(), "Spark's real warnings still show");
+        assertEquals(List.of(), seen.stream().filter(s -> !s.loopback()).toList(), "sockets listening beyond loopback");
     }
 
     /**

@@ -10,7 +10,9 @@ public record SparkSpec(
         @JsonPropertyDescription("Spark master: local[N] (this JVM, N task slots), spark://HOST:PORT (a standalone cluster), or unset to take the one spark-submit passes (else local[*]).")
         String master,
         @JsonPropertyDescription("Spark settings passed through as they are, e.g. {spark.executor.memory: 2g}.")
-        Map<String, String> conf) {
+        Map<String, String> conf,
+        @JsonPropertyDescription("The most points running at once, as SparkTrials' parallelism (0: as many as the cluster's task slots take).")
+        Integer parallelism) {
 
     /**
      * The master URLs Spark takes: this JVM ({@code local}, {@code local[N]}, {@code local[*]}, with an
@@ -23,8 +25,12 @@ public record SparkSpec(
 
     public SparkSpec {
         conf = conf == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(conf));
-        ParameterChecks.of().require(master == null || master.isBlank() || MASTER.matcher(master.strip()).matches(),
-                "master", "'" + master + "'", "must be local, local[N], local[*], spark://HOST:PORT (comma-separated for"
-                        + " several masters), yarn or k8s://URL").done();
+        parallelism = parallelism == null ? 0 : parallelism;
+        ParameterChecks.of()
+                .require(master == null || master.isBlank() || MASTER.matcher(master.strip()).matches(),
+                        "master", "'" + master + "'", "must be local, local[N], local[*], spark://HOST:PORT (comma-separated for"
+                                + " several masters), yarn or k8s://URL")
+                .require(parallelism >= 0, "parallelism", parallelism, "must be 0 (no cap) or more")
+                .done();
     }
 }

@@ -136,7 +136,8 @@ public final class SpecLoader {
     private static String sourceOf(String key, List<Layer> precedence, Map<String, String> envKeys) {
         String plain = key.replaceAll("\\[\\d+]", "");
         for (Layer layer : precedence) {
-            if (layer.config().containsKey(plain) || !layer.config().configurationsAt(plain).isEmpty()) {
+            if (layer.config().containsKey(plain) || !layer.config().configurationsAt(plain).isEmpty()
+                    || writesAsOneValue(layer, plain)) {
                 if (layer.name().equals("environment")) {
                     return "environment variable " + ENV_PREFIX + plain.toUpperCase(Locale.ROOT).replace(".", "__");
                 }
@@ -145,6 +146,19 @@ public final class SpecLoader {
         }
         // A key no layer has (a required one left out) is the spec file's to add.
         return precedence.get(precedence.size() - 2).nameFor(key);
+    }
+
+    /**
+     * Whether {@code layer} gives a section above {@code key} as one value, as the command line gives
+     * {@code sweep.spark.conf={spark.executor.memory: 2g}}: then {@code key} is that layer's too.
+     */
+    private static boolean writesAsOneValue(Layer layer, String key) {
+        for (int dot = key.lastIndexOf('.'); dot > 0; dot = key.lastIndexOf('.', dot - 1)) {
+            if (layer.config().containsKey(key.substring(0, dot))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void leafKeys(JsonNode node, String prefix, Map<String, String> out, Function<String, String> sourceOf) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.fmnist.core.plugin.Invocation;
+import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.runner.job.JobRunner;
 
 /**
@@ -33,6 +34,11 @@ public final class LocalSweepExecutor implements SweepExecutor {
     }
 
     @Override
+    public Session open(List<ResolvedSpec> points, Invocation invocation) {
+        return (jobs, parallel) -> runAll(jobs, parallel, invocation);
+    }
+
+    /** Runs every job in this process, as {@link Session#runAll} says. */
     public List<PointOutcome> runAll(List<SweepJob> jobs, int parallel, Invocation invocation) {
         int threads = Math.max(1, Math.min(Math.min(parallel, cores), jobs.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {

@@ -12,21 +12,28 @@ import org.fmnist.core.spec.ResolvedSpec;
 public interface SweepExecutor {
 
     /**
-     * Refuses, before the sweep makes its folder or records anything, a sweep this executor could
-     * never run (a cluster that cannot be reached); by default every sweep can run.
+     * Gets ready to run a sweep's points (connects to a cluster, checks it can take them), before the
+     * sweep makes its folder or records anything: a sweep this executor can never run is refused here,
+     * and leaves nothing behind.
      *
      * @param points every point's resolved spec
+     * @param invocation the console and environment of the runner that started the sweep
      * @throws org.fmnist.core.spec.SpecException naming what is wrong and the fix
      */
-    default void checkCanRun(List<ResolvedSpec> points) {}
+    Session open(List<ResolvedSpec> points, Invocation invocation);
 
-    /**
-     * Runs every job and returns their outcomes in point order, each read from its run folder's
-     * {@code metrics.json} ({@link PointOutcome#read}). A job that fails becomes a failed outcome; the
-     * others still run.
-     *
-     * @param parallel how many points the spec allows at once ({@code sweep.parallel})
-     * @param invocation the console and environment of the runner that started the sweep
-     */
-    List<PointOutcome> runAll(List<SweepJob> jobs, int parallel, Invocation invocation);
+    /** Where a sweep's points run, open until the sweep ends. */
+    interface Session extends AutoCloseable {
+        /**
+         * Runs every job and returns their outcomes in point order, each read from its run folder's
+         * {@code metrics.json} ({@link PointOutcome#read}). A job that fails becomes a failed outcome; the
+         * others still run.
+         *
+         * @param parallel how many points the spec allows at once ({@code sweep.parallel})
+         */
+        List<PointOutcome> runAll(List<SweepJob> jobs, int parallel);
+
+        @Override
+        default void close() {}
+    }
 }

@@ -85,8 +85,17 @@ public final class SweepRun {
             registry.augmentation(pointSpec);
             specs.put(p.index(), pointSpec);
         }
-        executor.checkCanRun(List.copyOf(specs.values()));
+        try (SweepExecutor.Session session = executor.open(List.copyOf(specs.values()), invocation)) {
+            return run(resolved, command, session, parent, points, specs);
+        }
+    }
 
+    /** The sweep itself, once its executor is ready: its folder, its record, its points and its table. */
+    private int run(ResolvedSpec resolved, List<String> command, SweepExecutor.Session session, RunTrackers parent,
+                    List<SweepPoint> points, Map<Integer, ResolvedSpec> specs) throws Exception {
+        ExperimentSpec spec = resolved.spec();
+        SweepSpec sweep = spec.sweep();
+        PrintStream out = invocation.out();
         Instant started = invocation.clock().instant();
         RunFolder folder = RunFolder.create(Path.of(spec.output().dir()), spec.name(),
                 LocalDateTime.ofInstant(started, invocation.clock().getZone()));
@@ -114,7 +123,7 @@ public final class SweepRun {
             List<PointOutcome> outcomes;
             // Ctrl-C while the points run marks the sweep's records KILLED; each point's run marks its own.
             try (OnShutdown onInterrupt = new OnShutdown(() -> parent.finish(RunStatus.KILLED).forEach(out::println))) {
-                outcomes = executor.runAll(jobs, sweep.parallel(), invocation);
+                outcomes = session.runAll(jobs, sweep.parallel());
             }
             return finish(resolved, command, outcomes, keys, sweep, folder, parent);
         } catch (Exception | Error e) {
