@@ -14,7 +14,8 @@ walls=()
 for workers in 1 2; do
   master="$(bin/loopback-cluster start --workers "$workers" --cores 1 --memory 3g --dir "$scratch/cluster")"
   start=$(date +%s.%N)
-  ./runner experiments/sweep-dense.yaml sweep.executor=spark "sweep.spark.master=$master" tracking.type=none \
+  ./runner experiments/sweep-dense.yaml sweep.executor=spark "sweep.spark.master=$master" \
+    "sweep.spark.secret_file=$scratch/cluster/secret" tracking.type=none \
     "output.dir=$scratch/runs-$workers" > "$scratch/sweep-$workers.log" 2>&1
   end=$(date +%s.%N)
   walls+=("$(python3 -c "print(round($end - $start, 1))")")

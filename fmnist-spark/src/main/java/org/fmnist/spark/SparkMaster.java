@@ -4,15 +4,24 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.SecurityManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.internal.config.ConfigEntry;
 import org.apache.spark.internal.config.ConfigEntry$;
+import org.apache.spark.internal.config.package$;
+import org.apache.spark.rpc.RpcAddress;
+import org.apache.spark.rpc.RpcEnv;
+import org.apache.spark.rpc.RpcEnv$;
+import scala.Option;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecProblem;
 
@@ -40,6 +49,8 @@ final class SparkMaster {
 
     /** The address a sweep on this machine binds to and names itself by. */
     static final String LOOPBACK = "127.0.0.1";
+    /** Where {@code bin/loopback-cluster} keeps the secret of a cluster started with its default state dir. */
+    static final String LOOPBACK_SECRET = ".spark-cluster/secret";
     private static final Pattern LOCAL_SLOTS = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
     /** Whether every process of the sweep runs on this machine: this JVM, or a standalone master on loopback. */
@@ -66,6 +77,58 @@ final class SparkMaster {
                             + " threads, so it needs " + threads + " task CPUs",
                     "use local[" + threads + "] or local[*], or train each point on fewer threads (training.threads=" + slots + ")"));
         }
+    }
+
+    /**
+     * For a standalone master, that it takes this application's RPC connection as configured in
+     * {@code conf}: a master that asks for authentication the sweep lacks (or a secret that differs) would
+     * otherwise turn the application away only after a minute of retries, each logged with a trace.
+     *
+     * @throws SpecException naming the master, what it said and the fix
+     */
+    static void requireAccepts(String master, SparkConf conf) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        SecurityManager security = new SecurityManager(conf, Option.empty(), package$.MODULE$.AUTH_SECRET_FILE());
+        security.initializeAuth();
+        RpcEnv probe = RpcEnv$.MODULE$.create("fmnist-master-check", LOOPBACK, 0, conf, security, true);
+        String refusal = null;
+        try {
+            for (String hostPort : master.substring("spark://".length()).split(",")) {
+                URI address = URI.create("spark://" + hostPort.strip());
+                try {
+                    probe.setupEndpointRef(new RpcAddress(address.getHost(), address.getPort()), "Master");
+                    return;
+                } catch (Exception e) { // Spark's own SparkException is checked, and undeclared
+                    refusal = causes(e);
+                }
+            }
+        } finally {
+            probe.shutdown();
+            probe.awaitTermination();
+        }
+        // Without a secret, a master that wants one says so (SASL); with one, a refusal is a secret that differs.
+        boolean differing = conf.getBoolean("spark.authenticate", false);
+        boolean lacking = !differing && refusal != null && refusal.toLowerCase(java.util.Locale.ROOT).contains("sasl");
+        String problem = lacking ? "asks for Spark's authentication (spark.authenticate), which this sweep lacks"
+                : differing ? "turned the connection away: its secret differs from the one this sweep gave"
+                : "turned the connection away";
+        throw new SpecException(new SpecProblem("sweep.spark.master", "sweep.spark.master",
+                "the Spark master " + master + " " + problem + " (" + refusal + ")",
+                lacking || differing ? "give the running cluster's secret: sweep.spark.secret_file=DIR/secret (bin/loopback-cluster"
+                        + " start writes it; .spark-cluster/secret is read by default)" : "check that a Spark 3.5 master runs there"));
+    }
+
+    /** The messages of {@code e} and its causes, the deepest last, without repeats. */
+    private static String causes(Throwable e) {
+        java.util.LinkedHashSet<String> messages = new java.util.LinkedHashSet<>();
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                messages.add(firstLine(t.getMessage()).replaceFirst("^[\\w.$]+(Exception|Error): ", ""));
+            }
+        }
+        return messages.isEmpty() ? e.toString() : messages.stream().reduce((a, b) -> b).orElseThrow();
     }
 
     /**
@@ -98,7 +161,7 @@ final class SparkMaster {
      */
     static void requireValidSettings(Map<String, String> settings, java.util.function.Function<String, String> sourceOf) {
         // Spark registers its core settings when their holder is first used.
-        org.apache.spark.internal.config.package$.MODULE$.getClass();
+        package$.MODULE$.getClass();
         SparkConf probe = new SparkConf(false);
         settings.forEach(probe::set);
         List<SpecProblem> problems = new ArrayList<>();
@@ -115,6 +178,35 @@ final class SparkMaster {
         });
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
+        }
+    }
+
+    /**
+     * The cluster's RPC secret ({@code spark.authenticate}): read from {@code secretFile}, or, when that is
+     * unset and the master is a standalone one on this machine, from {@value #LOOPBACK_SECRET} if that file
+     * exists ({@code bin/loopback-cluster start} writes it there).
+     *
+     * @throws SpecException when the file given cannot be read or is empty
+     */
+    static Optional<String> secret(String master, String secretFile) {
+        Path file;
+        if (secretFile != null && !secretFile.isBlank()) {
+            file = Path.of(secretFile);
+        } else if (isLoopback(master) && !isLocal(master) && Files.isRegularFile(Path.of(LOOPBACK_SECRET))) {
+            file = Path.of(LOOPBACK_SECRET);
+        } else {
+            return Optional.empty();
+        }
+        try {
+            String secret = Files.readString(file).strip();
+            if (secret.isEmpty()) {
+                throw new IOException("it is empty");
+            }
+            return Optional.of(secret);
+        } catch (IOException e) {
+            throw new SpecException(new SpecProblem("sweep.spark.secret_file", "sweep.spark.secret_file",
+                    "the cluster's secret cannot be read from " + file + ": " + e.getMessage(),
+                    "give the secret file of the running cluster (bin/loopback-cluster start writes DIR/secret)"));
         }
     }
 

@@ -71,6 +71,7 @@ final class SparkSweepExecutor implements SweepExecutor {
         SparkMaster.requireValidSettings(spark.conf(), points.get(0)::sourceOf);
         SparkConf conf = conf(points.get(0), master, spark, threads, guard);
         out.printf("spark: master %s, %s task CPU(s) a point%n", master, conf.get("spark.task.cpus"));
+        SparkMaster.requireAccepts(master, conf);
         JavaSparkContext sc = SparkMaster.start(conf);
         ExecutorCores cores = new ExecutorCores();
         sc.sc().addSparkListener(cores);
@@ -147,6 +148,8 @@ final class SparkSweepExecutor implements SweepExecutor {
             // Spark's own jars (whose Jackson is older); a remote cluster gets spark.jars from spark-submit.
             conf.set("spark.executor.extraClassPath", absoluteClassPath());
         }
+        SparkMaster.secret(master, spark.secretFile()).ifPresent(secret ->
+                conf.set("spark.authenticate", "true").set("spark.authenticate.secret", secret));
         spark.conf().forEach(conf::set);
         return conf;
     }

@@ -79,7 +79,8 @@ class SparkClusterIT {
                 "model.signal=" + dir.resolve("held"), "--sweep", "model.hidden=16,24,32,40",
                 "training.epochs=4", "data.train_limit=24000", "data.test_limit=1000", "training.validation_split=0.1",
                 "sweep.metric=val_accuracy", "output.samples=0", "output.save_model=false",
-                "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(out + "-mlruns")));
+                "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(out + "-mlruns"),
+                "sweep.spark.secret_file=" + cluster.resolve("secret")));
         args.addAll(List.of(more));
         return args;
     }
@@ -209,6 +210,37 @@ class SparkClusterIT {
             return Files.readString(scratch.resolve(PointScratch.OWNER)).startsWith(pid + " ");
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The cluster runs with Spark's RPC authentication, its secret in a file only its user can read and on
+     * no command line; a sweep without the secret, or with another, is refused in words before it records anything.
+     */
+    @Test
+    void theClusterAuthenticatesAndASweepWithoutItsSecretIsRefused() throws Exception {
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(cluster.resolve("secret")));
+        String secret = Files.readString(cluster.resolve("secret")).strip();
+        assertTrue(secret.length() >= 32, "a secret of 32 random bytes");
+        for (ProcessHandle jvm : jvmsWorkingIn(cluster)) {
+            assertFalse(Files.readString(Path.of("/proc", Long.toString(jvm.pid()), "cmdline")).contains(secret),
+                    "the secret on the command line of " + jvm.pid());
+        }
+        Path wrong = Files.writeString(dir.resolve("wrong-secret"), "not the cluster's\n");
+
+        for (String[] without : List.of(new String[] {"sweep.spark.secret_file="}, new String[] {"sweep.spark.secret_file=" + wrong})) {
+            List<String> args = sweep("unauthenticated", "sweep.executor=spark", "sweep.spark.master=" + master);
+            args.addAll(List.of(without));
+            RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
+
+            assertEquals(2, o.exit(), o.out() + o.err());
+            assertTrue(o.err().contains(without[0].endsWith("=") ? "asks for Spark's authentication (spark.authenticate), which this"
+                    + " sweep lacks" : "its secret differs from the one this sweep gave"), o.err());
+            assertTrue(o.err().contains("sweep.spark.secret_file=DIR/secret"), o.err());
+            assertFalse(o.err().contains("\tat ") || o.out().contains("\tat "), o.out() + o.err());
+            assertFalse(Files.exists(dir.resolve("unauthenticated")) || Files.exists(dir.resolve("unauthenticated-mlruns")),
+                    "nothing recorded");
         }
     }
 

@@ -12,7 +12,9 @@ public record SparkSpec(
         @JsonPropertyDescription("Spark settings passed through as they are, e.g. {spark.executor.memory: 2g}.")
         Map<String, String> conf,
         @JsonPropertyDescription("The most points running at once, as SparkTrials' parallelism (0: as many as the cluster's task slots take).")
-        Integer parallelism) {
+        Integer parallelism,
+        @JsonPropertyDescription("File holding the cluster's RPC secret (spark.authenticate); unset: .spark-cluster/secret, which bin/loopback-cluster writes, when the master is on 127.0.0.1 and the file exists.")
+        String secretFile) {
 
     /**
      * The master URLs Spark takes: this JVM ({@code local}, {@code local[N]}, {@code local[*]}, with an

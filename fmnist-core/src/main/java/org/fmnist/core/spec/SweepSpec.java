@@ -21,7 +21,7 @@ public record SweepSpec(
 
     public SweepSpec {
         grid = grid == null ? Map.of() : copy(grid);
-        spark = spark == null ? new SparkSpec(null, Map.of(), null) : spark;
+        spark = spark == null ? new SparkSpec(null, Map.of(), null, null) : spark;
     }
 
     /** No sweep: the spec describes a single run. */
