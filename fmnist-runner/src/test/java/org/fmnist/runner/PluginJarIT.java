@@ -3,7 +3,6 @@ package org.fmnist.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,11 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.fmnist.core.plugin.PluginModule;
+import org.fmnist.runner.RunnerScript.Outcome;
 import org.fmnist.runner.folder.RunFolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,23 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
  * running it leaves the user's repository as it was. The nested builds are offline when this build is.
  */
 class PluginJarIT {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = RunnerScript.ROOT;
     private static final Path EXAMPLE = ROOT.resolve("examples/fmnist-model-example");
     private static final String SPEC = "examples/fmnist-model-example/deep-mlp.yaml";
-    /** Long enough for a first, cold Maven start on a busy 2-core machine; a hung process fails the test instead of the build. */
-    private static final long TIMEOUT_MINUTES = 5;
     /** 784·128+128 + 128·128+128 + 128·10+10: the example's defaults, as its own test counts them. */
     private static final long DEEP_MLP_PARAMETERS = 118_282;
 
     @TempDir
     static Path dir;
     static Path plugins;
-
-    record Outcome(int exit, String out, String err) {
-        String both() {
-            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
 
     @BeforeAll
     static void buildTheExamplePluginAsTheReadmeSays() throws Exception {
@@ -220,18 +212,7 @@ class PluginJarIT {
 
     /** {@code ROOT/runner ARGS} from the root, with {@code pluginFolder} as FMNIST_PLUGINS. */
     private static Outcome runner(Path pluginFolder, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("runner").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        // Spec layers in the developer's environment (FMNIST_TRAINING__EPOCHS=...) would change the run;
-        // FMNIST_DATA and the like stay, since they say where things are, not what to do.
-        builder.environment().keySet().removeIf(name -> name.startsWith("FMNIST_") && name.contains("__"));
-        builder.environment().put("FMNIST_PLUGINS", pluginFolder.toString());
-        builder.environment().put("FMNIST_JAVA_OPTS", "");
-        Outcome outcome = run(builder, "runner");
-        assertFalse(outcome.err().contains("runner: building fmnist"), "the runner script rebuilt fmnist in the middle of"
-                + " this build: fmnist-runner.jar must be newer than every source once 'package' ran. " + outcome.both());
-        return outcome;
+        return RunnerScript.run(dir, Map.of("FMNIST_PLUGINS", pluginFolder.toString()), args);
     }
 
     /** The root's Maven wrapper with a scratch local repository in front of the build's own. */
@@ -248,25 +229,6 @@ class PluginJarIT {
             command.add("-o");
         }
         command.addAll(List.of(args));
-        return run(new ProcessBuilder(command), "maven");
-    }
-
-    private static Outcome run(ProcessBuilder builder, String name) throws Exception {
-        Path out = Files.createTempFile(dir, name, ".out");
-        Path err = Files.createTempFile(dir, name, ".err");
-        Process process = builder.directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try {
-            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                fail(String.join(" ", builder.command()) + " ran past " + TIMEOUT_MINUTES + " minutes:\n"
-                        + new Outcome(-1, read(out), read(err)).both());
-            }
-        } finally {
-            process.destroyForcibly();
-        }
-        return new Outcome(process.exitValue(), read(out), read(err));
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
+        return RunnerScript.run(new ProcessBuilder(command), dir, "maven");
     }
 }

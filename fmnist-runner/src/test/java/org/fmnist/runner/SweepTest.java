@@ -62,6 +62,48 @@ class SweepTest {
     }
 
     @Test
+    void aRandomSearchDrawsItsTrialsFromTheSpaceTheSameEachTime() throws IOException {
+        String[] search = {"sweep.search=random", "sweep.trials=3", "data.train_limit=300", "data.test_limit=100",
+                "sweep.space={training.learning_rate: {loguniform: [0.0005, 0.005]}, model.hidden: {int: [8, 32]}}"};
+        RunnerMainAccess.Outcome first = sweep("random-1", search);
+        RunnerMainAccess.Outcome again = sweep("random-2", search);
+
+        assertEquals(0, first.exit(), first.out() + first.err());
+        assertEquals(0, again.exit(), again.out() + again.err());
+        JsonNode points = JSON.readTree(onlyChild(dir.resolve("random-1/baseline")).resolve("sweep.json").toFile()).get("points");
+        JsonNode pointsAgain = JSON.readTree(onlyChild(dir.resolve("random-2/baseline")).resolve("sweep.json").toFile()).get("points");
+        assertEquals(3, points.size());
+        List<JsonNode> values = new ArrayList<>();
+        List<JsonNode> valuesAgain = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonNode v = points.get(i).get("values");
+            double lr = v.get("training.learning_rate").asDouble();
+            int hidden = v.get("model.hidden").asInt();
+            assertTrue(lr >= 0.0005 && lr <= 0.005 && hidden >= 8 && hidden <= 32, v.toString());
+            values.add(v);
+            valuesAgain.add(pointsAgain.get(i).get("values"));
+        }
+        values.sort(java.util.Comparator.comparing(JsonNode::toString));
+        valuesAgain.sort(java.util.Comparator.comparing(JsonNode::toString));
+        assertEquals(values, valuesAgain, "the same spec draws the same trials");
+        assertTrue(Files.readString(onlyChild(dir.resolve("random-1/baseline")).resolve("sweep.md"))
+                .contains("| rank | point | training.learning_rate | model.hidden |"));
+    }
+
+    @Test
+    void aBadSpaceIsExitTwoWithEveryProblemBeforeAnythingTrains() {
+        RunnerMainAccess.Outcome o = sweep("bad-space", "sweep.search=random", "sweep.trials=0",
+                "sweep.space={training.learning_rate: {loguniform: [0, 0.005]}, model.hidden: {int: [32, 8], choice: [1]}}");
+
+        assertEquals(2, o.exit(), o.out() + o.err());
+        assertTrue(o.err().contains("sweep.space.training.learning_rate.loguniform: is [0.0, 0.005]; it must be [lo, hi] with lo below"
+                + " hi and above 0"), o.err());
+        assertTrue(o.err().contains("sweep.space.model.hidden: is 2 distributions"), o.err());
+        assertTrue(o.err().contains("sweep.trials: is 0; it must be at least 1 for a random search"), o.err());
+        assertFalse(Files.exists(dir.resolve("bad-space")) || Files.exists(dir.resolve("bad-space-mlruns")), "nothing recorded");
+    }
+
+    @Test
     void everyPointIsAChildRunAndTheTableIsSortedByTheMetric() throws IOException {
         RunnerMainAccess.Outcome o = sweep("runs", "--sweep", "model.hidden=8,24", "--sweep", "training.learning_rate=0.001,0.003");
 

@@ -23,6 +23,7 @@ import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.mlflow.LocalRunStore;
 import org.fmnist.mlflow.MetricPoint;
 import org.fmnist.runner.RunnerMainAccess;
+import org.fmnist.runner.RunnerScript;
 import org.fmnist.runner.extension.HoldingModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,19 @@ class SparkClusterIT {
                 "sweep.spark.secret_file=" + cluster.resolve("secret")));
         args.addAll(List.of(more));
         return args;
+    }
+
+    /**
+     * A two-point dense sweep on the cluster through the real {@code ./runner} script, as a user types it
+     * from the project's root, with the cluster's secret unless {@code more} gives another.
+     */
+    private RunnerScript.Outcome scriptSweep(String out, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("experiments/baseline.yaml", "--sweep", "model.hidden=16,24",
+                "training.epochs=1", "data.train_limit=2000", "data.test_limit=500", "output.samples=0",
+                "output.dir=" + dir.resolve(out), "tracking.mlflow.store=" + dir.resolve(out + "-mlruns"),
+                "sweep.executor=spark", "sweep.spark.master=" + master, "sweep.spark.secret_file=" + cluster.resolve("secret")));
+        args.addAll(List.of(more));
+        return RunnerScript.run(dir, Map.of(), args.toArray(String[]::new));
     }
 
     @Test
@@ -195,8 +209,7 @@ class SparkClusterIT {
     @Test
     void anUnreachableMasterIsRefusedWithinSecondsBeforeTheSweepRecordsAnything() throws Exception {
         long start = System.nanoTime();
-        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), sweep("nowhere", "sweep.executor=spark",
-                "sweep.spark.master=spark://127.0.0.1:" + freePort()).toArray(String[]::new));
+        RunnerScript.Outcome o = scriptSweep("nowhere", "sweep.spark.master=spark://127.0.0.1:" + freePort());
 
         assertEquals(2, o.exit(), o.out() + o.err());
         assertTrue(o.err().contains("cannot be reached") && o.err().contains("bin/loopback-cluster start"), o.err());
@@ -230,9 +243,7 @@ class SparkClusterIT {
         Path wrong = Files.writeString(dir.resolve("wrong-secret"), "not the cluster's\n");
 
         for (String[] without : List.of(new String[] {"sweep.spark.secret_file="}, new String[] {"sweep.spark.secret_file=" + wrong})) {
-            List<String> args = sweep("unauthenticated", "sweep.executor=spark", "sweep.spark.master=" + master);
-            args.addAll(List.of(without));
-            RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), args.toArray(String[]::new));
+            RunnerScript.Outcome o = scriptSweep("unauthenticated", without);
 
             assertEquals(2, o.exit(), o.out() + o.err());
             assertTrue(o.err().contains(without[0].endsWith("=") ? "asks for Spark's authentication (spark.authenticate), which this"
@@ -247,8 +258,7 @@ class SparkClusterIT {
     /** A point that needs more cores than any worker offers is refused once the executors joined, not waited on for ever. */
     @Test
     void aPointNoWorkerCanTakeIsRefusedBeforeTheSweepRecordsAnything() throws Exception {
-        RunnerMainAccess.Outcome o = RunnerMainAccess.run(Map.of(), sweep("greedy", "sweep.executor=spark",
-                "sweep.spark.master=" + master, "training.threads=2").toArray(String[]::new));
+        RunnerScript.Outcome o = scriptSweep("greedy", "training.threads=2");
 
         assertEquals(2, o.exit(), o.out() + o.err());
         assertTrue(o.err().contains("no worker can take a point: each trains on 2 threads, so it needs 2 task CPUs, and the"

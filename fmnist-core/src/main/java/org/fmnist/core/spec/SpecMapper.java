@@ -92,10 +92,23 @@ public final class SpecMapper {
                 return yaml.treeToValue(remaining, type);
             } catch (JsonProcessingException e) {
                 if (e.getCause() instanceof IllegalArgumentException rejected) {
-                    problems.addAll(rejections(rejected, keyOf(e, prefix), sourceOf));
-                    // The values a record's checks named are left out, to find what else is wrong.
-                    if (!(rejected instanceof ParameterChecks.InvalidParameters invalid && e instanceof JsonMappingException m)
-                            || !leaveOut(remaining, m.getPath(), invalid.violations(), refused, keyOf(e, prefix))) {
+                    String recordKey = keyOf(e, prefix);
+                    if (!refused.add(recordKey + "#record")) {
+                        // The record refuses again without the values it named: those were its problem, already
+                        // reported. Replace the whole record, and go on to the rest.
+                        if (e instanceof JsonMappingException m && replace(remaining, fallback, m.getPath())) {
+                            continue;
+                        }
+                        return null;
+                    }
+                    problems.addAll(rejections(rejected, recordKey, sourceOf));
+                    // The values a record's checks named are left out (or, naming none, the record), to find what else is wrong.
+                    if (!(e instanceof JsonMappingException m)) {
+                        return null;
+                    }
+                    boolean leftOut = rejected instanceof ParameterChecks.InvalidParameters invalid
+                            && leaveOut(remaining, m.getPath(), invalid.violations(), refused, recordKey);
+                    if (!leftOut && !replace(remaining, fallback, m.getPath())) {
                         return null;
                     }
                     continue;
@@ -156,7 +169,7 @@ public final class SpecMapper {
                 : "see './runner keys' for what is allowed";
         if (e instanceof ParameterChecks.InvalidParameters invalid) {
             return invalid.violations().stream().map(v -> {
-                String key = prefix.isEmpty() ? v.key() : prefix + "." + v.key();
+                String key = prefix.isEmpty() ? v.key() : v.key().isEmpty() ? prefix : prefix + "." + v.key();
                 return new SpecProblem(sourceOf.apply(key), key, "is " + v.value() + "; it " + v.rule(), fix);
             }).toList();
         }

@@ -103,7 +103,7 @@ public final class RunCommand implements Callable<Integer> {
             // The memory guard is chosen once per process, before ND4J loads, for every model of the sweep,
             // read from each point's spec: a point may choose its model by model=NAME as well as model.type.
             ResolvedSpec sweepSpec = resolved;
-            memoryGuard.chooseFor(registry.modelsAmong(SweepPoint.grid(resolved.spec().sweep().grid()).stream()
+            memoryGuard.chooseFor(registry.modelsAmong(SweepPoint.of(resolved.spec().sweep(), resolved.spec().seed()).stream()
                     .map(p -> SweepRun.point(sweepSpec, p, invocation.environment()).spec().model().type())
                     .distinct().toList()));
             return sweepRun.call(resolved, command);
@@ -162,13 +162,13 @@ public final class RunCommand implements Callable<Integer> {
         SweepSpec old = s.sweep();
         ExperimentSpec withGrid = new ExperimentSpec(s.name(), s.description(), s.seed(), s.data(), s.model(), s.training(), s.evaluation(),
                 s.tracking(), s.output(), s.captioning(), s.augment(),
-                new SweepSpec(grid, old.metric(), old.executor(), old.parallel(), old.spark()));
+                old.withGrid(grid));
         return new ResolvedSpec(withGrid, resolved.file(), resolved.overrides(), resolved.environment(), resolved.sources());
     }
 
     /** Point {@code n} of {@code sweep}'s grid, resolved as a single run. */
     private ResolvedSpec onePoint(ResolvedSpec sweep, int n) {
-        List<SweepPoint> points = SweepPoint.grid(sweep.spec().sweep().grid());
+        List<SweepPoint> points = SweepPoint.of(sweep.spec().sweep(), sweep.spec().seed());
         if (n < 1 || n > points.size()) {
             throw new SpecException(new SpecProblem("command-line option --point " + n, "sweep.grid",
                     "the sweep has " + points.size() + " point" + (points.size() == 1 ? "" : "s"),

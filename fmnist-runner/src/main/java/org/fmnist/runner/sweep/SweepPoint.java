@@ -4,17 +4,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fmnist.core.spec.SweepSpec;
 
 /**
- * One combination of a sweep's grid.
+ * One point of a sweep: a combination of its grid, or a trial of a random search.
  *
  * @param index 1-based position in the sweep
- * @param values the value of each grid key, in the grid's key order
+ * @param values the value of each key the sweep varies, in the order the sweep gives them
  */
 public record SweepPoint(int index, Map<String, String> values) {
 
     public SweepPoint {
         values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /**
+     * The points {@code sweep} runs: every combination of its grid (with the choices of its space), or, for a
+     * random search, its trials drawn with {@code sweep.seed}, else {@code specSeed}.
+     */
+    public static List<SweepPoint> of(SweepSpec sweep, long specSeed) {
+        if (sweep.search() == SweepSpec.Search.RANDOM) {
+            return RandomSearch.draw(sweep, sweep.seed() != null ? sweep.seed() : specSeed);
+        }
+        Map<String, List<String>> grid = new LinkedHashMap<>(sweep.grid());
+        sweep.space().forEach((key, distribution) -> grid.put(key, distribution.choice()));
+        return grid(grid);
     }
 
     /** Every combination of {@code grid}'s values, the last key varying fastest. */

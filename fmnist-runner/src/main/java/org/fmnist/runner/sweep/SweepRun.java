@@ -74,7 +74,7 @@ public final class SweepRun {
                     "set training.validation_split: 0.1, or compare a test metric"));
         }
         RunTrackers parent = registry.trackers(resolved);
-        List<SweepPoint> points = SweepPoint.grid(sweep.grid());
+        List<SweepPoint> points = SweepPoint.of(sweep, spec.seed());
         // Every point's spec is resolved, and its model's and augmentations' keys bound, before any point
         // trains: a bad value or a key the model lacks stops the sweep at once, exit 2.
         Map<Integer, ResolvedSpec> specs = new LinkedHashMap<>();
@@ -101,7 +101,7 @@ public final class SweepRun {
                 LocalDateTime.ofInstant(started, invocation.clock().getZone()));
         folder.writeText("spec.yaml", loader.mapper().write(spec));
         folder.writeText("command.txt", "./runner " + String.join(" ", command) + "\n");
-        List<String> keys = List.copyOf(sweep.grid().keySet());
+        List<String> keys = List.copyOf(points.get(0).values().keySet());
         out.printf("sweep: %d points over %s, sorted by %s; %s executor%s; folder %s%n", points.size(), keys,
                 sweep.metric(), sweep.executor(), sweep.executor().equals("local") ? ", " + sweep.parallel() + " at once" : "",
                 folder.dir());
@@ -200,6 +200,11 @@ public final class SweepRun {
     private static Map<String, String> sweepParams(SweepSpec sweep) {
         Map<String, String> params = new LinkedHashMap<>();
         sweep.grid().forEach((k, v) -> params.put("sweep.grid." + k, String.join(", ", v)));
+        sweep.space().forEach((k, d) -> params.put("sweep.space." + k, d.toString()));
+        params.put("sweep.search", sweep.search().name().toLowerCase(java.util.Locale.ROOT));
+        if (sweep.search() == SweepSpec.Search.RANDOM) {
+            params.put("sweep.trials", Integer.toString(sweep.trials()));
+        }
         params.put("sweep.metric", sweep.metric());
         params.put("sweep.executor", sweep.executor());
         params.put("sweep.parallel", Integer.toString(sweep.parallel()));

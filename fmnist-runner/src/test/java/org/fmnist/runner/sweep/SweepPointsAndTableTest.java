@@ -1,6 +1,8 @@
 package org.fmnist.runner.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,13 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fmnist.core.plugin.Invocation;
+import org.fmnist.core.spec.Distribution;
+import org.fmnist.core.spec.SweepSpec;
 import org.fmnist.runner.job.JobRunner;
 import org.fmnist.runner.job.RunJob;
 import org.junit.jupiter.api.Test;
@@ -36,6 +42,63 @@ class SweepPointsAndTableTest {
         assertEquals("model.hidden=128 training.learning_rate=0.0003", points.get(5).label());
         assertEquals("point-06", points.get(5).folderName());
         assertEquals(List.of(), SweepPoint.grid(Map.of()).get(0).overrides(), "no grid: one point, the spec itself");
+    }
+
+    private static SweepSpec random(Map<String, Distribution> space, Map<String, List<String>> grid, int trials, Long seed) {
+        return new SweepSpec(grid, space, SweepSpec.Search.RANDOM, trials, seed, "val_accuracy", "local", 1, null);
+    }
+
+    private static Map<String, Distribution> space() {
+        Map<String, Distribution> space = new LinkedHashMap<>();
+        space.put("training.learning_rate", new Distribution(null, null, List.of(1e-4, 1e-2), null));
+        space.put("model.dropout", new Distribution(null, List.of(0.1, 0.5), null, null));
+        space.put("model.hidden", new Distribution(null, null, null, List.of(16, 18)));
+        space.put("model.activation", new Distribution(List.of("relu", "tanh"), null, null, null));
+        return space;
+    }
+
+    @Test
+    void aRandomSearchDrawsTheSameTrialsForTheSameSeedEachInItsRange() {
+        List<SweepPoint> trials = SweepPoint.of(random(space(), Map.of("training.batch_size", List.of("32", "64")), 400, null), 42);
+
+        assertEquals(400, trials.size());
+        assertEquals(trials, SweepPoint.of(random(space(), Map.of("training.batch_size", List.of("32", "64")), 400, null), 42),
+                "the spec's seed draws the same trials every time");
+        assertEquals(trials, SweepPoint.of(random(space(), Map.of("training.batch_size", List.of("32", "64")), 400, 42L), 7),
+                "sweep.seed, when given, is the seed");
+        assertNotEquals(trials, SweepPoint.of(random(space(), Map.of("training.batch_size", List.of("32", "64")), 400, null), 43));
+        assertEquals(List.of("training.batch_size", "training.learning_rate", "model.dropout", "model.hidden", "model.activation"),
+                List.copyOf(trials.get(0).values().keySet()), "the grid's keys, then the space's, in their order");
+        Set<String> hidden = new HashSet<>();
+        Set<String> activations = new HashSet<>();
+        Set<String> batches = new HashSet<>();
+        int belowOneThousandth = 0;
+        for (SweepPoint t : trials) {
+            double lr = Double.parseDouble(t.values().get("training.learning_rate"));
+            double dropout = Double.parseDouble(t.values().get("model.dropout"));
+            assertTrue(lr >= 1e-4 && lr <= 1e-2 && dropout >= 0.1 && dropout <= 0.5, t.label());
+            assertFalse(t.values().get("training.learning_rate").contains("E"), "written as a spec writes it: " + t.label());
+            belowOneThousandth += lr < 1e-3 ? 1 : 0;
+            hidden.add(t.values().get("model.hidden"));
+            activations.add(t.values().get("model.activation"));
+            batches.add(t.values().get("training.batch_size"));
+        }
+        assertEquals(Set.of("16", "17", "18"), hidden, "int: both ends included");
+        assertEquals(Set.of("relu", "tanh"), activations);
+        assertEquals(Set.of("32", "64"), batches, "the grid's lists are drawn from too");
+        // Log-uniform on [1e-4, 1e-2]: half the draws below 1e-3 (binomial, 400 draws: 200 +- 10 at one sigma; 6 sigma here).
+        assertTrue(Math.abs(belowOneThousandth - 200) <= 60, "log-uniform, not uniform: " + belowOneThousandth + " of 400 below 1e-3");
+    }
+
+    @Test
+    void aGridSearchTakesTheSpacesChoicesAsLists() {
+        Map<String, Distribution> space = Map.of("model.activation", new Distribution(List.of("relu", "tanh"), null, null, null));
+        SweepSpec sweep = new SweepSpec(Map.of("model.hidden", List.of("8", "16")), space, SweepSpec.Search.GRID, 0, null,
+                "val_accuracy", "local", 1, null);
+
+        assertEquals(List.of("model.hidden=8 model.activation=relu", "model.hidden=8 model.activation=tanh",
+                "model.hidden=16 model.activation=relu", "model.hidden=16 model.activation=tanh"),
+                SweepPoint.of(sweep, 42).stream().map(SweepPoint::label).toList());
     }
 
     private static PointOutcome done(int index, double accuracy, double loss) {
