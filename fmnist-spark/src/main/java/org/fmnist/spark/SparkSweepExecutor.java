@@ -38,6 +38,8 @@ final class SparkSweepExecutor implements SweepExecutor {
     private static final long JOIN_WAIT_SECONDS = 60;
     /** Executors that joined, then none for this long: the cluster's workers are all in. */
     private static final double SETTLE_SECONDS = 3;
+    /** The SLF4J provider of Spark's own jars (log4j-slf4j2-impl), which executors log through. */
+    private static final String SPARK_SLF4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
 
     private final Registry registry;
     private final CompletedRunRecord recorder;
@@ -135,8 +137,11 @@ final class SparkSweepExecutor implements SweepExecutor {
                 .set("spark.ui.showConsoleProgress", "false")
                 // The runner's own JVM settings (./runner), with the collector's threads held to the task's
                 // share of the cores: two points on two cores otherwise slow each other down.
+                // An executor sees two SLF4J providers, fmnist's (slf4j-simple, through the runner jar's manifest) and
+                // Spark's own (log4j 2); named, Spark's is taken without SLF4J's warning about the other.
                 .set("spark.executor.extraJavaOptions", "-XX:+UseParallelGC -XX:ParallelGCThreads=" + threads
-                        + " -Djava.awt.headless=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=" + (guard ? GUARDED_LIMIT : "0"));
+                        + " -Djava.awt.headless=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=" + (guard ? GUARDED_LIMIT : "0")
+                        + " -Dslf4j.provider=" + SPARK_SLF4J_PROVIDER);
         if (SparkMaster.isLoopback(master)) {
             // Everything the driver serves (its RPC endpoint, the block manager) on loopback only, and no web UI
             // unless the spec asks for one: nothing of a sweep on this machine listens on another interface.
@@ -154,13 +159,8 @@ final class SparkSweepExecutor implements SweepExecutor {
         return conf;
     }
 
-    /**
-     * This JVM's class path for executors, without its SLF4J provider: an executor logs through Spark's own
-     * (log4j 2), and a second provider would make SLF4J warn in every executor's log.
-     */
     private static String absoluteClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(p -> !Path.of(p).getFileName().toString().startsWith("slf4j-simple-"))
                 .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
     }
 

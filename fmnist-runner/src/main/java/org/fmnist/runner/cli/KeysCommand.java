@@ -155,7 +155,7 @@ final class KeysCommand implements Callable<Integer> {
         if (java.util.List.class.isAssignableFrom(type)) {
             return "list";
         }
-        if (type == Integer.class || type == int.class || type == long.class) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "integer";
         }
         if (type == double.class || type == Double.class) {
