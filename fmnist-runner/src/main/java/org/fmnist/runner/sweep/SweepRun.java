@@ -14,14 +14,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.fmnist.core.json.JsonMapperFactory;
-import org.fmnist.core.model.ModelParameters;
 import org.fmnist.core.plugin.ExitCode;
 import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ExperimentSpec;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.core.spec.SpecException;
 import org.fmnist.core.spec.SpecLoader;
-import org.fmnist.core.spec.SpecMapper;
 import org.fmnist.core.spec.SpecProblem;
 import org.fmnist.core.spec.SweepSpec;
 import org.fmnist.core.tracking.RunStatus;
@@ -60,7 +58,6 @@ public final class SweepRun {
     public int call(ResolvedSpec resolved, List<String> command) throws Exception {
         ExperimentSpec spec = resolved.spec();
         SweepSpec sweep = spec.sweep();
-        PrintStream out = invocation.out();
         SweepExecutor executor = registry.executor(resolved);
         Set<String> metrics = new LinkedHashSet<>(List.of("val_accuracy", "val_loss"));
         metrics.addAll(TrackedValues.testMetricNames());
@@ -76,14 +73,16 @@ public final class SweepRun {
         RunTrackers parent = registry.trackers(resolved);
         List<SweepPoint> points = SweepPoint.of(sweep, spec.seed());
         // Every point's spec is resolved, and its model's and augmentations' keys bound, before any point
-        // trains: a bad value or a key the model lacks stops the sweep at once, exit 2.
+        // trains: bad values or keys the model lacks stop the sweep at once, exit 2, each problem once.
         Map<Integer, ResolvedSpec> specs = new LinkedHashMap<>();
-        SpecMapper mapper = new SpecMapper();
+        Set<SpecProblem> problems = new LinkedHashSet<>();
         for (SweepPoint p : points) {
             ResolvedSpec pointSpec = point(resolved, p, invocation.environment());
-            ModelParameters.bind(registry.model(pointSpec), pointSpec, mapper);
-            registry.augmentation(pointSpec);
+            problems.addAll(registry.problemsOfPluginKeys(pointSpec));
             specs.put(p.index(), pointSpec);
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(List.copyOf(problems));
         }
         try (SweepExecutor.Session session = executor.open(List.copyOf(specs.values()), invocation)) {
             return run(resolved, command, session, parent, points, specs);
