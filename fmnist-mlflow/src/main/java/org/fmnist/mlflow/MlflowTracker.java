@@ -196,6 +196,12 @@ public final class MlflowTracker implements RunTracker {
     }
 
     @Override
+    public synchronized void setLabels(Map<String, String> labels) {
+        run.setTags(labels);
+        push();
+    }
+
+    @Override
     public synchronized void logArtifacts(Path runFolder, Map<String, String> tables) {
         try (Stream<Path> files = Files.list(runFolder)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {

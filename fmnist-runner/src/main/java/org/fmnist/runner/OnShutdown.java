@@ -12,6 +12,22 @@ public final class OnShutdown implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
+    /**
+     * Whether the JVM is shutting down (Ctrl-C): what fails then fails because the shutdown stopped it, and
+     * is recorded KILLED, not FAILED. The JVM refuses new hooks from the moment it begins to shut down,
+     * before any hook runs.
+     */
+    public static boolean inProgress() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shuttingDown) {
+            return true;
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -33,7 +33,7 @@ class ModelAndAugmentationSmokeTest {
             "cnn-augmented.yaml", "cnn-light-augmented.yaml", "cnn-wide-light-augmented.yaml", "cnn-deep-augmented.yaml",
             "cnn-deep-augmented-lowdrop.yaml", "cnn-deep-long.yaml", "cnn-deep-long-erase.yaml", "cnn-deep-longer.yaml", "cnn-deep-wide.yaml",
             "resnet-long.yaml",
-            "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1",
+            "sweep-dense.yaml --point=6", "sweep-cnn-shape.yaml --point=1", "search-cnn.yaml --point=36",
             "cnn-wide-seeds.yaml --point=1", "sweep-resnet-shape.yaml --point=1", "sweep-resnet-size.yaml --point=4", "sweep-model-family.yaml --point=2",
             "cnn.yaml model.type=cnn-deep", "cnn.yaml model.type=resnet", "cnn.yaml augment=[{type: rotate, degrees: 15}, {type: erase}]",
             "baseline.yaml model=cnn", "cnn.yaml model=cnn-wide", "cnn.yaml model=cnn-deep-long", "cnn.yaml model=resnet-long",
@@ -82,7 +82,8 @@ class ModelAndAugmentationSmokeTest {
             metrics = files.filter(p -> p.getFileName().toString().equals("metrics.json")).findFirst().orElseThrow();
         }
         var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics.toFile());
-        if (experiment.startsWith("cnn") || experiment.startsWith("sweep") || experiment.startsWith("resnet")) {
+        if (experiment.startsWith("cnn") || experiment.startsWith("sweep") || experiment.startsWith("search")
+                || experiment.startsWith("resnet")) {
             assertEquals(1, m.get("best_epoch").asInt(), "a validation split records the epoch whose weights were kept");
         } else {
             assertTrue(m.get("best_epoch") == null, "no best epoch is chosen on the test set");

@@ -124,6 +124,93 @@ class ResumeAfterKillIT {
         return run;
     }
 
+    /**
+     * A successive-halving search killed with SIGKILL in the middle of its promoted trial's third epoch, then
+     * {@code runner resume SWEEP_FOLDER}: the trials that had stopped are not trained again, the killed one
+     * goes on from its checkpoint, and the search ends with the table and records of one never interrupted.
+     */
+    @Test
+    void aSearchKilledMidTrialResumesToTheUninterruptedSearchsTable() throws Exception {
+        RunnerMainAccess.Outcome resumed = killSweepResumeAndCompare(List.of("--sweep", "model.hidden=8,16,24",
+                "sweep.search=asha", "sweep.asha.rungs=[1, 3]", "sweep.asha.reduction=3", "sweep.metric=val_accuracy"), 3);
+
+        assertTrue(resumed.out().contains("asha: resumed with 0 point(s) finished, 2 paused at a rung and 1 under way; 0 still to start"),
+                resumed.out());
+        assertEquals(1, resumed.out().lines().filter(l -> l.startsWith("== point")).count(), "only the killed trial trains: "
+                + resumed.out());
+        List<List<Long>> steps = new ArrayList<>();
+        for (LocalRunStore.LocalRun run : new LocalRunStore(dir.resolve("mlruns")).runs()) {
+            if (run.tags().containsKey("fmnist.sweep_point")) {
+                steps.add(run.metrics().get("val_loss").stream().map(MetricPoint::step).toList());
+            }
+        }
+        assertEquals(List.of(List.of(1L), List.of(1L), List.of(1L, 2L, 3L)),
+                steps.stream().sorted(java.util.Comparator.comparingInt(List::size)).toList(), "each epoch recorded once");
+    }
+
+    /** A grid sweep killed in its first point's second epoch: that point goes on from its checkpoint, the next starts. */
+    @Test
+    void aGridSweepKilledMidPointResumesToTheUninterruptedSweepsTable() throws Exception {
+        RunnerMainAccess.Outcome resumed = killSweepResumeAndCompare(List.of("--sweep", "model.hidden=8,16",
+                "training.epochs=2"), 2);
+
+        assertTrue(resumed.out().contains("resuming after epoch 1 of 2"), resumed.out());
+        assertEquals(2, resumed.out().lines().filter(l -> l.startsWith("== point")).count(), resumed.out());
+    }
+
+    /**
+     * Runs a sweep of the baseline with {@code sweepArgs} in a runner process, kills it with SIGKILL at the first
+     * batch of epoch {@code killAt} of the first point to reach it, resumes the sweep's folder in this JVM, and
+     * checks its table against the same sweep never interrupted and that every point is one record, FINISHED.
+     */
+    private RunnerMainAccess.Outcome killSweepResumeAndCompare(List<String> sweepArgs, int killAt) throws Exception {
+        List<String> sweep = new ArrayList<>(List.of(RunnerEndToEndTest.BASELINE.toString(), "training.validation_split=0.1",
+                "data.train_limit=3000", "data.test_limit=500", "output.samples=0", "output.save_model=false"));
+        sweep.addAll(sweepArgs);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), RunnerMain.class.getName()));
+        command.addAll(sweep);
+        Path held = dir.resolve("held");
+        command.addAll(List.of("output.dir=" + dir.resolve("runs"), "tracking.mlflow.store=" + dir.resolve("mlruns"),
+                "tracking.type=[mlflow, hold]", "tracking.hold.epoch=" + killAt, "tracking.hold.signal=" + held));
+        Process sweeping = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        waitUntilHeld(sweeping, held);
+        sweeping.destroyForcibly().waitFor();
+        Path folder = onlyRun(dir.resolve("runs/baseline"));
+        assertFalse(Files.exists(folder.resolve("sweep.json")), "killed before its table");
+
+        RunnerMainAccess.Outcome resumed = RunnerMainAccess.run(Map.of(), "resume", folder.toString());
+        List<String> reference = new ArrayList<>(sweep);
+        reference.addAll(List.of("output.dir=" + dir.resolve("reference"), "tracking.mlflow.store=" + dir.resolve("reference-mlruns")));
+        RunnerMainAccess.Outcome whole = RunnerMainAccess.run(Map.of(), reference.toArray(String[]::new));
+
+        assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+        assertEquals(0, whole.exit(), whole.err());
+        assertEquals(pointsWithoutTimes(onlyRun(dir.resolve("reference/baseline"))), pointsWithoutTimes(folder));
+        List<LocalRunStore.LocalRun> tracked = new LocalRunStore(dir.resolve("mlruns")).runs();
+        assertEquals(new LocalRunStore(dir.resolve("reference-mlruns")).runs().size(), tracked.size(),
+                "the sweep and each point recorded once");
+        for (LocalRunStore.LocalRun run : tracked) {
+            assertEquals(RunStatus.FINISHED, run.status(), run.runName());
+        }
+        RunnerMainAccess.Outcome again = RunnerMainAccess.run(Map.of(), "resume", folder.toString());
+        assertEquals(2, again.exit());
+        assertTrue(again.err().contains("this sweep finished"), again.err());
+        return resumed;
+    }
+
+    /** A sweep's points as its sweep.json gives them, less the times. */
+    private static String pointsWithoutTimes(Path sweep) throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (JsonNode p : JSON.readTree(sweep.resolve("sweep.json").toFile()).get("points")) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = p.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("metrics")).remove(List.of("seconds_per_epoch", "train_seconds"));
+            kept.add(copy.toString());
+        }
+        return String.join("\n", kept);
+    }
+
     @Test
     void aFinishedRunIsNotResumed() throws Exception {
         RunnerMainAccess.Outcome done = RunnerMainAccess.run(Map.of(), RunnerEndToEndTest.BASELINE.toString(), "training.epochs=1",

@@ -90,6 +90,80 @@ class SweepTest {
                 .contains("| rank | point | training.learning_rate | model.hidden |"));
     }
 
+    /**
+     * Successive halving over three points with rungs at epochs 1 and 2: after all three reach epoch 1, only
+     * the best goes on, resuming its own folder; it ends with exactly the numbers of an uninterrupted two-epoch
+     * run of the same point, and every trial is one record holding each epoch it trained once, labelled with
+     * where the search left it.
+     */
+    @Test
+    void successiveHalvingStopsAllButTheBestAndTheSurvivorEqualsAnUninterruptedRun() throws IOException {
+        RunnerMainAccess.Outcome o = sweep("asha", "--sweep", "model.hidden=8,16,24", "sweep.search=asha",
+                "sweep.asha.rungs=[1, 2]", "sweep.asha.reduction=3", "sweep.metric=val_accuracy",
+                "training.validation_split=0.1", "data.train_limit=600", "data.test_limit=100");
+
+        assertEquals(0, o.exit(), o.out() + o.err());
+        Path folder = onlyChild(dir.resolve("asha/baseline"));
+        JsonNode points = JSON.readTree(folder.resolve("sweep.json").toFile()).get("points");
+        List<JsonNode> finished = new ArrayList<>();
+        points.forEach(p -> {
+            if (!p.has("stopped_after_epoch")) {
+                finished.add(p);
+            }
+        });
+        assertEquals(1, finished.size(), points.toString());
+        JsonNode best = finished.get(0);
+        for (JsonNode p : points) {
+            if (p != best) {
+                assertEquals(1, p.get("stopped_after_epoch").asInt());
+                assertTrue(p.at("/metrics/val_accuracy").asDouble() <= valAccuracyAtEpoch1(folder, best), points.toString());
+            }
+        }
+        String table = Files.readString(folder.resolve("sweep.md"));
+        assertTrue(table.contains("| status |") && table.contains("stopped after epoch 1") && table.contains("finished"), table);
+        assertTrue(o.out().contains("asha: point " + best.get("point").asInt() + " goes on to epoch 2"), o.out());
+
+        Path pointFolder = folder.resolve(best.get("folder").asText());
+        assertTrue(!Files.exists(pointFolder.resolve("checkpoint")), "a finished trial keeps no checkpoint");
+        String[] pointCommand = shellWords(pointFolder.resolve("command.txt"));
+        RunnerMainAccess.Outcome alone = RunnerMainAccess.run(Map.of(), pointCommand);
+        assertEquals(0, alone.exit(), alone.err());
+        Path aloneRun = Path.of(alone.out().lines().filter(l -> l.startsWith("run folder: ")).findFirst().orElseThrow().substring(12));
+        JsonNode searched = JSON.readTree(pointFolder.resolve("metrics.json").toFile());
+        JsonNode uninterrupted = JSON.readTree(aloneRun.resolve("metrics.json").toFile());
+        assertEquals(2, uninterrupted.get("epochs").size());
+        assertEquals(withoutEpochTimes(uninterrupted.get("epochs")), withoutEpochTimes(searched.get("epochs")),
+                "paused after epoch 1 and resumed, the trial trained exactly as an uninterrupted run");
+        assertEquals(uninterrupted.at("/test/accuracy").asDouble(), searched.at("/test/accuracy").asDouble(), 0.0);
+
+        List<LocalRunStore.LocalRun> runs = new LocalRunStore(dir.resolve("asha-mlruns")).runs();
+        List<LocalRunStore.LocalRun> trials = runs.stream().filter(r -> r.tags().containsKey("fmnist.sweep_point")).toList();
+        assertEquals(3, trials.size(), "one record a trial, promoted or not");
+        for (LocalRunStore.LocalRun trial : trials) {
+            boolean survivor = trial.tags().get("fmnist.sweep_point").equals("model.hidden=" + best.at("/values/model.hidden").asText());
+            assertEquals(survivor ? "finished" : "stopped", trial.tags().get("fmnist.search.status"), trial.tags().toString());
+            assertEquals(survivor ? null : "1", trial.tags().get("fmnist.search.epochs"));
+            assertEquals(RunStatus.FINISHED, trial.status());
+            assertEquals(survivor ? List.of(1L, 2L) : List.of(1L),
+                    trial.metrics().get("val_accuracy").stream().map(m -> m.step()).toList(), "each epoch recorded once");
+        }
+    }
+
+    private static double valAccuracyAtEpoch1(Path sweepFolder, JsonNode point) throws IOException {
+        return JSON.readTree(sweepFolder.resolve(point.get("folder").asText()).resolve("metrics.json").toFile())
+                .at("/epochs/0/eval_accuracy").asDouble();
+    }
+
+    private static String withoutEpochTimes(JsonNode epochs) {
+        List<String> kept = new ArrayList<>();
+        for (JsonNode e : epochs) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = e.deepCopy();
+            copy.remove(List.of("seconds", "samples_per_second"));
+            kept.add(copy.toString());
+        }
+        return String.join("\n", kept);
+    }
+
     @Test
     void aBadSpaceIsExitTwoWithEveryProblemBeforeAnythingTrains() {
         RunnerMainAccess.Outcome o = sweep("bad-space", "sweep.search=random", "sweep.trials=0",
@@ -134,7 +208,7 @@ class SweepTest {
         long children = runs.stream().filter(r -> parent.runId().equals(r.tags().get(RunReplicator.PARENT_RUN_ID_TAG))).count();
         assertEquals(4, children);
 
-        String[] pointCommand = Files.readString(pointFolder.resolve("command.txt")).strip().replace("./runner ", "").split(" ");
+        String[] pointCommand = shellWords(pointFolder.resolve("command.txt"));
         assertTrue(pointCommand[pointCommand.length - 1].equals("--point=" + first.get("point").asInt()), String.join(" ", pointCommand));
         RunnerMainAccess.Outcome alone = RunnerMainAccess.run(Map.of(), pointCommand);
         assertEquals(0, alone.exit(), alone.err());
@@ -252,6 +326,20 @@ class SweepTest {
             kept.add(p.get("values") + " " + metrics);
         }
         return String.join("\n", kept);
+    }
+
+    /** The runner's arguments in a {@code command.txt}, as bash reads them. */
+    static String[] shellWords(Path commandTxt) throws IOException {
+        String command = Files.readString(commandTxt).strip();
+        assertTrue(command.startsWith("./runner "), command);
+        Process bash = new ProcessBuilder("bash", "-c", "printf '%s\\0' " + command.substring("./runner ".length())).start();
+        String words = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            assertEquals(0, bash.waitFor());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return words.split("\0");
     }
 
     static Path onlyChild(Path parent) throws IOException {

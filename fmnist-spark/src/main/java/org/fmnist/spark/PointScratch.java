@@ -34,10 +34,14 @@ final class PointScratch {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(tmp, PREFIX + "*")) {
             for (Path folder : folders) {
                 Path owner = folder.resolve(OWNER);
-                // A folder without its owner's name is one being made right now: never another's to remove.
-                if (Files.isRegularFile(owner) && !running(Files.readString(owner).strip())) {
-                    FileUtils.deleteDirectory(folder.toFile());
-                    removed++;
+                try {
+                    // A folder without its owner's name is one being made right now: never another's to remove.
+                    if (Files.isRegularFile(owner) && !running(Files.readString(owner).strip())) {
+                        FileUtils.deleteDirectory(folder.toFile());
+                        removed++;
+                    }
+                } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException goneMeanwhile) {
+                    // Its owner removed it as it finished, or another attempt removed it first.
                 }
             }
         }

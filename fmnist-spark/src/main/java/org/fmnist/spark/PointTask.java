@@ -29,21 +29,30 @@ import org.fmnist.runner.job.RunJob;
 /**
  * One sweep point, run inside a Spark executor: reads the job, finds the data (the worker's own
  * copy by the usual search, else the copy the driver shipped with the application), runs the job
- * into a scratch folder and sends that folder back zipped. The run records nothing in any tracker:
- * the driver does, once the result is in, so that a task Spark runs again after losing a worker is
+ * into a scratch folder and sends that folder back zipped. The run records nothing in any tracker
+ * itself: it sends each epoch to the driver as it trains ({@link EpochReport}), and the driver records
+ * those and, once the result is in, the rest, so that a task Spark runs again after losing a worker is
  * recorded once. A point's own failure is caught and returned; only lost executors are Spark's to retry.
  */
 final class PointTask implements Function<PointTask.PointJob, PointResult> {
     private static final long serialVersionUID = 1L;
 
-    /** A point's job as it travels to the executor: its number and the job's JSON. */
-    record PointJob(int point, String json) implements java.io.Serializable {}
+    /**
+     * A point's job as it travels to the executor: its number, the job's JSON and, for a job that resumes
+     * the point, its run folder zipped ({@link RunFolderArchive}); null for a job that starts it.
+     */
+    record PointJob(int point, String json, byte[] folder) implements java.io.Serializable {}
 
     /** Whether the driver shipped the data set's files with the application ({@code SparkContext.addFile}). */
     private final boolean dataShipped;
+    /** Where the point's epochs go as it trains ({@link EpochRelay}), and the token the driver takes them with. */
+    private final String epochRelay;
+    private final String epochToken;
 
-    PointTask(boolean dataShipped) {
+    PointTask(boolean dataShipped, String epochRelay, String epochToken) {
         this.dataShipped = dataShipped;
+        this.epochRelay = epochRelay;
+        this.epochToken = epochToken;
     }
 
     @Override
@@ -69,6 +78,9 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
         String foundBy = "";
         double dataCheck = 0;
         try {
+            if (pointJob.folder() != null) {
+                RunFolderArchive.unzip(pointJob.folder(), folder);
+            }
             DataSpec data = job.resolved(new SpecMapper()).spec().data();
             DataChoice choice = chooseData(RunPreparation.locator(data, System.getenv()).find(), dataShipped,
                     dataShipped ? SparkFiles.getRootDirectory() : null, System.getenv());
@@ -77,14 +89,20 @@ final class PointTask implements Function<PointTask.PointJob, PointResult> {
             dataCheck = (System.nanoTime() - start) / 1e9;
             Invocation invocation = new Invocation(console, console, false, environment, Clock.systemDefaultZone());
             Injector injector = RunnerMain.injector(invocation, NativeMemoryGuard.unchanged());
-            injector.getInstance(JobRunner.class).execute(job.in(folder).trackedByReceiver(), invocation);
+            injector.getInstance(JobRunner.class).execute(job.in(folder).trackedByReceiver(), invocation,
+                    new EpochReport(java.net.URI.create(epochRelay), epochToken, point));
             return result(point, folder, null, printed, executor, attempt, foundBy, dataCheck, start);
         } catch (Exception | Error e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             console.println("error: " + why);
             return result(point, folder, why, printed, executor, attempt, foundBy, dataCheck, start);
         } finally {
-            FileUtils.deleteDirectory(scratch.toFile());
+            // The result is made; a scratch folder that will not go is the next attempt's to remove, not a failure.
+            try {
+                FileUtils.deleteDirectory(scratch.toFile());
+            } catch (IOException e) {
+                System.err.printf("fmnist: point %d's scratch folder %s was not removed: %s%n", point, scratch, e.getMessage());
+            }
         }
     }
 

@@ -2,7 +2,9 @@ package org.fmnist.spark;
 
 import jakarta.inject.Inject;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -77,13 +79,22 @@ final class SparkSweepExecutor implements SweepExecutor {
         JavaSparkContext sc = SparkMaster.start(conf);
         ExecutorCores cores = new ExecutorCores();
         sc.sc().addSparkListener(cores);
+        EpochRelay relay = null;
         try {
             if (!SparkMaster.isLocal(master)) {
                 awaitAnExecutorFor(threads, master, cores, out);
             }
-            PointTask task = new PointTask(shipData(sc, points.get(0), invocation));
-            return new SparkPoints(sc, cores, task, threads, spark.parallelism(), recorder, out);
+            // Where Spark tells executors to reach this driver, the executors also send the epochs they train.
+            relay = EpochRelay.on(sc.getConf().get("spark.driver.host"));
+            PointTask task = new PointTask(shipData(sc, points.get(0), invocation), relay.uri().toString(), relay.token());
+            return new SparkPoints(sc, cores, task, threads, spark.parallelism(), recorder, relay, out);
+        } catch (IOException e) {
+            sc.stop();
+            throw new UncheckedIOException("Cannot listen for the executors' epochs on this driver: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            if (relay != null) {
+                relay.close();
+            }
             sc.stop();
             throw e;
         }

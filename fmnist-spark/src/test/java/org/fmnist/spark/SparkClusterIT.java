@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 import org.fmnist.core.tracking.RunStatus;
 import org.fmnist.mlflow.LocalRunStore;
 import org.fmnist.mlflow.MetricPoint;
+import org.fmnist.runner.tracking.MlflowRest;
+import org.fmnist.runner.tracking.MlflowServerProcess;
 import org.fmnist.runner.RunnerMainAccess;
 import org.fmnist.runner.RunnerScript;
 import org.fmnist.runner.extension.HoldingModel;
@@ -49,20 +51,31 @@ class SparkClusterIT {
 
     @BeforeAll
     static void startACluster() throws Exception {
+        master = startCluster(cluster);
+    }
+
+    /** Starts a cluster of two one-core workers with its state in {@code dir}; returns its master URL. */
+    private static String startCluster(Path dir) throws Exception {
         int port = freePort();
+        Files.createDirectories(dir);
         Process start = new ProcessBuilder(SCRIPT.toString(), "start", "--workers", "2", "--cores", "1", "--memory", "2g",
-                "--port", Integer.toString(port), "--ui-port", Integer.toString(freePort()), "--dir", cluster.toString())
-                .redirectError(cluster.resolve("start.err").toFile()).start();
+                "--port", Integer.toString(port), "--ui-port", Integer.toString(freePort()), "--dir", dir.toString())
+                .redirectError(dir.resolve("start.err").toFile()).start();
         assertTrue(start.waitFor(5, TimeUnit.MINUTES), "the cluster did not start within 5 minutes");
         String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(0, start.exitValue(), out + Files.readString(cluster.resolve("start.err")));
-        master = out.lines().reduce((a, b) -> b).orElseThrow();
-        assertEquals("spark://127.0.0.1:" + port, master);
+        assertEquals(0, start.exitValue(), out + Files.readString(dir.resolve("start.err")));
+        String url = out.lines().reduce((a, b) -> b).orElseThrow();
+        assertEquals("spark://127.0.0.1:" + port, url);
+        return url;
     }
 
     @AfterAll
     static void stopTheCluster() throws Exception {
-        new ProcessBuilder(SCRIPT.toString(), "stop", "--dir", cluster.toString()).inheritIO().start().waitFor(2, TimeUnit.MINUTES);
+        stopCluster(cluster);
+    }
+
+    private static void stopCluster(Path dir) throws Exception {
+        new ProcessBuilder(SCRIPT.toString(), "stop", "--dir", dir.toString()).inheritIO().start().waitFor(2, TimeUnit.MINUTES);
     }
 
     private static int freePort() throws IOException {
@@ -113,13 +126,18 @@ class SparkClusterIT {
             fail("the sweep ended before a point held at its second epoch (exit " + early.exit() + "):\n" + early.out() + early.err());
         }
         long executor = Long.parseLong(Files.readString(held).strip());
+        // Live: the holding point's first epoch is in its record while the point is still training.
+        assertTrue(new LocalRunStore(dir.resolve("cluster-mlruns")).runs().stream().anyMatch(r -> r.status() == RunStatus.RUNNING
+                && r.tags().containsKey("fmnist.sweep_point") && r.metrics().containsKey("val_loss")
+                && r.metrics().get("val_loss").stream().map(MetricPoint::step).toList().equals(List.of(1L))),
+                "a point held in its second epoch has its first recorded already");
         // Mid-sweep, every process of it (this driver, the master, the workers, their executors) listens on loopback only.
         List<Long> sweepPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
         jvmsWorkingIn(cluster).forEach(h -> sweepPids.add(h.pid()));
         List<ListeningSockets.Socket> listening = ListeningSockets.of(sweepPids);
         assertTrue(listening.size() >= 4, "the master's, the workers' and the driver's endpoints were seen: " + listening);
         assertEquals(List.of(), listening.stream().filter(l -> !l.loopback()).toList(), "sockets listening beyond loopback");
-        String worker = ProcessHandle.of(executor).map(SparkClusterIT::workerOf).orElseThrow();
+        String worker = ProcessHandle.of(executor).map(h -> workerOf(h, cluster)).orElseThrow();
         long workerPid = Long.parseLong(run(SCRIPT.toString(), "pid", worker, "--dir", cluster.toString()).strip());
         List<ProcessHandle> killed = new ArrayList<>(jvmsWorkingIn(cluster.resolve(worker)));
         ProcessHandle.of(workerPid).ifPresent(killed::add);
@@ -169,6 +187,74 @@ class SparkClusterIT {
                 assertEquals(List.of(1L, 2L, 3L, 4L), run.metrics().get("val_loss").stream().map(MetricPoint::step).toList(),
                         "each epoch of " + run.runName() + " recorded once");
             }
+        }
+    }
+
+    /**
+     * A successive-halving search on the cluster, recorded on a real MLflow server: the first trial the search
+     * promotes holds in its second epoch, on an executor that resumed it from the folder the driver sent, and
+     * that executor's worker is killed. Spark runs the promotion again on the other worker from the same
+     * folder; the search completes, and the server holds the search and each trial once, each epoch a trial
+     * trained once, and where the search left each trial.
+     */
+    @Test
+    void aSearchSurvivesAWorkerKilledMidTrialAndTheServerHoldsEachTrialAndEpochOnce() throws Exception {
+        Path held = dir.resolve("held");
+        // A cluster of its own: the class's cluster may have lost a worker to another test already.
+        Path own = dir.resolve("cluster");
+        String ownMaster = startCluster(own);
+        try (MlflowServerProcess server = MlflowServerProcess.start(dir.resolve("mlflow-server"), false)) {
+            List<String> search = sweep("search", "sweep.executor=spark", "sweep.spark.master=" + ownMaster,
+                    "sweep.spark.secret_file=" + own.resolve("secret"), "sweep.search=asha", "sweep.asha.rungs=[1, 2, 4]",
+                    "sweep.asha.reduction=2", "tracking.mlflow.uri=" + server.uri(), "data.train_limit=6000");
+            CompletableFuture<RunnerMainAccess.Outcome> onCluster = CompletableFuture.supplyAsync(() -> RunnerMainAccess.run(
+                    Map.of(), search.toArray(String[]::new)));
+            waitUntil(() -> Files.exists(held) && !Files.readString(held).isBlank() || onCluster.isDone(), 300,
+                    "no trial reached its second epoch");
+            if (onCluster.isDone()) {
+                RunnerMainAccess.Outcome early = onCluster.get();
+                fail("the search ended before a trial held in its second epoch (exit " + early.exit() + "):\n" + early.out()
+                        + early.err());
+            }
+            long executor = Long.parseLong(Files.readString(held).strip());
+            String worker = ProcessHandle.of(executor).map(h -> workerOf(h, own)).orElseThrow();
+            long workerPid = Long.parseLong(run(SCRIPT.toString(), "pid", worker, "--dir", own.toString()).strip());
+            List<ProcessHandle> killed = new ArrayList<>(jvmsWorkingIn(own.resolve(worker)));
+            ProcessHandle.of(workerPid).ifPresent(killed::add);
+            killed.forEach(ProcessHandle::destroyForcibly);
+
+            RunnerMainAccess.Outcome o = onCluster.get(10, TimeUnit.MINUTES);
+
+            assertEquals(0, o.exit(), o.out() + o.err());
+            assertTrue(o.out().matches("(?s).*\\(to epoch 2\\) \\(executor \\d+, attempt 2\\).*"),
+                    "the killed promotion ran again on the other worker:\n" + o.out());
+            JsonNode points = JSON.readTree(SparkSweepTest.onlySweep(dir.resolve("search")).resolve("sweep.json").toFile())
+                    .get("points");
+            Map<String, Integer> epochsByLabel = new java.util.TreeMap<>();
+            for (JsonNode p : points) {
+                epochsByLabel.put("model.hidden=" + p.at("/values/model.hidden").asText(),
+                        p.has("stopped_after_epoch") ? p.get("stopped_after_epoch").asInt() : 4);
+            }
+            MlflowRest rest = new MlflowRest(server.uri(), null, null);
+            List<JsonNode> runs = rest.runs("baseline");
+            assertEquals(5, runs.size(), "the search and each of its four trials, once");
+            Map<String, Integer> recorded = new java.util.TreeMap<>();
+            for (JsonNode r : runs) {
+                Map<String, String> tags = MlflowRest.keyValues(r.at("/data/tags"));
+                assertEquals("FINISHED", r.at("/info/status").asText(), tags.toString());
+                String label = tags.get("fmnist.sweep_point");
+                if (label != null) {
+                    List<Double> steps = rest.history(r.at("/info/run_id").asText(), "val_loss").stream().map(s -> s[0]).toList();
+                    int epochs = epochsByLabel.get(label);
+                    assertEquals(java.util.stream.IntStream.rangeClosed(1, epochs).mapToObj(e -> (double) e).toList(), steps,
+                            "each epoch of " + label + " recorded once");
+                    assertEquals(epochs == 4 ? "finished" : "stopped", tags.get("fmnist.search.status"), label);
+                    recorded.put(label, epochs);
+                }
+            }
+            assertEquals(epochsByLabel, recorded);
+        } finally {
+            stopCluster(own);
         }
     }
 
@@ -269,10 +355,11 @@ class SparkClusterIT {
     }
 
     /** The worker (worker-1, worker-2) whose folder {@code executor} works in. */
-    private static String workerOf(ProcessHandle executor) {
+    /** The worker of the cluster in {@code clusterDir} that launched {@code executor}: worker-N. */
+    private static String workerOf(ProcessHandle executor, Path clusterDir) {
         try {
             Path cwd = Path.of("/proc", Long.toString(executor.pid()), "cwd").toRealPath();
-            return cluster.toRealPath().relativize(cwd).getName(0).toString();
+            return clusterDir.toRealPath().relativize(cwd).getName(0).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

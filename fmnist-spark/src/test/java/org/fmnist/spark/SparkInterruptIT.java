@@ -1,6 +1,7 @@
 package org.fmnist.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -40,9 +41,13 @@ class SparkInterruptIT {
         } finally {
             p.destroyForcibly();
         }
+        // The sweep, and each point whose first epochs reached its record before Ctrl-C, all marked KILLED.
         List<LocalRunStore.LocalRun> runs = new LocalRunStore(store).runs();
-        assertEquals(1, runs.size(), "only the sweep: no point finished, so none was recorded");
-        assertEquals(RunStatus.KILLED, runs.get(0).status(), Files.readString(console));
-        assertTrue(runs.get(0).endTime() != null);
+        assertEquals(1, runs.stream().filter(r -> "true".equals(r.tags().get("fmnist.sweep"))).count());
+        for (LocalRunStore.LocalRun run : runs) {
+            assertEquals(RunStatus.KILLED, run.status(), run.runName() + "\n" + Files.readString(console));
+            assertTrue(run.endTime() != null);
+            assertFalse(run.metrics().containsKey("train_seconds"), "no point finished");
+        }
     }
 }

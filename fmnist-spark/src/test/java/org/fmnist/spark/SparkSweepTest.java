@@ -157,16 +157,67 @@ class SparkSweepTest {
                 assertEquals(parent.runId(), child.tags().get("mlflow.parentRunId"));
                 List<Long> steps = child.metrics().get("val_loss").stream().map(MetricPoint::step).toList();
                 assertEquals(List.of(1L, 2L), steps, "each epoch recorded once");
+                // Live: the epochs reached the record while the point trained, before its folder came back to the driver.
+                long folderBack = Files.getLastModifiedTime(Path.of(child.tags().get("fmnist.run_folder"))
+                        .resolve("metrics.json")).toMillis();
+                for (MetricPoint epoch : child.metrics().get("val_loss")) {
+                    assertTrue(epoch.timestamp() < folderBack, "epoch " + epoch.step() + " recorded at " + epoch.timestamp()
+                            + ", the folder back at " + folderBack);
+                }
                 assertEquals(1, child.metrics().get("test_accuracy").size());
                 assertTrue(child.artifacts().containsKey("report.json"), child.artifacts().keySet().toString());
             }
         }
-        assertEquals(recordedMetrics(dir.resolve("local-mlruns")), recordedMetrics(dir.resolve("spark-mlruns")),
+        assertEquals(recordedMetrics(dir.resolve("local")), recordedMetrics(dir.resolve("spark")),
                 "the driver records each point with the metrics, steps and values its live run logs");
     }
 
+    /**
+     * Successive halving on Spark, one point at a time, against the local executor: the same trial stopped after
+     * epoch 1, the same one promoted and resumed on an executor from the folder the driver sends it, the same
+     * numbers, and each trial recorded once by the driver with each epoch once and where the search left it.
+     */
+    @Test
+    void aSuccessiveHalvingSearchOnSparkReachesTheLocalExecutorsDecisionsAndRecordsEachEpochOnce() throws IOException {
+        String[] asha = {"sweep.search=asha", "sweep.asha.rungs=[1, 2]", "sweep.asha.reduction=2"};
+        List<String> onSpark = new ArrayList<>(List.of(asha));
+        onSpark.addAll(List.of("sweep.executor=spark", "sweep.spark.master=local[2]", "sweep.spark.parallelism=1"));
+        RunnerMainAccess.Outcome spark = sweep("asha-spark", onSpark.toArray(String[]::new));
+        RunnerMainAccess.Outcome local = sweep("asha-local", asha);
+
+        assertEquals(0, spark.exit(), spark.out() + spark.err());
+        assertEquals(0, local.exit(), local.err());
+        JsonNode sparkPoints = JSON.readTree(onlySweep(dir.resolve("asha-spark")).resolve("sweep.json").toFile()).get("points");
+        JsonNode localPoints = JSON.readTree(onlySweep(dir.resolve("asha-local")).resolve("sweep.json").toFile()).get("points");
+        assertEquals(withoutTimings(localPoints), withoutTimings(sparkPoints));
+        assertEquals(1, localPoints.get(1).get("stopped_after_epoch").asInt(), "one trial stopped: " + localPoints);
+        assertTrue(spark.out().contains("(to its last epoch) (executor"), "the promotion ran as a task: " + spark.out());
+
+        assertEquals(recordedMetrics(dir.resolve("asha-local")), recordedMetrics(dir.resolve("asha-spark")),
+                "the driver records each trial with the metrics, steps and values its live run logs");
+        List<LocalRunStore.LocalRun> runs = new LocalRunStore(dir.resolve("asha-spark-mlruns")).runs();
+        assertEquals(3, runs.size(), "the search and its two trials, each once");
+        Map<String, String> status = new TreeMap<>();
+        runs.stream().filter(r -> r.tags().containsKey("fmnist.sweep_point"))
+                .forEach(r -> status.put(r.tags().get("fmnist.sweep_point"), r.tags().get("fmnist.search.status")));
+        assertEquals(List.of("finished", "stopped"), status.values().stream().sorted().toList(), status.toString());
+    }
+
+    /** A sweep's points, their values and metrics, less the timings. */
+    private static String withoutTimings(JsonNode points) {
+        List<String> kept = new ArrayList<>();
+        for (JsonNode p : points) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = p.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("metrics")).remove(
+                    List.of("seconds_per_epoch", "train_seconds"));
+            kept.add(copy.toString());
+        }
+        return String.join("\n", kept);
+    }
+
     /** Each point's logged metrics by run name: per key, its (step, value) pairs, or steps for timings. */
-    private static Map<String, Map<String, List<List<Double>>>> recordedMetrics(Path store) throws IOException {
+    private static Map<String, Map<String, List<List<Double>>>> recordedMetrics(Path out) throws IOException {
+        Path store = out.resolveSibling(out.getFileName() + "-mlruns");
         Map<String, Map<String, List<List<Double>>>> byRun = new TreeMap<>();
         for (LocalRunStore.LocalRun run : new LocalRunStore(store).runs()) {
             if (!"true".equals(run.tags().get("fmnist.sweep"))) {

@@ -21,6 +21,7 @@ public record Distribution(
         List<Integer> integer) {
 
     public Distribution {
+        choice = choice == null ? null : choice.stream().map(SweepSpec::asWritten).toList();
         long given = Stream.of(choice, uniform, loguniform, integer).filter(d -> d != null).count();
         ParameterChecks checks = ParameterChecks.of()
                 .require(given == 1, "", given == 0 ? "no known distribution" : given + " distributions",

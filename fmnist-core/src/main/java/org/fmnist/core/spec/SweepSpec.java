@@ -15,9 +15,9 @@ public record SweepSpec(
         Map<String, List<String>> grid,
         @JsonPropertyDescription("What a random search draws each key from, e.g. {training.learning_rate: {loguniform: [0.0001, 0.01]}, model.hidden: {int: [16, 128]}}.")
         Map<String, Distribution> space,
-        @JsonPropertyDescription("How points are chosen: grid, every combination of sweep.grid; random, sweep.trials draws from sweep.space (and sweep.grid's lists).")
+        @JsonPropertyDescription("How points are chosen: grid, every combination of sweep.grid; random, sweep.trials draws from sweep.space (and sweep.grid's lists); asha, those trials (or, with trials 0, the grid's combinations) under successive halving (sweep.asha).")
         Search search,
-        @JsonPropertyDescription("Points a random search draws.")
+        @JsonPropertyDescription("Points a random or asha search draws.")
         int trials,
         @JsonPropertyDescription("Seed of a random search's draws, so that it draws the same trials every time; unset: the spec's seed.")
         Long seed,
@@ -28,10 +28,14 @@ public record SweepSpec(
         @JsonPropertyDescription("Points the local executor trains at once, at most the machine's cores; each point uses its model's own thread count.")
         int parallel,
         @JsonPropertyDescription("Settings of the spark executor.")
-        SparkSpec spark) {
+        SparkSpec spark,
+        @JsonPropertyDescription("Settings of successive halving (sweep.search: asha).")
+        AshaSpec asha) {
+
+    private static final java.util.regex.Pattern SCIENTIFIC = java.util.regex.Pattern.compile("-?\\d\\.\\d+E-?\\d+");
 
     /** How a sweep chooses its points. */
-    public enum Search { GRID, RANDOM }
+    public enum Search { GRID, RANDOM, ASHA }
 
     public SweepSpec {
         grid = grid == null ? Map.of() : copy(grid);
@@ -39,10 +43,13 @@ public record SweepSpec(
         search = search == null ? Search.GRID : search;
         ParameterChecks.of()
                 .require(search != Search.RANDOM || trials >= 1, "trials", trials, "must be at least 1 for a random search")
-                .require(search != Search.GRID || space.values().stream().allMatch(d -> d.choice() != null), "space",
-                        space, "can hold only choice: [...] lists in a grid search; draw from ranges with search: random")
+                .require(search == Search.RANDOM || (search == Search.ASHA && trials >= 1)
+                                || space.values().stream().allMatch(d -> d.choice() != null), "space", space,
+                        "can hold only choice: [...] lists when the points are the grid's combinations; draw from ranges with"
+                                + " search: random, or search: asha and trials: N")
                 .done();
         spark = spark == null ? new SparkSpec(null, Map.of(), null, null) : spark;
+        asha = asha == null ? new AshaSpec(null, 3) : asha;
     }
 
     /** No sweep: the spec describes a single run. */
@@ -53,17 +60,26 @@ public record SweepSpec(
 
     /** This sweep without its grid and space, as each of its points is saved: a point is a single run. */
     public SweepSpec withoutGrid() {
-        return new SweepSpec(Map.of(), Map.of(), Search.GRID, 0, null, metric, executor, parallel, spark);
+        return new SweepSpec(Map.of(), Map.of(), Search.GRID, 0, null, metric, executor, parallel, spark, asha);
     }
 
     /** This sweep with {@code grid} in place of its own. */
     public SweepSpec withGrid(Map<String, List<String>> grid) {
-        return new SweepSpec(grid, space, search, trials, seed, metric, executor, parallel, spark);
+        return new SweepSpec(grid, space, search, trials, seed, metric, executor, parallel, spark, asha);
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> grid) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
-        grid.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
+        grid.forEach((k, v) -> copy.put(k, v == null ? List.of() : v.stream().map(SweepSpec::asWritten).toList()));
         return java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A YAML number in a list reaches the spec as Java prints a double ({@code 0.0005} as {@code 5.0E-4}); it is
+     * kept as a researcher writes it, so that labels, folders and {@code --point} show the value typed.
+     */
+    static String asWritten(String value) {
+        return value != null && SCIENTIFIC.matcher(value).matches()
+                ? new java.math.BigDecimal(value).stripTrailingZeros().toPlainString() : value;
     }
 }

@@ -64,6 +64,12 @@ public interface RunTracker extends TrainingListener {
      */
     void logMetrics(Map<String, Double> metrics, long step);
 
+    /**
+     * Sets or changes labels ({@code fmnist.*}, as {@link RunDescription#labels}) while the run is open,
+     * e.g. where a search left a trial. A tracker that keeps no labels ignores them.
+     */
+    default void setLabels(Map<String, String> labels) {}
+
     /** Every file of the finished run folder, plus {@code tables}: name to table JSON. */
     void logArtifacts(Path runFolder, Map<String, String> tables);
 

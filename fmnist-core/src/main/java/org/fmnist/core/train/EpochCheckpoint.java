@@ -77,12 +77,21 @@ public final class EpochCheckpoint implements TrainingListener {
 
     /** The epoch of the last complete checkpoint in {@code dir}, if there is one. */
     public static Optional<Integer> latestEpoch(Path dir) throws IOException {
+        return latestSaved(dir).map(Saved::epoch);
+    }
+
+    /** The metrics of every epoch up to the last complete checkpoint in {@code dir}; empty when there is none. */
+    public static List<EpochMetrics> history(Path dir) throws IOException {
+        return latestSaved(dir).map(Saved::history).orElse(List.of());
+    }
+
+    private static Optional<Saved> latestSaved(Path dir) throws IOException {
         Path latest = dir.resolve(LATEST);
         if (!Files.isRegularFile(latest)) {
             return Optional.empty();
         }
         return Optional.of(JSON.readValue(dir.resolve(Files.readString(latest).trim()).resolve("state.json").toFile(),
-                Saved.class).epoch());
+                Saved.class));
     }
 
     /**

@@ -64,7 +64,19 @@ public final class Trainer {
      */
     public List<EpochMetrics> fit(Network net, Split train, Split eval, TrainingSpec t, long seed,
                                   TrainingState from) {
+        return fit(net, train, eval, t, seed, from, t.epochs());
+    }
+
+    /**
+     * Like {@link #fit(Network, Split, Split, TrainingSpec, long, TrainingState)}, stopping after epoch
+     * {@code until} of {@code t.epochs()}: every epoch is the one an uninterrupted run trains (its
+     * learning rate follows the whole schedule), so training on from the last checkpoint later gives the
+     * same numbers.
+     */
+    public List<EpochMetrics> fit(Network net, Split train, Split eval, TrainingSpec t, long seed,
+                                  TrainingState from, int until) {
         int epochs = t.epochs();
+        int last = Math.min(until, epochs);
         int batchSize = t.batchSize();
         boolean validating = eval.name().equals("validation");
         int batches = (train.size() + batchSize - 1) / batchSize;
@@ -81,7 +93,7 @@ public final class Trainer {
         // The images scored after every epoch are copied into native memory once, for all epochs.
         try (NativeRows features = new NativeRows(IdxFile.PIXELS); NativeRows labels = new NativeRows(FashionClass.COUNT);
              NativeSplit sampleRows = NativeSplit.of(trainSample); NativeSplit evalRows = NativeSplit.of(eval)) {
-            for (int epoch = from.epochsDone() + 1; epoch <= epochs && !stopsEarly(state, t); epoch++) {
+            for (int epoch = from.epochsDone() + 1; epoch <= last && !stopsEarly(state, t); epoch++) {
                 double learningRate = t.lrSchedule().rate(t, epoch - 1);
                 long epochSeed = epochSeed(seed, epoch);
                 int[] order = permutation(train.size(), new Random(epochSeed));

@@ -192,6 +192,16 @@ class SpecLoaderTest {
         assertTrue(load(MINIMAL, List.of(), Map.of()).spec().sweep().isEmpty(), "no grid: a single run");
     }
 
+    /** YAML reads 0.0005 as a double, which Java prints 5.0E-4: a grid keeps the value as it was written. */
+    @Test
+    void aSweepsSmallNumbersKeepTheFormTheyWereWrittenIn() throws IOException {
+        SweepSpec sweep = load(MINIMAL, List.of("sweep.grid={training.learning_rate: [0.0005, 0.001, 1.0E-4]}",
+                "sweep.space={model.hidden: {choice: [0.00002, 8]}}"), Map.of()).spec().sweep();
+
+        assertEquals(List.of("0.0005", "0.001", "0.0001"), sweep.grid().get("training.learning_rate"));
+        assertEquals(List.of("0.00002", "8"), sweep.space().get("model.hidden").choice());
+    }
+
     @Test
     void aSweepParallelismOutOfRangeIsReported() {
         assertMentions(failure(MINIMAL + "sweep:\n  parallel: 0\n"), "sweep.parallel", "between 1 and 64");

@@ -102,11 +102,9 @@ public final class RunCommand implements Callable<Integer> {
         if (!resolved.spec().sweep().isEmpty()) {
             // The memory guard is chosen once per process, before ND4J loads, for every model of the sweep,
             // read from each point's spec: a point may choose its model by model=NAME as well as model.type.
-            ResolvedSpec sweepSpec = resolved;
-            memoryGuard.chooseFor(registry.modelsAmong(SweepPoint.of(resolved.spec().sweep(), resolved.spec().seed()).stream()
-                    .map(p -> SweepRun.point(sweepSpec, p, invocation.environment()).spec().model().type())
-                    .distinct().toList()));
-            return sweepRun.call(resolved, command);
+            SweepRun.Plan plan = sweepRun.plan(resolved);
+            memoryGuard.chooseFor(registry.modelsAmong(plan.modelTypes()));
+            return sweepRun.call(resolved, plan, command);
         }
         run.run(RunJob.of(resolved, loader.mapper(), command), invocation);
         return ExitCode.OK;

@@ -34,6 +34,7 @@ import org.fmnist.runner.experiment.RunPreparation;
 import org.fmnist.runner.folder.FinishedRun;
 import org.fmnist.runner.folder.Provenance;
 import org.fmnist.runner.folder.RunFolder;
+import org.fmnist.runner.folder.ShellCommand;
 import org.fmnist.runner.folder.RunOutputs;
 import org.fmnist.runner.folder.RunReport;
 import org.fmnist.runner.tracking.RunTrackers;
@@ -140,7 +141,7 @@ public final class EnsembleRun {
         metrics.put("wall_seconds", wall);
         metrics.put(RunOutputs.SUMMARY, summary);
         folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
-        folder.writeText("command.txt", "./runner " + String.join(" ", command) + "\n");
+        folder.writeText("command.txt", ShellCommand.of(command) + "\n");
         Provenance provenance = Provenance.collect(command, first.seed(), threads, data.source(), started).finished(wall);
         folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
 

@@ -34,11 +34,13 @@ import org.fmnist.core.tracking.TrackedValues;
 import org.fmnist.core.train.EpochCheckpoint;
 import org.fmnist.core.train.EpochMetrics;
 import org.fmnist.core.train.Trainer;
+import org.fmnist.core.train.TrainingListener;
 import org.fmnist.core.train.TrainingState;
 import org.fmnist.runner.OnShutdown;
 import org.fmnist.runner.Registry;
 import org.fmnist.runner.folder.Provenance;
 import org.fmnist.runner.folder.RunFolder;
+import org.fmnist.runner.folder.ShellCommand;
 import org.fmnist.runner.folder.RunOutputs;
 import org.fmnist.runner.folder.RunReport;
 import org.fmnist.runner.job.JobRunner;
@@ -68,8 +70,8 @@ public final class ExperimentRun implements JobRunner {
     }
 
     @Override
-    public void execute(RunJob job, Invocation invocation) throws Exception {
-        run(job, invocation);
+    public void execute(RunJob job, Invocation invocation, TrainingListener alsoListening) throws Exception {
+        run(job, invocation, alsoListening);
     }
 
     /**
@@ -78,6 +80,10 @@ public final class ExperimentRun implements JobRunner {
      * @throws org.fmnist.core.spec.SpecException when the job names something unknown or its data is bad
      */
     public RunResult run(RunJob job, Invocation invocation) throws Exception {
+        return run(job, invocation, new TrainingListener() {});
+    }
+
+    private RunResult run(RunJob job, Invocation invocation, TrainingListener alsoListening) throws Exception {
         long startNanos = System.nanoTime();
         Instant started = invocation.clock().instant();
         PrintStream out = invocation.out();
@@ -118,8 +124,8 @@ public final class ExperimentRun implements JobRunner {
         }
         // Ctrl-C ends the JVM through its shutdown hooks: the tracked records are then marked KILLED.
         try (OnShutdown onInterrupt = new OnShutdown(() -> trackers.finish(RunStatus.KILLED).forEach(out::println))) {
-            RunResult result = trainAndRecord(run, net, folder, provenance, trackers, generators, job.resume(), invocation,
-                    startNanos);
+            RunResult result = trainAndRecord(run, net, folder, provenance, trackers, alsoListening, generators, job,
+                    invocation, startNanos);
             trackers.finish(RunStatus.FINISHED).forEach(out::println);
             return result;
         } catch (Exception | Error e) {
@@ -136,12 +142,13 @@ public final class ExperimentRun implements JobRunner {
         overrides.put("overrides", resolved.overrides());
         overrides.put("environment", resolved.environment());
         folder.writeText("overrides.yaml", mapper.write(overrides));
-        folder.writeText("command.txt", "./runner " + String.join(" ", job.command()) + "\n");
+        folder.writeText("command.txt", ShellCommand.of(job.command()) + "\n");
         folder.writeBytes(RunJob.FILE, json.writeValueAsBytes(job.in(folder.dir().toAbsolutePath())));
     }
 
-    private RunResult trainAndRecord(PreparedRun run, Network net, RunFolder folder, Provenance provenance, RunTrackers trackers,
-                                     Map<String, CaptionGenerator> generators, boolean resume, Invocation invocation,
+    private RunResult trainAndRecord(PreparedRun run, Network net, RunFolder folder, Provenance provenance,
+                                     RunTrackers trackers, TrainingListener alsoListening,
+                                     Map<String, CaptionGenerator> generators, RunJob job, Invocation invocation,
                                      long startNanos) throws Exception {
         PrintStream out = invocation.out();
         ExperimentSpec spec = run.spec();
@@ -149,7 +156,7 @@ public final class ExperimentRun implements JobRunner {
                 run.threads() == 1 ? "" : "s", net.trainingStep());
         Path checkpoints = folder.path(CHECKPOINTS);
         TrainingState from = TrainingState.initial();
-        if (resume) {
+        if (job.resume()) {
             from = EpochCheckpoint.restore(checkpoints, net).orElse(from);
             out.println(from.epochsDone() == 0 ? "no epoch was checkpointed before the interruption; training starts over"
                     : "resuming after epoch " + from.epochsDone() + " of " + spec.training().epochs() + ", from its checkpoint");
@@ -162,10 +169,19 @@ public final class ExperimentRun implements JobRunner {
         }
         List<EpochMetrics> history;
         try (ConsoleProgress progress = new ConsoleProgress(out, invocation.terminal())) {
-            history = new Trainer(List.of(progress, new EpochCheckpoint(checkpoints), trackers), run.augmentation())
-                    .fit(net, run.train(), run.eval(), spec.training(), spec.seed(), from);
+            history = new Trainer(List.of(progress, new EpochCheckpoint(checkpoints), trackers, alsoListening),
+                    run.augmentation())
+                    .fit(net, run.train(), run.eval(), spec.training(), spec.seed(), from,
+                            job.pauseAfterEpoch() == null ? spec.training().epochs() : job.pauseAfterEpoch());
         }
         double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
+        if (paused(job, history, spec)) {
+            // Nothing is evaluated or written: the checkpoint is the run so far, and resuming it trains on.
+            folder.writeBytes("provenance.json", json.writeValueAsBytes(provenance));
+            out.printf("paused after epoch %d of %d; its checkpoint is kept in %s%n", history.size(),
+                    spec.training().epochs(), checkpoints);
+            return new RunResult(folder.dir(), history, null, net.numParams(), (System.nanoTime() - startNanos) / 1e9);
+        }
         Integer keptEpoch = null;
         if (!run.evaluatesOnTest()) {
             keptEpoch = Trainer.bestEpoch(history);
@@ -212,6 +228,12 @@ public final class ExperimentRun implements JobRunner {
         EpochCheckpoint.delete(checkpoints);
         out.printf("done in %.1f s; outputs in %s%n", wall, folder.dir());
         return new RunResult(folder.dir(), history, evaluation, net.numParams(), wall);
+    }
+
+    /** Whether the run stopped at the epoch its job pauses after, with epochs of its spec still to train. */
+    private static boolean paused(RunJob job, List<EpochMetrics> history, ExperimentSpec spec) {
+        int trained = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+        return job.pauseAfterEpoch() != null && trained == job.pauseAfterEpoch() && trained < spec.training().epochs();
     }
 
     /**

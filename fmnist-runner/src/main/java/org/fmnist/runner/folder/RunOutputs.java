@@ -1,6 +1,9 @@
 package org.fmnist.runner.folder;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +85,13 @@ public final class RunOutputs {
      * Writes {@code net} as {@value #MODEL_ONNX} in {@code folder} (in one step, as every file of the folder);
      * returns why not, naming the model and the layer, when a layer has no ONNX translation.
      */
+    /** The metrics of every epoch a finished run trained, from its {@code metrics.json}. */
+    public static List<EpochMetrics> epochs(Path runFolder) throws IOException {
+        ObjectMapper reader = JsonMapperFactory.create();
+        return reader.convertValue(reader.readTree(runFolder.resolve("metrics.json").toFile()).get("epochs"),
+                new TypeReference<List<EpochMetrics>>() {});
+    }
+
     public static Optional<String> writeOnnx(RunFolder folder, Network net, String modelType) {
         try {
             folder.write(MODEL_ONNX, tmp -> OnnxExport.write(net, modelType, tmp));

@@ -34,10 +34,14 @@ import org.fmnist.core.spec.SpecValidator;
  * @param tags further tags for the tracked run, e.g. the sweep point's label
  * @param trackedElsewhere whether the run leaves recording to whoever receives its folder: a cluster's
  *     driver records a point once its result is back, so that a task Spark runs twice is recorded once
+ * @param pauseAfterEpoch the epoch after which the run pauses, its checkpoint kept and nothing evaluated,
+ *     so that a later {@link #resuming} job goes on as if it had never stopped (a successive-halving rung);
+ *     null: the run trains every epoch of its spec
  */
 public record RunJob(JsonNode spec, String specFile, List<String> overrides, Map<String, String> environment,
                      Map<String, String> sources, List<String> command, String runDir, boolean resume,
-                     Map<String, String> parentRunIds, Map<String, String> tags, boolean trackedElsewhere) {
+                     Map<String, String> parentRunIds, Map<String, String> tags, boolean trackedElsewhere,
+                     Integer pauseAfterEpoch) {
     /** The name of a job's file in its run folder. */
     public static final String FILE = "job.json";
     private static final ObjectMapper JSON = JsonMapperFactory.create();
@@ -54,29 +58,37 @@ public record RunJob(JsonNode spec, String specFile, List<String> overrides, Map
     /** A job for {@code resolved}, to be written to a new folder under {@code output.dir}. */
     public static RunJob of(ResolvedSpec resolved, SpecMapper mapper, List<String> command) {
         return new RunJob(mapper.yaml().valueToTree(resolved.spec()), resolved.file().toString(), resolved.overrides(),
-                resolved.environment(), resolved.sources(), command, null, false, Map.of(), Map.of(), false);
+                resolved.environment(), resolved.sources(), command, null, false, Map.of(), Map.of(), false, null);
     }
 
     /** This job writing to exactly {@code dir}. */
     public RunJob in(Path dir) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), resume, parentRunIds, tags, trackedElsewhere);
+        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), resume, parentRunIds, tags, trackedElsewhere,
+                pauseAfterEpoch);
     }
 
     /** This job continuing the interrupted run in {@code dir}. */
     public RunJob resuming(Path dir) {
-        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), true, parentRunIds, tags, trackedElsewhere);
+        return new RunJob(spec, specFile, overrides, environment, sources, command, dir.toString(), true, parentRunIds, tags, trackedElsewhere,
+                pauseAfterEpoch);
     }
 
     /** This job recorded as a child of the run {@code parents} name (by tracker), with {@code moreTags}. */
     public RunJob childOf(Map<String, String> parents, Map<String, String> moreTags) {
         return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parents, moreTags,
-                trackedElsewhere);
+                trackedElsewhere, pauseAfterEpoch);
     }
 
     /** This job recording nothing itself: its receiver records the finished folder (see {@code CompletedRunRecord}). */
     public RunJob trackedByReceiver() {
         return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parentRunIds, tags,
-                true);
+                true, pauseAfterEpoch);
+    }
+
+    /** This job pausing after {@code epoch} (null: training every epoch). */
+    public RunJob pausingAfter(Integer epoch) {
+        return new RunJob(spec, specFile, overrides, environment, sources, command, runDir, resume, parentRunIds, tags,
+                trackedElsewhere, epoch);
     }
 
     /** The spec again, bound and validated as when it was resolved. */

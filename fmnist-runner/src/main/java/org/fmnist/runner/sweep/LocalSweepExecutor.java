@@ -3,20 +3,18 @@ package org.fmnist.runner.sweep;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ResolvedSpec;
 import org.fmnist.runner.job.JobRunner;
 
 /**
  * {@code sweep.executor: local}: jobs run in this process, one after another with
- * {@code sweep.parallel: 1}, else on a pool of that many threads, never more than the machine's
- * cores (more would only slow every point down). Parallel points print with a {@code [i/n]} prefix.
+ * {@code sweep.parallel: 1}, else that many at once, never more than the machine's cores (more would
+ * only slow every point down). Parallel points print with a {@code [i/n]} prefix.
  */
 public final class LocalSweepExecutor implements SweepExecutor {
     private final Provider<JobRunner> runs;
@@ -35,41 +33,40 @@ public final class LocalSweepExecutor implements SweepExecutor {
 
     @Override
     public Session open(List<ResolvedSpec> points, Invocation invocation) {
-        return (jobs, parallel) -> runAll(jobs, parallel, invocation);
+        return open(points.get(0).spec().sweep().parallel(), invocation);
     }
 
-    /** Runs every job in this process, as {@link Session#runAll} says. */
-    public List<PointOutcome> runAll(List<SweepJob> jobs, int parallel, Invocation invocation) {
-        int threads = Math.max(1, Math.min(Math.min(parallel, cores), jobs.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+    /** A session running {@code parallel} points at once, at most the machine's cores. */
+    public Session open(int parallel, Invocation invocation) {
+        int slots = Math.max(1, Math.min(parallel, cores));
+        // The sweep keeps at most slots jobs started, so a thread per started job is all the pool holds.
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fmnist-sweep");
             t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<PointOutcome>> running = new ArrayList<>();
-            for (SweepJob job : jobs) {
-                running.add(pool.submit(() -> run(job, jobs.size(), threads == 1, invocation)));
+        return new Session() {
+            @Override
+            public int slots() {
+                return slots;
             }
-            List<PointOutcome> outcomes = new ArrayList<>();
-            for (Future<PointOutcome> f : running) {
-                outcomes.add(f.get());
+
+            @Override
+            public CompletableFuture<PointOutcome> start(SweepJob job) {
+                return CompletableFuture.supplyAsync(() -> run(job, slots == 1, invocation), pool);
             }
-            return outcomes;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the sweep was interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a point escaped its own failure handling", e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+
+            @Override
+            public void close() {
+                pool.shutdownNow();
+            }
+        };
     }
 
-    private PointOutcome run(SweepJob job, int count, boolean alone, Invocation invocation) {
+    private PointOutcome run(SweepJob job, boolean alone, Invocation invocation) {
         PrintStream console = alone ? invocation.out()
-                : LinePrefixedStream.of(invocation.out(), "[" + job.point().index() + "/" + count + "] ");
-        console.printf("== point %d of %d: %s ==%n", job.point().index(), count, job.point().label());
+                : LinePrefixedStream.of(invocation.out(), "[" + job.point().index() + "/" + job.count() + "] ");
+        console.printf("== %s ==%n", job.title());
         try {
             runs.get().execute(job.run(), invocation.printingTo(console, alone && invocation.terminal()));
             return PointOutcome.read(job);

@@ -1,6 +1,9 @@
 package org.fmnist.runner.sweep;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import org.fmnist.core.plugin.Invocation;
 import org.fmnist.core.spec.ResolvedSpec;
 
@@ -24,14 +27,30 @@ public interface SweepExecutor {
 
     /** Where a sweep's points run, open until the sweep ends. */
     interface Session extends AutoCloseable {
+        /** The most jobs this session runs at once; a sweep keeps no more than that many started. */
+        int slots();
+
         /**
-         * Runs every job and returns their outcomes in point order, each read from its run folder's
-         * {@code metrics.json} ({@link PointOutcome#read}). A job that fails becomes a failed outcome; the
-         * others still run.
-         *
-         * @param parallel how many points the spec allows at once ({@code sweep.parallel})
+         * Starts {@code job}. Its future completes with the outcome read from the job's run folder
+         * ({@link PointOutcome#read}); a job that fails completes as a failed outcome, never exceptionally.
          */
-        List<PointOutcome> runAll(List<SweepJob> jobs, int parallel);
+        CompletableFuture<PointOutcome> start(SweepJob job);
+
+        /** Runs every job, at most {@link #slots()} at once, and returns their outcomes in the jobs' order. */
+        default List<PointOutcome> runAll(List<SweepJob> jobs) {
+            Semaphore free = new Semaphore(slots());
+            List<CompletableFuture<PointOutcome>> running = new ArrayList<>();
+            try {
+                for (SweepJob job : jobs) {
+                    free.acquire();
+                    running.add(start(job).whenComplete((outcome, e) -> free.release()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the sweep was interrupted", e);
+            }
+            return running.stream().map(CompletableFuture::join).toList();
+        }
 
         @Override
         default void close() {}

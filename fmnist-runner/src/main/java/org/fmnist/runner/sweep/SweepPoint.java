@@ -20,10 +20,11 @@ public record SweepPoint(int index, Map<String, String> values) {
 
     /**
      * The points {@code sweep} runs: every combination of its grid (with the choices of its space), or, for a
-     * random search, its trials drawn with {@code sweep.seed}, else {@code specSeed}.
+     * random search and an asha search with {@code sweep.trials}, its trials drawn with {@code sweep.seed},
+     * else {@code specSeed}.
      */
     public static List<SweepPoint> of(SweepSpec sweep, long specSeed) {
-        if (sweep.search() == SweepSpec.Search.RANDOM) {
+        if (sweep.search() == SweepSpec.Search.RANDOM || sweep.search() == SweepSpec.Search.ASHA && sweep.trials() > 0) {
             return RandomSearch.draw(sweep, sweep.seed() != null ? sweep.seed() : specSeed);
         }
         Map<String, List<String>> grid = new LinkedHashMap<>(sweep.grid());

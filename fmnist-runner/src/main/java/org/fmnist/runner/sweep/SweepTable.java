@@ -13,6 +13,8 @@ import java.util.function.Function;
 public final class SweepTable {
     /** A point's mean training time per epoch, reported beside its results. */
     public static final String SECONDS_PER_EPOCH = "seconds_per_epoch";
+    /** The column saying where a search left each point, when it stopped some early. */
+    private static final String STATUS = "status";
 
     private SweepTable() {}
 
@@ -23,12 +25,17 @@ public final class SweepTable {
 
     /**
      * The outcomes, best first by {@code metric}, ties broken as {@link #byMetric} breaks them and then by
-     * point order; failed points after the rest.
+     * point order; then the points a search stopped early, those that trained longest first, each epoch's
+     * points by the metric there; failed points last.
      */
     public static List<PointOutcome> ranked(List<PointOutcome> outcomes, String metric) {
-        List<PointOutcome> finished = outcomes.stream().filter(o -> !o.failed()).toList();
+        List<PointOutcome> finished = outcomes.stream().filter(o -> !o.failed() && !o.paused()).toList();
+        List<PointOutcome> stopped = outcomes.stream().filter(PointOutcome::paused).toList();
         List<PointOutcome> ranked = new ArrayList<>(finished.stream()
                 .sorted(byMetric(metric, true, finished, PointOutcome::metrics).thenComparingInt(o -> o.point().index())).toList());
+        ranked.addAll(stopped.stream().sorted(Comparator.comparing(PointOutcome::pausedAfter, Comparator.reverseOrder())
+                .thenComparing(byMetric(metric, true, stopped, PointOutcome::metrics))
+                .thenComparingInt(o -> o.point().index())).toList());
         ranked.addAll(outcomes.stream().filter(PointOutcome::failed).toList());
         return ranked;
     }
@@ -65,12 +72,18 @@ public final class SweepTable {
     }
 
     /**
-     * A Markdown table of {@code ranked}: one column per grid key, then the metric, test accuracy,
-     * macro F1 and seconds per epoch, and the point's folder relative to {@code base}.
+     * A Markdown table of {@code ranked}: one column per grid key, where a search stopped a point (when it
+     * stopped any), then the metric, test accuracy, macro F1 and seconds per epoch, and the point's folder
+     * relative to {@code base}. A stopped point shows the metric at the epoch it stopped after, and nothing it
+     * was never measured on.
      */
     public static String markdown(List<String> keys, List<PointOutcome> ranked, String metric, Path base) {
+        boolean searchStopped = ranked.stream().anyMatch(PointOutcome::paused);
         List<String> columns = new ArrayList<>(List.of("rank", "point"));
         columns.addAll(keys);
+        if (searchStopped) {
+            columns.add(STATUS);
+        }
         for (String m : List.of(metric, "test_accuracy", "test_macro_f1", SECONDS_PER_EPOCH)) {
             if (!columns.contains(m)) {
                 columns.add(m);
@@ -92,9 +105,13 @@ public final class SweepTable {
             for (String k : keys) {
                 cells.add(o.point().values().get(k));
             }
-            for (String c : columns.subList(2 + keys.size(), columns.size() - 1)) {
+            if (searchStopped) {
+                cells.add(o.failed() ? "failed" : o.paused() ? "stopped after epoch " + o.pausedAfter() : "finished");
+            }
+            for (String c : columns.subList(2 + keys.size() + (searchStopped ? 1 : 0), columns.size() - 1)) {
+                Double value = o.metrics().get(c);
                 cells.add(o.failed() ? (c.equals(metric) ? "failed: " + o.failure().replace("|", "\\|") : "")
-                        : String.format(Locale.ROOT, c.equals(SECONDS_PER_EPOCH) ? "%.1f" : "%.4f", o.metrics().get(c)));
+                        : value == null ? "" : String.format(Locale.ROOT, c.equals(SECONDS_PER_EPOCH) ? "%.1f" : "%.4f", value));
             }
             cells.add(o.folder() == null ? "" : base.relativize(o.folder()).toString());
             md.append("| ").append(String.join(" | ", cells)).append(" |\n");

@@ -56,6 +56,10 @@ public final class RunTrackers implements TrainingListener {
         byName.values().forEach(t -> t.logMetrics(metrics, step));
     }
 
+    public void setLabels(Map<String, String> labels) {
+        byName.values().forEach(t -> t.setLabels(labels));
+    }
+
     public void logArtifacts(Path runFolder, Map<String, String> tables) {
         byName.values().forEach(t -> t.logArtifacts(runFolder, tables));
     }

@@ -45,7 +45,7 @@ class SweepPointsAndTableTest {
     }
 
     private static SweepSpec random(Map<String, Distribution> space, Map<String, List<String>> grid, int trials, Long seed) {
-        return new SweepSpec(grid, space, SweepSpec.Search.RANDOM, trials, seed, "val_accuracy", "local", 1, null);
+        return new SweepSpec(grid, space, SweepSpec.Search.RANDOM, trials, seed, "val_accuracy", "local", 1, null, null);
     }
 
     private static Map<String, Distribution> space() {
@@ -94,7 +94,7 @@ class SweepPointsAndTableTest {
     void aGridSearchTakesTheSpacesChoicesAsLists() {
         Map<String, Distribution> space = Map.of("model.activation", new Distribution(List.of("relu", "tanh"), null, null, null));
         SweepSpec sweep = new SweepSpec(Map.of("model.hidden", List.of("8", "16")), space, SweepSpec.Search.GRID, 0, null,
-                "val_accuracy", "local", 1, null);
+                "val_accuracy", "local", 1, null, null);
 
         assertEquals(List.of("model.hidden=8 model.activation=relu", "model.hidden=8 model.activation=tanh",
                 "model.hidden=16 model.activation=relu", "model.hidden=16 model.activation=tanh"),
@@ -104,12 +104,12 @@ class SweepPointsAndTableTest {
     private static PointOutcome done(int index, double accuracy, double loss) {
         return new PointOutcome(new SweepPoint(index, Map.of("k", Integer.toString(index))), Path.of("/s/point-0" + index),
                 Map.of("test_accuracy", accuracy, "test_loss", loss, "test_macro_f1", accuracy, SweepTable.SECONDS_PER_EPOCH, 2.0),
-                null);
+                null, null);
     }
 
     @Test
     void lossesSortAscendingEverythingElseDescendingFailuresLast() {
-        PointOutcome failed = new PointOutcome(new SweepPoint(2, Map.of("k", "2")), null, Map.of(), "hidden must be at least 1");
+        PointOutcome failed = new PointOutcome(new SweepPoint(2, Map.of("k", "2")), null, Map.of(), "hidden must be at least 1", null);
         List<PointOutcome> outcomes = List.of(done(1, 0.80, 0.5), failed, done(3, 0.90, 0.6), done(4, 0.85, 0.4));
 
         assertEquals(List.of(3, 4, 1, 2), SweepTable.ranked(outcomes, "test_accuracy").stream().map(o -> o.point().index()).toList());
@@ -129,8 +129,8 @@ class SweepPointsAndTableTest {
     private SweepJob job(int i) {
         SweepPoint p = new SweepPoint(i, Map.of("k", Integer.toString(i)));
         RunJob run = new RunJob(JsonNodeFactory.instance.objectNode(), "spec.yaml", p.overrides(), Map.of(), Map.of(),
-                List.of(), dir.resolve(p.folderName()).toString(), false, Map.of(), Map.of(), false);
-        return new SweepJob(p, run);
+                List.of(), dir.resolve(p.folderName()).toString(), false, Map.of(), Map.of(), false, null);
+        return new SweepJob(p, run, 6);
     }
 
     @Test
@@ -154,7 +154,7 @@ class SweepPointsAndTableTest {
         // Stands in for training: writes the metrics.json a finished run leaves, with its summary. The
         // first two points wait for each other, so two run at once on any machine, not by chance.
         CyclicBarrier firstTwo = new CyclicBarrier(2);
-        JobRunner fake = (job, invocation) -> {
+        JobRunner fake = (job, invocation, alsoListening) -> {
             most.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             try {
                 if (job.overrides().equals(List.of("k=1")) || job.overrides().equals(List.of("k=2"))) {
@@ -173,7 +173,7 @@ class SweepPointsAndTableTest {
         };
         Invocation invocation = new Invocation(System.out, System.err, false, Map.of(), Clock.systemUTC());
 
-        List<PointOutcome> outcomes = new LocalSweepExecutor(() -> fake, 2).runAll(jobs, 8, invocation);
+        List<PointOutcome> outcomes = new LocalSweepExecutor(() -> fake, 2).open(8, invocation).runAll(jobs);
 
         assertEquals(List.of(1, 2, 3, 4, 5, 6), outcomes.stream().map(o -> o.point().index()).toList());
         assertEquals("point three broke", outcomes.get(2).failure());

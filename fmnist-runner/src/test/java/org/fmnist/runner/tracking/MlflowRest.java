@@ -20,13 +20,13 @@ import java.util.Map;
  * Reads a tracking server through its REST API alone: the tests check what the server holds without
  * trusting the code under test to read it back.
  */
-final class MlflowRest {
+public final class MlflowRest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
     private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    MlflowRest(URI base, String user, String password) {
+    public MlflowRest(URI base, String user, String password) {
         this.base = base;
         this.authorization = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -56,7 +56,7 @@ final class MlflowRest {
     }
 
     /** Every run of every experiment named {@code experiment}. */
-    List<JsonNode> runs(String experiment) throws IOException, InterruptedException {
+    public List<JsonNode> runs(String experiment) throws IOException, InterruptedException {
         JsonNode exp = get("/api/2.0/mlflow/experiments/get-by-name", Map.of("experiment_name", experiment));
         String id = exp.get("experiment").get("experiment_id").asText();
         JsonNode found = post("/api/2.0/mlflow/runs/search", Map.of("experiment_ids", List.of(id), "max_results", 1000));
@@ -72,7 +72,7 @@ final class MlflowRest {
     }
 
     /** (step, value) pairs of a metric's history, in step order. */
-    List<double[]> history(String runId, String key) throws IOException, InterruptedException {
+    public List<double[]> history(String runId, String key) throws IOException, InterruptedException {
         JsonNode h = get("/api/2.0/mlflow/metrics/get-history", Map.of("run_id", runId, "metric_key", key, "max_results", "25000"));
         List<double[]> points = new ArrayList<>();
         if (h.has("metrics")) {
@@ -96,7 +96,7 @@ final class MlflowRest {
         return r.body();
     }
 
-    static Map<String, String> keyValues(JsonNode array) {
+    public static Map<String, String> keyValues(JsonNode array) {
         Map<String, String> map = new HashMap<>();
         if (array != null) {
             array.forEach(e -> map.put(e.get("key").asText(), e.get("value").asText()));
