@@ -3,7 +3,8 @@
 # point) and by successive halving (rungs 1, 3, 9; η 3), on this machine (one point at a time on both cores),
 # then on a loopback Spark cluster of two one-core workers (one point a worker, one thread each). Writes
 # search.json and each search's sweep.md here. Run it on an idle machine: it measures wall time.
-#   results/search/search.sh            # about an hour on 2 cores
+#   results/search/search.sh            # both places, well over an hour on 2 cores
+#   results/search/search.sh local      # this machine only (about 45 minutes); cluster: the cluster only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/results/search"
@@ -22,18 +23,24 @@ search() {
   cp "$(ls -d "$scratch/$name"/search-cnn/*)/sweep.md" "$out/$name.md"
 }
 
-search grid-local
-search asha-local sweep.search=asha
-master="$(bin/loopback-cluster start --workers 2 --cores 1 --memory 3g --dir "$scratch/cluster")"
-cluster=(sweep.executor=spark "sweep.spark.master=$master" "sweep.spark.secret_file=$scratch/cluster/secret" training.threads=1)
-search grid-cluster "${cluster[@]}"
-search asha-cluster "${cluster[@]}" sweep.search=asha
+where=${1:-both}
+if [[ $where != cluster ]]; then
+  search grid-local
+  search asha-local sweep.search=asha
+fi
+if [[ $where != local ]]; then
+  master="$(bin/loopback-cluster start --workers 2 --cores 1 --memory 3g --dir "$scratch/cluster")"
+  cluster=(sweep.executor=spark "sweep.spark.master=$master" "sweep.spark.secret_file=$scratch/cluster/secret" training.threads=1)
+  search grid-cluster "${cluster[@]}"
+  search asha-cluster "${cluster[@]}" sweep.search=asha
+fi
 
 python3 - "$out" "$scratch" <<'PY'
 import json, pathlib, sys
 out, scratch = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 walls = dict(line.split() for line in open(scratch / "walls.txt"))
-results = {}
+# Searches measured by an earlier call (the other place) are kept.
+results = json.load(open(out / "search.json")) if (out / "search.json").exists() else {}
 for name, wall in walls.items():
     sweep = next((scratch / name / "search-cnn").iterdir())
     points = json.load(open(sweep / "sweep.json"))["points"]

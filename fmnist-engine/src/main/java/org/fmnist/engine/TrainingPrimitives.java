@@ -218,7 +218,9 @@ final class TrainingPrimitives {
 
         long[] pointwise = {channels, taps, 1, 1};
         SlidingWindow pointwiseWindow = SlidingWindow.unpadded(new int[] {1, 1}, new int[] {1, 1});
-        memory gradientWeights = weightGradientStep(chain, cpu, null, pointwiseWindow, patches, patches.get_desc(), outDims,
+        // The patches' layout is the forward primitive's choice; the weight gradient's kernel picks its own (AVX-512's
+        // fast kernels take no 9-channel layout the patches come in, and oneDNN's reference kernel is tens of times slower).
+        memory gradientWeights = weightGradientStep(chain, cpu, null, pointwiseWindow, patches, any(patchDims), outDims,
                 pointwise, biasGradient, diff);
         chain.copy(gradientWeights, userWeights(chain, weightGradient, pointwise));
     }
