@@ -599,7 +599,8 @@ public final class NetworkRounding {
             INDArray[] weights = convolution
                     ? Convolution.weightGradient(x, input.spread(), dz.value(), dz.spread(), w.shape(), taps)
                     : new INDArray[] {x.transpose().mmul(dz.value()), abs(x).transpose().mmul(abs(dz.value())),
-                        square(x).transpose().mmul(square(dz.spread())).addi(square(input.spread()).transpose().mmul(square(dz.value())))};
+                        square(x).transpose().mmul(square(dz.spread())).addi(square(input.spread()).transpose().mmul(square(dz.value())))
+                                .addi(square(input.spread()).transpose().mmul(square(dz.spread())))};
             params.put("W", new Rounded(weights[0], rss(Transforms.sqrt(weights[2], false), own(rows + 1, weights[1]))));
             if (hasBias()) {
                 int[] over = convolution ? new int[] {0, 2, 3} : new int[] {0};
@@ -935,7 +936,7 @@ public final class NetworkRounding {
         /**
          * {@code Σ a·b} over every image's taps into {@code into}, of {@code size} values: the sums, the sums of
          * their terms' magnitudes, and the squared spreads {@code a}'s and {@code b}'s errors add to each
-         * ({@code Σ a²·bSpread² + aSpread²·b²}; a null spread is an exact operand).
+         * ({@code Σ a²·bSpread² + aSpread²·b² + aSpread²·bSpread²}; a null spread is an exact operand).
          */
         static INDArray[] products(Taps taps, int images, Side aSide, INDArray a, INDArray aSpread, Side bSide, INDArray b,
                                    INDArray bSpread, Side into, long[] shape) {
@@ -961,7 +962,10 @@ public final class NetworkRounding {
                     double product = x[i] * y[k];
                     value[o] += product;
                     terms[o] += Math.abs(product);
-                    spreads[o] += (ys == null ? 0 : x[i] * x[i] * ys[k] * ys[k]) + (xs == null ? 0 : xs[i] * xs[i] * y[k] * y[k]);
+                    // (a + da)(b + db) - ab = a·db + b·da + da·db: the last, second order, is all there is where a
+                    // and b are both 0 here and not quite on another path (a ReLU's input near its kink, on both sides).
+                    spreads[o] += (ys == null ? 0 : x[i] * x[i] * ys[k] * ys[k]) + (xs == null ? 0 : xs[i] * xs[i] * y[k] * y[k])
+                            + (xs == null || ys == null ? 0 : xs[i] * xs[i] * ys[k] * ys[k]);
                 }
             }
             return new INDArray[] {Nd4j.create(value, shape, 'c'), Nd4j.create(terms, shape, 'c'), Nd4j.create(spreads, shape, 'c')};

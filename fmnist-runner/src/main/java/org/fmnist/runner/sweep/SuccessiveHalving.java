@@ -87,14 +87,4 @@ final class SuccessiveHalving {
         return reached.get(rung).entrySet().stream().sorted(byMetric.thenComparing(Map.Entry::getKey))
                 .map(Map.Entry::getKey).toList();
     }
-
-    /** The highest rung {@code trial} reached; -1 when it reached none. */
-    int rungOf(int trial) {
-        for (int rung = rungs - 1; rung >= 0; rung--) {
-            if (reached.get(rung).containsKey(trial)) {
-                return rung;
-            }
-        }
-        return -1;
-    }
 }
