@@ -20,7 +20,7 @@ search() {
   ./runner experiments/search-cnn.yaml tracking.type=none "output.dir=$scratch/$name" "$@" > "$scratch/$name.log" 2>&1
   end=$(date +%s.%N)
   echo "$name $(python3 -c "print(round($end - $start, 1))")" >> "$scratch/walls.txt"
-  cp "$(ls -d "$scratch/$name"/search-cnn/*)/sweep.md" "$out/$name.md"
+  cp "$scratch/$name/search-cnn/latest/sweep.md" "$out/$name.md"
 }
 
 where=${1:-both}
@@ -42,7 +42,7 @@ walls = dict(line.split() for line in open(scratch / "walls.txt"))
 # Searches measured by an earlier call (the other place) are kept.
 results = json.load(open(out / "search.json")) if (out / "search.json").exists() else {}
 for name, wall in walls.items():
-    sweep = next((scratch / name / "search-cnn").iterdir())
+    sweep = scratch / name / "search-cnn" / "latest"
     points = json.load(open(sweep / "sweep.json"))["points"]
     finished = [p for p in points if p["failure"] is None and "stopped_after_epoch" not in p]
     best = max(finished, key=lambda p: p["metrics"]["val_accuracy"])

@@ -20,7 +20,7 @@ for workers in 1 2; do
   end=$(date +%s.%N)
   walls+=("$(python3 -c "print(round($end - $start, 1))")")
   bin/loopback-cluster stop --dir "$scratch/cluster" >/dev/null
-  cp "$(ls -d "$scratch/runs-$workers"/sweep-dense/*)/sweep.md" "$out/sweep-$workers-worker.md"
+  cp "$scratch/runs-$workers/sweep-dense/latest/sweep.md" "$out/sweep-$workers-worker.md"
 done
 
 python3 - "$out" "$scratch" "${walls[@]}" <<'PY'
@@ -31,7 +31,7 @@ json.dump({"workers": [1, 2], "wall_seconds": walls, "speedup": [1.0, round(wall
 rows = ["| workers | point | executor | attempt | data found by | data check s | run s in executor | training s | other s |",
         "|---:|---:|---|---:|---|---:|---:|---:|---:|"]
 for workers in (1, 2):
-    sweep = next((scratch / f"runs-{workers}" / "sweep-dense").iterdir())
+    sweep = scratch / f"runs-{workers}" / "sweep-dense" / "latest"
     for point in sorted(sweep.glob("point-*")):
         cost = json.load(open(point / "spark.json"))
         train = json.load(open(point / "metrics.json"))["train_seconds"]
