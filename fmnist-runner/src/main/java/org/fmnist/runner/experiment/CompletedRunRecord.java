@@ -51,10 +51,11 @@ public final class CompletedRunRecord {
     public List<String> record(RunJob job, Path folder) throws IOException {
         boolean finished = Files.isRegularFile(folder.resolve("metrics.json"));
         JsonNode metrics = finished ? json.readTree(folder.resolve("metrics.json").toFile()) : null;
-        List<EpochMetrics> history = finished ? RunOutputs.epochs(folder)
+        List<EpochMetrics> history = finished ? RunOutputs.epochs(metrics)
                 : EpochCheckpoint.history(folder.resolve(ExperimentRun.CHECKPOINTS));
-        RunTrackers trackers = registry.trackers(job.resolved(mapper));
-        List<String> lines = new java.util.ArrayList<>(start(trackers, job, folder));
+        ResolvedSpec resolved = job.resolved(mapper);
+        RunTrackers trackers = registry.trackers(resolved);
+        List<String> lines = new java.util.ArrayList<>(start(trackers, resolved, job, folder));
         history.forEach(trackers::onEpochEnd);
         if (finished) {
             Map<String, Double> summary = json.convertValue(metrics.get(RunOutputs.SUMMARY), new TypeReference<>() {});
@@ -87,16 +88,16 @@ public final class CompletedRunRecord {
 
     /** Sets {@code labels} on the records of the run in {@code folder}, recorded before, which stays FINISHED. */
     public List<String> label(RunJob job, Path folder, Map<String, String> labels) throws IOException {
-        RunTrackers trackers = registry.trackers(job.resolved(mapper));
-        List<String> lines = new java.util.ArrayList<>(start(trackers, job, folder));
+        ResolvedSpec resolved = job.resolved(mapper);
+        RunTrackers trackers = registry.trackers(resolved);
+        List<String> lines = new java.util.ArrayList<>(start(trackers, resolved, job, folder));
         trackers.setLabels(labels);
         lines.addAll(trackers.finish(RunStatus.FINISHED));
         return lines;
     }
 
     /** Starts {@code trackers} on the run in {@code folder}: in its earlier records when it has them, else new ones, kept. */
-    private List<String> start(RunTrackers trackers, RunJob job, Path folder) throws IOException {
-        ResolvedSpec resolved = job.resolved(mapper);
+    private List<String> start(RunTrackers trackers, ResolvedSpec resolved, RunJob job, Path folder) throws IOException {
         Provenance provenance = Provenance.read(folder.resolve("provenance.json"));
         Map<String, String> earlier = earlierRunIds(folder);
         List<String> lines = trackers.start(RunDescriptions.of(resolved.spec(), resolved.file().toString(), folder,

@@ -1,6 +1,7 @@
 package org.fmnist.runner.folder;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -81,17 +82,20 @@ public final class RunOutputs {
         return notWritten;
     }
 
+    /** The metrics of every epoch a finished run trained, from its {@code metrics.json}. */
+    public static List<EpochMetrics> epochs(Path runFolder) throws IOException {
+        return epochs(JsonMapperFactory.create().readTree(runFolder.resolve("metrics.json").toFile()));
+    }
+
+    /** The metrics of every epoch in a {@code metrics.json} already read. */
+    public static List<EpochMetrics> epochs(JsonNode metricsJson) {
+        return JsonMapperFactory.create().convertValue(metricsJson.get("epochs"), new TypeReference<List<EpochMetrics>>() {});
+    }
+
     /**
      * Writes {@code net} as {@value #MODEL_ONNX} in {@code folder} (in one step, as every file of the folder);
      * returns why not, naming the model and the layer, when a layer has no ONNX translation.
      */
-    /** The metrics of every epoch a finished run trained, from its {@code metrics.json}. */
-    public static List<EpochMetrics> epochs(Path runFolder) throws IOException {
-        ObjectMapper reader = JsonMapperFactory.create();
-        return reader.convertValue(reader.readTree(runFolder.resolve("metrics.json").toFile()).get("epochs"),
-                new TypeReference<List<EpochMetrics>>() {});
-    }
-
     public static Optional<String> writeOnnx(RunFolder folder, Network net, String modelType) {
         try {
             folder.write(MODEL_ONNX, tmp -> OnnxExport.write(net, modelType, tmp));

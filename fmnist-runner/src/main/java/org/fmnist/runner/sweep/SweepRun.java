@@ -236,6 +236,7 @@ public final class SweepRun {
         session.runAll(left).forEach(o -> outcomes.put(o.point().index(), o));
         return List.copyOf(outcomes.values());
     }
+
     /**
      * Where each trial of a successive-halving search ended, as labels of its records: {@code fmnist.search.status}
      * {@code finished}, or {@code stopped} with the epoch it stopped after ({@code fmnist.search.epochs}). A
