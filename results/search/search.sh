@@ -3,8 +3,8 @@
 # point) and by successive halving (rungs 1, 3, 9; η 3), on this machine (one point at a time on both cores),
 # then on a loopback Spark cluster of two one-core workers (one point a worker, one thread each). Writes
 # search.json and each search's sweep.md here. Run it on an idle machine: it measures wall time.
-#   results/search/search.sh            # both places, well over an hour on 2 cores
-#   results/search/search.sh local      # this machine only (about 45 minutes); cluster: the cluster only
+#   results/search/search.sh            # both places, about 25 minutes on 2 cores
+#   results/search/search.sh local      # this machine only (about 12 minutes); cluster: the cluster only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/results/search"
@@ -51,6 +51,13 @@ for name, wall in walls.items():
                      "trained_to_the_end": len(finished), "epochs": epochs, "wall_seconds": float(wall),
                      "best_val_accuracy": best["metrics"]["val_accuracy"], "best_point": best["values"],
                      "best_test_accuracy": best["metrics"]["test_accuracy"]}
+    if name.startswith("grid"):
+        # Every point in grid order, with its validation accuracy after each epoch (what a rung compares) and its
+        # final one (the kept epoch's): replay.py replays successive halving's decisions on them.
+        results[name]["grid_points"] = [
+            {"values": p["values"], "val_accuracy": p["metrics"]["val_accuracy"],
+             "val_accuracy_by_epoch": [e["eval_accuracy"] for e in json.load(open(sweep / p["folder"] / "metrics.json"))["epochs"]]}
+            for p in sorted(points, key=lambda p: p["point"])]
 json.dump(results, open(out / "search.json", "w"), indent=2)
 print(json.dumps(results, indent=2))
 PY

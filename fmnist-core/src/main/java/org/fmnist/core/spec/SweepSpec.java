@@ -19,7 +19,7 @@ public record SweepSpec(
         Search search,
         @JsonPropertyDescription("Points a random or asha search draws.")
         int trials,
-        @JsonPropertyDescription("Seed of a random search's draws, so that it draws the same trials every time; unset: the spec's seed.")
+        @JsonPropertyDescription("Seed of a random search's draws, and of the order an asha search over the grid starts its combinations in, so that a search is the same every time; unset: the spec's seed.")
         Long seed,
         @JsonPropertyDescription("Metric the sweep's table is sorted by: val_accuracy or val_loss (of the kept epoch; choose on these), or test_accuracy, test_loss, test_macro_f1, test_f1_<class>.")
         String metric,

@@ -1,9 +1,11 @@
 package org.fmnist.runner.sweep;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.fmnist.core.spec.SweepSpec;
 
 /**
@@ -15,21 +17,36 @@ import org.fmnist.core.spec.SweepSpec;
 public record SweepPoint(int index, Map<String, String> values) {
 
     public SweepPoint {
-        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /**
      * The points {@code sweep} runs: every combination of its grid (with the choices of its space), or, for a
      * random search and an asha search with {@code sweep.trials}, its trials drawn with {@code sweep.seed},
-     * else {@code specSeed}.
+     * else {@code specSeed}. An asha search over the grid takes its combinations in an order shuffled with
+     * that seed: successive halving promotes a trial while it is in the top 1/η of the trials that reached
+     * its rung <em>so far</em>, and in grid order the first trials are one corner of the space (all the
+     * narrowest networks, say), so the first comparisons promote trials a full rung would stop.
      */
     public static List<SweepPoint> of(SweepSpec sweep, long specSeed) {
+        long seed = sweep.seed() != null ? sweep.seed() : specSeed;
         if (sweep.search() == SweepSpec.Search.RANDOM || sweep.search() == SweepSpec.Search.ASHA && sweep.trials() > 0) {
-            return RandomSearch.draw(sweep, sweep.seed() != null ? sweep.seed() : specSeed);
+            return RandomSearch.draw(sweep, seed);
         }
         Map<String, List<String>> grid = new LinkedHashMap<>(sweep.grid());
         sweep.space().forEach((key, distribution) -> grid.put(key, distribution.choice()));
-        return grid(grid);
+        List<SweepPoint> points = grid(grid);
+        if (sweep.search() != SweepSpec.Search.ASHA) {
+            return points;
+        }
+        List<SweepPoint> shuffled = new ArrayList<>(points);
+        // Random's sequence is fixed by its specification, so the same spec starts its trials in the same order anywhere.
+        Collections.shuffle(shuffled, new Random(seed));
+        List<SweepPoint> numbered = new ArrayList<>();
+        for (SweepPoint p : shuffled) {
+            numbered.add(new SweepPoint(numbered.size() + 1, p.values()));
+        }
+        return numbered;
     }
 
     /** Every combination of {@code grid}'s values, the last key varying fastest. */

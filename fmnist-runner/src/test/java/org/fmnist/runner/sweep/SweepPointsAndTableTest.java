@@ -101,6 +101,31 @@ class SweepPointsAndTableTest {
                 SweepPoint.of(sweep, 42).stream().map(SweepPoint::label).toList());
     }
 
+    @Test
+    void anAshaSearchOverTheGridStartsItsCombinationsInAnOrderShuffledWithTheSeed() {
+        Map<String, List<String>> grid = new LinkedHashMap<>();
+        grid.put("model.hidden", List.of("8", "16", "24", "32"));
+        grid.put("training.learning_rate", List.of("0.0003", "0.001", "0.003"));
+        List<String> inGridOrder = SweepPoint.grid(grid).stream().map(SweepPoint::label).toList();
+
+        List<SweepPoint> trials = SweepPoint.of(asha(grid, null), 42);
+
+        assertEquals(Set.copyOf(inGridOrder), Set.copyOf(trials.stream().map(SweepPoint::label).toList()), "every combination once");
+        assertEquals(inGridOrder.size(), trials.size());
+        assertNotEquals(inGridOrder, trials.stream().map(SweepPoint::label).toList(), "not in grid order");
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), trials.stream().map(SweepPoint::index).toList(),
+                "numbered in the order they start");
+        assertEquals(trials, SweepPoint.of(asha(grid, null), 42), "the same order every time");
+        assertEquals(trials, SweepPoint.of(asha(grid, 42L), 7), "sweep.seed, when given, is the seed");
+        assertNotEquals(trials, SweepPoint.of(asha(grid, null), 43));
+        assertEquals(inGridOrder, SweepPoint.of(new SweepSpec(grid, Map.of(), SweepSpec.Search.GRID, 0, null, "val_accuracy",
+                "local", 1, null, null), 42).stream().map(SweepPoint::label).toList(), "a grid sweep keeps grid order");
+    }
+
+    private static SweepSpec asha(Map<String, List<String>> grid, Long seed) {
+        return new SweepSpec(grid, Map.of(), SweepSpec.Search.ASHA, 0, seed, "val_accuracy", "local", 1, null, null);
+    }
+
     private static PointOutcome done(int index, double accuracy, double loss) {
         return new PointOutcome(new SweepPoint(index, Map.of("k", Integer.toString(index))), Path.of("/s/point-0" + index),
                 Map.of("test_accuracy", accuracy, "test_loss", loss, "test_macro_f1", accuracy, SweepTable.SECONDS_PER_EPOCH, 2.0),
