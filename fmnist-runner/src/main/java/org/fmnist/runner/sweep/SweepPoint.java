@@ -35,22 +35,20 @@ public record SweepPoint(int index, Map<String, String> values) {
         }
         Map<String, List<String>> grid = new LinkedHashMap<>(sweep.grid());
         sweep.space().forEach((key, distribution) -> grid.put(key, distribution.choice()));
-        List<SweepPoint> points = grid(grid);
-        if (sweep.search() != SweepSpec.Search.ASHA) {
-            return points;
+        List<Map<String, String>> combinations = combinations(grid);
+        if (sweep.search() == SweepSpec.Search.ASHA) {
+            // Random's sequence is fixed by its specification, so the same spec starts its trials in the same order anywhere.
+            Collections.shuffle(combinations, new Random(seed));
         }
-        List<SweepPoint> shuffled = new ArrayList<>(points);
-        // Random's sequence is fixed by its specification, so the same spec starts its trials in the same order anywhere.
-        Collections.shuffle(shuffled, new Random(seed));
-        List<SweepPoint> numbered = new ArrayList<>();
-        for (SweepPoint p : shuffled) {
-            numbered.add(new SweepPoint(numbered.size() + 1, p.values()));
-        }
-        return numbered;
+        return numbered(combinations);
     }
 
     /** Every combination of {@code grid}'s values, the last key varying fastest. */
     public static List<SweepPoint> grid(Map<String, List<String>> grid) {
+        return numbered(combinations(grid));
+    }
+
+    private static List<Map<String, String>> combinations(Map<String, List<String>> grid) {
         List<Map<String, String>> combinations = new ArrayList<>(List.of(new LinkedHashMap<>()));
         grid.forEach((key, values) -> {
             List<Map<String, String>> extended = new ArrayList<>();
@@ -64,9 +62,14 @@ public record SweepPoint(int index, Map<String, String> values) {
             combinations.clear();
             combinations.addAll(extended);
         });
+        return combinations;
+    }
+
+    /** Points 1, 2, ... with {@code values}, in their order. */
+    private static List<SweepPoint> numbered(List<Map<String, String>> values) {
         List<SweepPoint> points = new ArrayList<>();
-        for (Map<String, String> values : combinations) {
-            points.add(new SweepPoint(points.size() + 1, values));
+        for (Map<String, String> v : values) {
+            points.add(new SweepPoint(points.size() + 1, v));
         }
         return points;
     }
