@@ -8,7 +8,8 @@ rung is the grid's curve at that epoch, a finished trial's is the grid's own res
 (search.sh's local search) the replay is the search itself; the replay of the measured order is checked
 against asha-local.md. The rule is SuccessiveHalving's (fmnist-runner), restated for the replay only:
 whenever the slot is free, promote a trial in the top 1/eta of those that reached its rung so far (the
-highest rung first, ties to the trial started first), else start the next trial.
+highest rung first, ties to the trial started first), else start the next trial. MeasuredSearchReplayTest
+replays the measured local search through the Java rule, so a change there fails the test command.
 
     python3 results/search/replay.py            # grid-local's curves, 1,000 shuffled orders
 """

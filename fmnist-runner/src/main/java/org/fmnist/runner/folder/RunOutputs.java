@@ -41,7 +41,8 @@ public final class RunOutputs {
     public static final String MODEL_ONNX = "model.onnx";
     /** Beside {@value #MODEL_ONNX}: the first test image as the model takes it ({@link #inputExample}). */
     public static final String INPUT_EXAMPLE = "input-example.json";
-    private final ObjectMapper json = JsonMapperFactory.create();
+    /** Configured once and shared: Jackson's mappers are thread-safe once configured. */
+    private static final ObjectMapper JSON = JsonMapperFactory.create();
 
     /**
      * Everything a run's outputs are made from.
@@ -72,24 +73,24 @@ public final class RunOutputs {
             if (refusal.isPresent()) {
                 notWritten.add(MODEL_ONNX + " not written: " + refusal.get());
             } else if (run.test().size() > 0) {
-                folder.writeBytes(INPUT_EXAMPLE, json.writeValueAsBytes(inputExample(run.test().image(0))));
+                folder.writeBytes(INPUT_EXAMPLE, JSON.writeValueAsBytes(inputExample(run.test().image(0))));
             }
         }
         Map<String, Object> metrics = RunReport.metrics(spec.name(), spec.model().type(), run.net().numParams(),
                 run.history(), run.keptEpoch(), evaluation, run.captioning(), run.trainSeconds(), wallSeconds);
         metrics.put(SUMMARY, summary(run));
-        folder.writeBytes("metrics.json", json.writeValueAsBytes(metrics));
+        folder.writeBytes("metrics.json", JSON.writeValueAsBytes(metrics));
         return notWritten;
     }
 
     /** The metrics of every epoch a finished run trained, from its {@code metrics.json}. */
     public static List<EpochMetrics> epochs(Path runFolder) throws IOException {
-        return epochs(JsonMapperFactory.create().readTree(runFolder.resolve("metrics.json").toFile()));
+        return epochs(JSON.readTree(runFolder.resolve("metrics.json").toFile()));
     }
 
     /** The metrics of every epoch in a {@code metrics.json} already read. */
     public static List<EpochMetrics> epochs(JsonNode metricsJson) {
-        return JsonMapperFactory.create().convertValue(metricsJson.get("epochs"), new TypeReference<List<EpochMetrics>>() {});
+        return JSON.convertValue(metricsJson.get("epochs"), new TypeReference<List<EpochMetrics>>() {});
     }
 
     /**
@@ -124,7 +125,7 @@ public final class RunOutputs {
     public void writeEvaluation(RunFolder folder, String name, String title, Evaluation evaluation, String dataUsed, Split test,
                          int samples, long seed, Map<String, CaptionGenerator> generators) throws Exception {
         folder.writeText("report.md", RunReport.markdown(name, evaluation, dataUsed));
-        folder.writeBytes("report.json", json.writeValueAsBytes(RunReport.report(evaluation.report())));
+        folder.writeBytes("report.json", JSON.writeValueAsBytes(RunReport.report(evaluation.report())));
         folder.writeText("confusion-matrix.csv", RunReport.confusionCsv(evaluation.confusion()));
         folder.writePng("confusion-matrix.png", ConfusionMatrixChart.render(evaluation.confusion(),
                 String.format("%s: test accuracy %.4f", title, evaluation.accuracy())));
